@@ -1,0 +1,47 @@
+# Cocora: `make run` to try it, `make test` to prove it.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install migrate seed lint format typecheck bench messages clean
+
+$(STAMP): pyproject.toml constraints.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+## run: serve the platform with demo data on SQLite, tasks eager (http://127.0.0.1:$(PORT))
+run: $(STAMP)
+	DJANGO_SETTINGS_MODULE=cocora.settings.local $(PY) manage.py migrate --noinput -v 0
+	DJANGO_SETTINGS_MODULE=cocora.settings.local $(PY) manage.py compilemessages -v 0 --ignore '.venv/*' 2>/dev/null || true
+	DJANGO_SETTINGS_MODULE=cocora.settings.local $(PY) manage.py seed_demo
+	DJANGO_SETTINGS_MODULE=cocora.settings.local $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+## test: checks, then the whole suite on throwaway PostgreSQL and Redis where installed
+test: $(STAMP)
+	DJANGO_SETTINGS_MODULE=cocora.settings.test $(PY) manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=cocora.settings.test $(PY) manage.py check
+	$(VENV)/bin/ruff check .
+	$(PY) -m cocora.testing.services -- $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(STAMP)
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+typecheck: $(STAMP)
+	$(VENV)/bin/mypy cocora
+
+messages: $(STAMP)
+	$(PY) manage.py makemessages --all --ignore '.venv/*' --ignore 'var/*'
+
+clean:
+	rm -rf var/cocora.sqlite3 var/static .pytest_cache

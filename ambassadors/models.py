@@ -1,0 +1,1 @@
+"""Models of the ambassadors app; every concrete model here is an OrgScopedModel."""

@@ -1,0 +1,55 @@
+"""Reads of organisations, memberships and invitations."""
+
+from django.db.models import QuerySet
+
+from cocora.accounts.models import User
+
+from .models import Invitation, Membership, Organisation, Role
+
+
+def organisation_get_by_slug(*, slug: str) -> Organisation | None:
+    return Organisation.objects.filter(slug=slug).first()
+
+
+def membership_for_user(*, organisation: Organisation, user: User) -> Membership | None:
+    if not user.is_authenticated:
+        return None
+    return (
+        Membership.objects.for_org(organisation)
+        .filter(user=user)
+        .select_related("user")
+        .first()
+    )
+
+
+def membership_list_for_user(*, user: User) -> list[Membership]:
+    """A user's memberships across organisations, for the switcher. On PostgreSQL this is the
+    one read that crosses organisations, allowed by a read-only policy on the user's own rows."""
+    if not user.is_authenticated:
+        return []
+    return list(
+        Membership.objects.filter(user=user)
+        .select_related("organisation")
+        .order_by("organisation__name")
+    )
+
+
+def membership_list(*, organisation: Organisation) -> QuerySet[Membership]:
+    return (
+        Membership.objects.for_org(organisation)
+        .select_related("user")
+        .order_by("user__name", "user__email")
+    )
+
+
+def invitation_list_open(*, organisation: Organisation) -> QuerySet[Invitation]:
+    return (
+        Invitation.objects.for_org(organisation)
+        .filter(accepted_at__isnull=True, revoked_at__isnull=True)
+        .select_related("invited_by")
+        .order_by("-created_at")
+    )
+
+
+def admin_count(*, organisation: Organisation) -> int:
+    return Membership.objects.for_org(organisation).filter(role=Role.ADMIN).count()

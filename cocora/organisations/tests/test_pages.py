@@ -1,0 +1,90 @@
+"""Organisation home, switcher, navigation by role, profile, health."""
+
+import pytest
+from django.urls import reverse
+
+from cocora.organisations.models import Role
+from cocora.organisations.tests.factories import MembershipFactory, OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_single_membership_goes_straight_to_its_organisation(org, member_client):
+    client = member_client(org, Role.TRAINER)
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("org_home", kwargs={"org_slug": org.slug})
+
+
+def test_member_of_two_organisations_can_switch(org, member_client):
+    client = member_client(org, Role.TRAINER)
+    second = OrganisationFactory(slug="gamma", name="Gamma Youth Club")
+    MembershipFactory(organisation=second, user=client.membership.user, role=Role.COORDINATOR)
+
+    chooser = client.get(reverse("home"))
+    assert chooser.status_code == 200
+    assert b"Gamma Youth Club" in chooser.content and org.name.encode() in chooser.content
+
+    home = client.get(reverse("org_home", kwargs={"org_slug": "gamma"}))
+    assert home.status_code == 200
+    assert b"Switch organisation" in home.content
+    assert reverse("org_home", kwargs={"org_slug": org.slug}).encode() in home.content
+
+
+@pytest.mark.parametrize(
+    ("role", "sees_members"),
+    [(Role.ADMIN, True), (Role.COORDINATOR, False), (Role.TRAINER, False), (Role.PARTNER, False)],
+)
+def test_navigation_fits_the_role(org, member_client, role, sees_members):
+    client = member_client(org, role)
+    response = client.get(reverse("org_home", kwargs={"org_slug": org.slug}))
+    assert response.status_code == 200
+    members_url = reverse("member_list", kwargs={"org_slug": org.slug}).encode()
+    assert (members_url in response.content) is sees_members
+
+
+def test_no_membership_explains_how_to_join(client, db):
+    from cocora.organisations.tests.factories import UserFactory
+
+    client.force_login(UserFactory())
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    assert b"not a member of any organisation yet" in response.content
+
+
+def test_profile_name_can_be_changed(org, member_client):
+    client = member_client(org, Role.TRAINER)
+    response = client.post(reverse("profile"), {"name": "Renamed Person"})
+    assert response.status_code == 302
+    client.membership.user.refresh_from_db()
+    assert client.membership.user.name == "Renamed Person"
+
+
+def test_organisation_pages_use_the_organisation_time_zone(org, member_client):
+    client = member_client(org, Role.TRAINER)
+    response = client.get(reverse("org_home", kwargs={"org_slug": org.slug}))
+    assert response.context["TIME_ZONE"] == org.time_zone
+
+
+def test_healthz_reports_every_part(client, db):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ok"
+    assert set(body["checks"]) == {"database", "cache", "broker"}
+
+
+def test_healthz_says_503_and_why_when_the_broker_is_unreachable(client, db, settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:9/0"  # nothing listens on the discard port
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["checks"]["broker"]["ok"] is False
+    assert "Error" in response.json()["checks"]["broker"]["error"]
+
+
+def test_django_admin_is_for_platform_staff_only(org, member_client):
+    client = member_client(org, Role.ADMIN)
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]

@@ -1,0 +1,239 @@
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from cocora.core.errors import ApplicationError
+
+from . import services
+from .forms import AcceptWithNewAccountForm, InvitationForm, RoleForm
+from .models import Invitation, Membership
+from .permissions import can
+from .selectors import invitation_list_open, membership_list, membership_list_for_user
+from .views_base import OrgTemplateView
+
+
+class HomeView(TemplateView):
+    """The start page after sign-in: straight to the only organisation, or a choice."""
+
+    template_name = "organisations/choose.html"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect("account_login")
+        memberships = membership_list_for_user(user=request.user)  # type: ignore[arg-type]
+        if len(memberships) == 1:
+            return redirect("org_home", org_slug=memberships[0].organisation.slug)
+        return render(request, self.template_name, {"memberships": memberships})
+
+
+class OrgHomeView(OrgTemplateView):
+    template_name = "organisations/home.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["can_manage_members"] = can(self.membership, "members.manage")
+        return context
+
+
+class MemberListView(OrgTemplateView):
+    permission = "members.view"
+    template_name = "organisations/members.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        # Two queries whatever the number of members: memberships with users, open invitations.
+        context["memberships"] = list(membership_list(organisation=self.organisation))
+        context["invitations"] = list(invitation_list_open(organisation=self.organisation))
+        context["invitation_form"] = kwargs.get("invitation_form") or InvitationForm()
+        context["role_choices"] = RoleForm.base_fields["role"].choices  # type: ignore[attr-defined]
+        return context
+
+
+class InvitationCreateView(MemberListView):
+    permission = "members.manage"
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        form = InvitationForm(request.POST)
+        if form.is_valid():
+            try:
+                invitation = services.invitation_create(
+                    organisation=self.organisation,
+                    email=form.cleaned_data["email"],
+                    role=form.cleaned_data["role"],
+                    invited_by=request.user,  # type: ignore[arg-type]
+                )
+            except ApplicationError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+            else:
+                messages.success(
+                    request,
+                    _("An invitation is on its way to %(email)s.") % {"email": invitation.email},
+                )
+                return redirect("member_list", org_slug=self.organisation.slug)
+        return self.render_to_response(self.get_context_data(invitation_form=form), status=400)
+
+
+class MembershipRoleView(OrgTemplateView):
+    permission = "members.manage"
+    template_name = "organisations/membership_role.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        target = self.get_org_object(Membership, self.kwargs["membership_id"])
+        context["target"] = target
+        context["form"] = kwargs.get("form") or RoleForm(initial={"role": target.role})
+        return context
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        target = self.get_org_object(Membership, kwargs["membership_id"])
+        form = RoleForm(request.POST)
+        if form.is_valid():
+            try:
+                services.membership_change_role(
+                    organisation=self.organisation,
+                    membership_id=target.pk,
+                    role=form.cleaned_data["role"],
+                    actor=request.user,  # type: ignore[arg-type]
+                )
+            except ApplicationError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(
+                    request,
+                    _("%(name)s is now: %(role)s.")
+                    % {"name": target.user, "role": Membership(role=form.cleaned_data["role"]).get_role_display()},
+                )
+                return redirect("member_list", org_slug=self.organisation.slug)
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class MembershipRemoveView(OrgTemplateView):
+    permission = "members.manage"
+    template_name = "organisations/membership_remove.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["target"] = self.get_org_object(Membership, self.kwargs["membership_id"])
+        context["error"] = kwargs.get("error")
+        return context
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        target = self.get_org_object(Membership, kwargs["membership_id"])
+        try:
+            services.membership_remove(
+                organisation=self.organisation,
+                membership_id=target.pk,
+                actor=request.user,  # type: ignore[arg-type]
+            )
+        except ApplicationError as error:
+            return self.render_to_response(
+                self.get_context_data(error=error.message), status=400
+            )
+        messages.success(
+            request, _("%(name)s was removed from the organisation.") % {"name": target.user}
+        )
+        if target.user_id == request.user.pk:
+            return redirect("home")
+        return redirect("member_list", org_slug=self.organisation.slug)
+
+
+class InvitationRevokeView(OrgTemplateView):
+    permission = "members.manage"
+    template_name = "organisations/invitation_revoke.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["invitation"] = self.get_org_object(Invitation, self.kwargs["invitation_id"])
+        return context
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        invitation = self.get_org_object(Invitation, kwargs["invitation_id"])
+        try:
+            services.invitation_revoke(
+                organisation=self.organisation,
+                invitation_id=invitation.pk,
+                actor=request.user,  # type: ignore[arg-type]
+            )
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                _("The invitation to %(email)s was withdrawn.") % {"email": invitation.email},
+            )
+        return redirect("member_list", org_slug=self.organisation.slug)
+
+
+class InvitationAcceptView(View):
+    """The page behind an invitation link. It explains every way the link can fail."""
+
+    template_name = "organisations/invitation_accept.html"
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        try:
+            self.open_invitation = services.invitation_from_token(token=kwargs["token"])
+        except ApplicationError as error:
+            return render(
+                request,
+                "organisations/invitation_invalid.html",
+                {"reason": error.message},
+                status=410 if error.code == "gone" else 400,
+            )
+        return super().dispatch(request, *args, **kwargs)
+
+    def _context(self, **extra: Any) -> dict[str, Any]:
+        from cocora.accounts.models import User
+
+        invitation = self.open_invitation.invitation
+        return {
+            "invitation": invitation,
+            "organisation": self.open_invitation.organisation,
+            "account_exists": User.objects.filter(email__iexact=invitation.email).exists(),
+            "login_url": reverse("account_login") + "?next=" + self.request.path,
+            **extra,
+        }
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        email = self.open_invitation.invitation.email
+        return render(
+            request,
+            self.template_name,
+            self._context(form=AcceptWithNewAccountForm(email=email)),
+        )
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        token = kwargs["token"]
+        invitation = self.open_invitation.invitation
+        if request.user.is_authenticated:
+            try:
+                membership = services.invitation_accept(token=token, user=request.user)  # type: ignore[arg-type]
+            except ApplicationError as error:
+                return render(
+                    request, self.template_name, self._context(error=error.message), status=400
+                )
+        else:
+            form = AcceptWithNewAccountForm(request.POST, email=invitation.email)
+            if not form.is_valid():
+                return render(request, self.template_name, self._context(form=form), status=400)
+            try:
+                membership = services.invitation_accept_with_new_account(
+                    token=token,
+                    name=form.cleaned_data["name"],
+                    password=form.cleaned_data["password1"],
+                )
+            except ApplicationError as error:
+                form.add_error(None, error.message)
+                return render(request, self.template_name, self._context(form=form), status=400)
+            login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(
+            request,
+            _("Welcome to %(organisation)s.") % {"organisation": membership.organisation.name},
+        )
+        return redirect("org_home", org_slug=membership.organisation.slug)

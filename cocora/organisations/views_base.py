@@ -1,0 +1,71 @@
+"""The base class of every page under /o/<org_slug>/.
+
+It resolves the organisation and the caller's membership, answers 404 to anyone who is not a
+member (the same answer as for a slug that does not exist, so that slugs and ids reveal nothing),
+enters the organisation for the request's transaction and time zone, and checks the page's action
+against the permission map. Object lookups go through `get_org_object`, which answers 404 for
+another organisation's ids.
+"""
+
+from typing import Any, ClassVar, TypeVar
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model
+from django.http import Http404, HttpRequest, HttpResponseBase
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.views.generic import TemplateView
+
+from .context import set_db_context
+from .models import Membership, Organisation
+from .permissions import can
+from .selectors import membership_for_user, organisation_get_by_slug
+
+M = TypeVar("M", bound=Model)
+
+
+class OrgViewMixin:
+    permission: ClassVar[str] = "organisation.view"
+    organisation: Organisation
+    membership: Membership
+    request: HttpRequest
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        organisation = organisation_get_by_slug(slug=kwargs["org_slug"])
+        if organisation is None:
+            raise Http404
+        membership = membership_for_user(organisation=organisation, user=request.user)  # type: ignore[arg-type]
+        if membership is None:
+            raise Http404
+        set_db_context(organisation_id=organisation.pk, user_id=request.user.pk)
+        self.organisation = organisation
+        self.membership = membership
+        request.organisation = organisation  # type: ignore[attr-defined]
+        request.membership = membership  # type: ignore[attr-defined]
+        if not can(membership, self.permission):
+            raise PermissionDenied
+        timezone.activate(organisation.time_zone)
+        try:
+            response = super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+            # Render inside the organisation's transaction and time zone.
+            if hasattr(response, "render") and not response.is_rendered:
+                response.render()
+            return response  # type: ignore[no-any-return]
+        finally:
+            timezone.deactivate()
+
+    def get_org_object(self, model: type[M], pk: Any, **filters: Any) -> M:
+        return get_object_or_404(model.objects.for_org(self.organisation), pk=pk, **filters)  # type: ignore[attr-defined]
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context: dict[str, Any] = super().get_context_data(**kwargs)  # type: ignore[misc]
+        context["organisation"] = self.organisation
+        context["membership"] = self.membership
+        return context
+
+
+class OrgTemplateView(OrgViewMixin, TemplateView):
+    pass

@@ -1,0 +1,28 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from cocora.accounts import views as account_views
+from cocora.core.health import healthz
+from cocora.organisations import views as organisation_views
+from cocora.organisations.urls import org_urlpatterns
+
+admin.site.site_header = "Cocora platform administration"
+
+# Every page of an organisation lives under o/<org_slug>/; the isolation sweep in
+# tests/test_isolation.py requests every pattern below this prefix as an outsider.
+ORG_PREFIX = "o/<slug:org_slug>/"
+
+urlpatterns = [
+    path("", organisation_views.HomeView.as_view(), name="home"),
+    path("healthz", healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("allauth.urls")),
+    path("profile/", account_views.ProfileView.as_view(), name="profile"),
+    path(
+        "invitations/<str:token>/",
+        organisation_views.InvitationAcceptView.as_view(),
+        name="invitation_accept",
+    ),
+    path("admin/", admin.site.urls),
+    path(ORG_PREFIX, include(org_urlpatterns)),
+]

@@ -1,0 +1,1 @@
+"""Models of the partners app; every concrete model here is an OrgScopedModel."""

@@ -1,0 +1,1 @@
+"""Models of the programmes app; every concrete model here is an OrgScopedModel."""
