@@ -70,9 +70,7 @@ def org_context(organisation_id: int, *, user_id: int | None = None) -> Iterator
                 yield
         finally:
             if connection.in_atomic_block and not connection.needs_rollback:
-                set_db_context(
-                    organisation_id=previous[0] or None, user_id=previous[1] or None
-                )
+                set_db_context(organisation_id=previous[0] or None, user_id=previous[1] or None)
 
 
 def org_task(func: Callable[P, R]) -> Callable[P, R]:

@@ -14,12 +14,7 @@ def organisation_get_by_slug(*, slug: str) -> Organisation | None:
 def membership_for_user(*, organisation: Organisation, user: User) -> Membership | None:
     if not user.is_authenticated:
         return None
-    return (
-        Membership.objects.for_org(organisation)
-        .filter(user=user)
-        .select_related("user")
-        .first()
-    )
+    return Membership.objects.for_org(organisation).filter(user=user).select_related("user").first()
 
 
 def membership_list_for_user(*, user: User) -> list[Membership]:

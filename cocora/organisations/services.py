@@ -84,8 +84,7 @@ def membership_remove(*, organisation: Organisation, membership_id: int, actor: 
     membership = _lock_membership(organisation=organisation, membership_id=membership_id)
     if membership.role == Role.ADMIN and _admin_count_locked(organisation) <= 1:
         raise ApplicationError(
-            _("%(name)s is the only admin and cannot be removed. Make someone else an admin "
-              "first.")
+            _("%(name)s is the only admin and cannot be removed. Make someone else an admin first.")
             % {"name": membership.user}
         )
     audit_record(
@@ -176,8 +175,10 @@ def invitation_from_token(*, token: str) -> OpenInvitation:
         ) from None
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         raise ApplicationError(
-            _("This invitation link is not valid. Check that you opened the whole link from the "
-              "email, or ask for a new invitation.")
+            _(
+                "This invitation link is not valid. Check that you opened the whole link from the "
+                "email, or ask for a new invitation."
+            )
         ) from None
     set_db_context(organisation_id=organisation_id, user_id=current_db_context()[1] or None)
     invitation = (
@@ -212,8 +213,10 @@ def invitation_accept(*, token: str, user: User) -> Membership:
     invitation = open_invitation.invitation
     if user.email.lower() != invitation.email.lower():
         raise ApplicationError(
-            _("This invitation was sent to %(invited)s, but you are signed in as %(current)s. "
-              "Sign out, then open the link again.")
+            _(
+                "This invitation was sent to %(invited)s, but you are signed in as %(current)s. "
+                "Sign out, then open the link again."
+            )
             % {"invited": invitation.email, "current": user.email}
         )
     membership = membership_create(

@@ -108,7 +108,10 @@ class MembershipRoleView(OrgTemplateView):
                 messages.success(
                     request,
                     _("%(name)s is now: %(role)s.")
-                    % {"name": target.user, "role": Membership(role=form.cleaned_data["role"]).get_role_display()},
+                    % {
+                        "name": target.user,
+                        "role": Membership(role=form.cleaned_data["role"]).get_role_display(),
+                    },
                 )
                 return redirect("member_list", org_slug=self.organisation.slug)
         return self.render_to_response(self.get_context_data(form=form), status=400)
@@ -133,9 +136,7 @@ class MembershipRemoveView(OrgTemplateView):
                 actor=request.user,  # type: ignore[arg-type]
             )
         except ApplicationError as error:
-            return self.render_to_response(
-                self.get_context_data(error=error.message), status=400
-            )
+            return self.render_to_response(self.get_context_data(error=error.message), status=400)
         messages.success(
             request, _("%(name)s was removed from the organisation.") % {"name": target.user}
         )

@@ -75,8 +75,17 @@ def postgres(workdir: Path) -> Iterator[dict[str, str]]:
     port = free_port()
     subprocess.run(
         as_server_user(
-            [str(bindir / "initdb"), "-D", str(datadir), "-U", "cocora_super",
-             "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"]
+            [
+                str(bindir / "initdb"),
+                "-D",
+                str(datadir),
+                "-U",
+                "cocora_super",
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--locale=C.UTF-8",
+            ]
         ),
         check=True,
         stdout=subprocess.DEVNULL,
@@ -87,8 +96,17 @@ def postgres(workdir: Path) -> Iterator[dict[str, str]]:
     )
     subprocess.run(
         as_server_user(
-            [str(bindir / "pg_ctl"), "-D", str(datadir), "-o", options, "-w", "-l",
-             str(workdir / "pg.log"), "start"]
+            [
+                str(bindir / "pg_ctl"),
+                "-D",
+                str(datadir),
+                "-o",
+                options,
+                "-w",
+                "-l",
+                str(workdir / "pg.log"),
+                "start",
+            ]
         ),
         check=True,
         stdout=subprocess.DEVNULL,
@@ -129,8 +147,19 @@ def redis(workdir: Path) -> Iterator[dict[str, str]]:
         raise FileNotFoundError("redis-server")
     port = free_port()
     process = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-         "--dir", str(workdir)],
+        [
+            binary,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(workdir),
+        ],
         stdout=subprocess.DEVNULL,
     )
     try:

@@ -48,7 +48,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", "a-good-test-password")
 
     @factory.post_generation
-    def verified_email(obj: User, create: bool, extracted: Any, **kwargs: Any) -> None:  # noqa: N805
+    def verified_email(obj: User, create: bool, extracted: Any, **kwargs: Any) -> None:
         if create:
             from allauth.account.models import EmailAddress
 

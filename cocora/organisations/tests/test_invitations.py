@@ -165,9 +165,7 @@ def test_admin_withdraws_an_invitation(org, member_client):
     invitation = InvitationFactory(organisation=org)
 
     response = client.post(
-        reverse(
-            "invitation_revoke", kwargs={"org_slug": org.slug, "invitation_id": invitation.pk}
-        )
+        reverse("invitation_revoke", kwargs={"org_slug": org.slug, "invitation_id": invitation.pk})
     )
 
     assert response.status_code == 302

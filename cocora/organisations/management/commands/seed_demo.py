@@ -111,4 +111,6 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Sign in with:"))
         for spec in DEMO_ORGANISATIONS:
             for role in Role:
-                self.stdout.write(f"  {role.value}@{spec['slug']}.example".ljust(34) + DEMO_PASSWORD)
+                self.stdout.write(
+                    f"  {role.value}@{spec['slug']}.example".ljust(34) + DEMO_PASSWORD
+                )

@@ -1,0 +1,53 @@
+"""Rules of the code base that a reviewer should not have to remember."""
+
+import ast
+from pathlib import Path
+
+from django.apps import apps
+
+from cocora.organisations.models import OrgScopedModel
+
+DOMAIN_APPS = {"programmes", "partners", "ambassadors"}
+ROOT = Path(__file__).resolve().parent.parent
+# Concrete models of domain apps that are deliberately not tenant tables, with the reason.
+NOT_TENANT_ALLOW_LIST: dict[str, str] = {}
+
+
+def test_every_domain_model_is_org_scoped() -> None:
+    offenders = [
+        model._meta.label
+        for model in apps.get_models(include_auto_created=True)
+        if model._meta.app_label in DOMAIN_APPS
+        and not issubclass(model, OrgScopedModel)
+        and model._meta.label not in NOT_TENANT_ALLOW_LIST
+    ]
+    # Auto-created many-to-many tables have no organisation_id: use an explicit through model.
+    assert offenders == []
+
+
+def test_unique_constraints_of_tenant_tables_start_with_the_organisation() -> None:
+    for model in apps.get_models():
+        if not issubclass(model, OrgScopedModel):
+            continue
+        for constraint in model._meta.constraints:
+            fields = getattr(constraint, "fields", ())
+            if fields:
+                assert fields[0] == "organisation", (model._meta.label, constraint.name)
+
+
+def _imports(package: str) -> set[str]:
+    found = set()
+    for path in (ROOT / package).rglob("*.py"):
+        tree = ast.parse(path.read_text(), filename=str(path))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                found.add(node.module.split(".")[0])
+            elif isinstance(node, ast.Import):
+                found.update(alias.name.split(".")[0] for alias in node.names)
+    return found
+
+
+def test_dependencies_point_one_way() -> None:
+    assert _imports("cocora") & DOMAIN_APPS == set()
+    assert "ambassadors" not in _imports("programmes") | _imports("partners")
+    assert "partners" not in _imports("programmes") | _imports("ambassadors")

@@ -1,0 +1,135 @@
+"""The tenant-isolation sweep: every page under o/<org_slug>/, requested by someone who does not
+belong there, answers 404 and changes nothing, whatever the method. A new URL is covered without
+anyone writing a test for it."""
+
+import re
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from cocora.organisations.context import org_context
+from cocora.organisations.models import Organisation, Role
+from cocora.organisations.rls import tenant_models
+from cocora.organisations.tests.factories import MembershipFactory, OrganisationFactory
+from tests.isolation import MAKERS
+
+pytestmark = pytest.mark.django_db
+
+ORG_PREFIX = "o/<slug:org_slug>/"
+PARAM = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
+# What a careless view would happily store; the sweep sends it with every POST.
+HOSTILE_POST = {
+    "role": Role.ADMIN,
+    "email": "intruder@example.org",
+    "name": "Intruder",
+    "title": "Intruder",
+}
+
+
+def _routes(patterns: list[Any], prefix: str = "") -> list[str]:
+    routes = []
+    for entry in patterns:
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            routes += _routes(entry.url_patterns, route)
+        elif isinstance(entry, URLPattern):
+            routes.append(route)
+    return routes
+
+
+def org_routes() -> list[str]:
+    return sorted(r for r in _routes(get_resolver().url_patterns) if r.startswith(ORG_PREFIX))
+
+
+def _path(route: str, org: Organisation, ids: dict[str, Any]) -> str:
+    def fill(match: re.Match[str]) -> str:
+        name = match.group("name")
+        return org.slug if name == "org_slug" else str(ids[name])
+
+    return "/" + PARAM.sub(fill, route)
+
+
+def _params(route: str) -> list[str]:
+    return [m.group("name") for m in PARAM.finditer(route) if m.group("name") != "org_slug"]
+
+
+def _snapshot(orgs: list[Organisation]) -> dict[str, Any]:
+    """Every row of every tenant table, per organisation, plus the global tables' counts."""
+    state: dict[str, Any] = {}
+    for org in orgs:
+        with org_context(org.pk):
+            for model in tenant_models():
+                rows = model.objects.for_org(org).order_by("pk").values()
+                state[f"{org.slug}:{model._meta.label}"] = list(rows)
+    for label in ("accounts.User", "organisations.Organisation", "account.EmailAddress"):
+        state[label] = apps.get_model(label).objects.count()
+    return state
+
+
+@pytest.fixture
+def two_orgs(db: Any) -> tuple[Organisation, Organisation, Any]:
+    victim = OrganisationFactory(slug="victim", name="Victim Org")
+    home = OrganisationFactory(slug="home", name="Home Org")
+    outsider = MembershipFactory(organisation=home, role=Role.ADMIN)
+    MembershipFactory(organisation=victim, role=Role.ADMIN)
+    return victim, home, outsider
+
+
+def test_the_sweep_finds_the_organisation_pages() -> None:
+    routes = org_routes()
+    assert ORG_PREFIX in routes
+    assert any("members" in r for r in routes)
+
+
+def test_every_url_parameter_has_a_maker() -> None:
+    unknown = {(route, p) for route in org_routes() for p in _params(route) if p not in MAKERS}
+    assert not unknown, f"Teach tests/isolation.py MAKERS these parameters: {sorted(unknown)}"
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_non_member_gets_404_on_every_page_of_another_organisation(client, two_orgs, method):
+    victim, _home, outsider = two_orgs
+    routes = org_routes()
+    ids = {name: MAKERS[name](victim) for route in routes for name in _params(route)}
+    before = _snapshot([victim, _home])
+    client.force_login(outsider.user)
+
+    answers = {}
+    for route in routes:
+        path = _path(route, victim, ids)
+        response = (
+            getattr(client, method)(path, HOSTILE_POST) if method == "post" else (client.get(path))
+        )
+        answers[path] = response.status_code
+
+    assert {p: s for p, s in answers.items() if s != 404} == {}
+    assert _snapshot([victim, _home]) == before
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_member_gets_404_for_another_organisations_ids_in_their_own_pages(client, two_orgs, method):
+    victim, home, outsider = two_orgs
+    routes = [route for route in org_routes() if _params(route)]
+    assert routes, "the sweep should have pages with object ids to try"
+    foreign_ids = {name: MAKERS[name](victim) for route in routes for name in _params(route)}
+    before = _snapshot([victim, home])
+    client.force_login(outsider.user)
+
+    answers = {}
+    for route in routes:
+        path = _path(route, home, foreign_ids)
+        response = client.post(path, HOSTILE_POST) if method == "post" else client.get(path)
+        answers[path] = response.status_code
+
+    assert {p: s for p, s in answers.items() if s != 404} == {}
+    assert _snapshot([victim, home]) == before
+
+
+def test_anonymous_visitors_learn_nothing_about_which_slugs_exist(client, two_orgs):
+    victim, _home, _outsider = two_orgs
+    real = client.get(f"/o/{victim.slug}/")
+    made_up = client.get("/o/no-such-org/")
+    assert real.status_code == made_up.status_code == 302
+    assert real["Location"].split("?")[0] == made_up["Location"].split("?")[0]
