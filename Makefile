@@ -27,6 +27,7 @@ test: $(STAMP)
 	DJANGO_SETTINGS_MODULE=cocora.settings.test $(PY) manage.py makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=cocora.settings.test $(PY) manage.py check
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy cocora
 	$(PY) -m cocora.testing.services -- $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)

@@ -1,13 +1,13 @@
 """Fixtures shared by every app's tests."""
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from django.core.cache import cache
 from django.test import Client
 
-from cocora.organisations.models import Organisation, Role
+from cocora.organisations.models import Membership, Organisation, Role
 from cocora.organisations.tests.factories import (
     MembershipFactory,
     OrganisationFactory,
@@ -23,16 +23,16 @@ def _clear_cache() -> Iterator[None]:
 
 @pytest.fixture
 def org(db: Any) -> Organisation:
-    return OrganisationFactory(slug="alpha", name="Alpha Youth Service")
+    return cast(Organisation, OrganisationFactory(slug="alpha", name="Alpha Youth Service"))
 
 
 @pytest.fixture
 def other_org(db: Any) -> Organisation:
-    return OrganisationFactory(slug="beta", name="Beta Community Centre")
+    return cast(Organisation, OrganisationFactory(slug="beta", name="Beta Community Centre"))
 
 
 def _member_client(organisation: Organisation, role: str) -> Client:
-    membership = MembershipFactory(organisation=organisation, role=role)
+    membership = cast(Membership, MembershipFactory(organisation=organisation, role=role))
     client = Client()
     client.force_login(membership.user)
     client.membership = membership  # type: ignore[attr-defined]
