@@ -1,8 +1,8 @@
 """How the isolation sweep fills URL parameters with real objects of an organisation.
 
 Every `<int:..._id>` parameter of a page under o/<org_slug>/ needs a maker here: a function that
-creates (or finds) one object of that kind in the given organisation and returns its id. A new URL
-with a parameter nobody taught the sweep fails the sweep, so no page goes untested.
+creates one object of that kind in the given organisation and returns its id. A new URL with a
+parameter nobody taught the sweep fails the sweep, so no page goes untested.
 """
 
 from collections.abc import Callable
@@ -10,10 +10,19 @@ from typing import Any
 
 from cocora.organisations.models import Organisation, Role
 from cocora.organisations.tests.factories import InvitationFactory, MembershipFactory
+from programmes.tests import factories as pf
 
 Maker = Callable[[Organisation], Any]
 
 MAKERS: dict[str, Maker] = {
     "membership_id": lambda org: MembershipFactory(organisation=org, role=Role.ADMIN).pk,
     "invitation_id": lambda org: InvitationFactory(organisation=org).pk,
+    "programme_id": lambda org: pf.ProgrammeFactory(organisation=org).pk,
+    "module_id": lambda org: pf.ModuleFactory(organisation=org).pk,
+    "activity_id": lambda org: pf.ActivityFactory(organisation=org).pk,
+    "cohort_id": lambda org: pf.CohortFactory(organisation=org).pk,
+    "participant_id": lambda org: pf.ParticipantFactory(organisation=org).pk,
+    "consent_id": lambda org: pf.ConsentFactory(organisation=org).pk,
+    "enrolment_id": lambda org: pf.EnrolmentFactory(organisation=org).pk,
+    "session_id": lambda org: pf.SessionFactory(organisation=org).pk,
 }

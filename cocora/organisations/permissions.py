@@ -8,12 +8,32 @@ from .models import Membership, Role
 
 EVERYONE = frozenset(Role)
 STAFF = frozenset({Role.ADMIN, Role.COORDINATOR})
+# Trainers reach these pages too, but selectors narrow them to the cohorts they are assigned to.
+STAFF_AND_TRAINERS = frozenset({Role.ADMIN, Role.COORDINATOR, Role.TRAINER})
 
 PERMISSIONS: dict[str, frozenset[Role]] = {
     "organisation.view": EVERYONE,
     "members.view": frozenset({Role.ADMIN}),
     "members.manage": frozenset({Role.ADMIN}),
     "organisation.manage": frozenset({Role.ADMIN}),
+    # Programmes and curriculum: trainers read the curriculum they deliver.
+    "programmes.view": STAFF_AND_TRAINERS,
+    "programmes.manage": STAFF,
+    # Cohorts, sessions, attendance and logs: trainers only for their own cohorts.
+    "cohorts.view": STAFF_AND_TRAINERS,
+    "cohorts.manage": STAFF,
+    "sessions.view": STAFF_AND_TRAINERS,
+    "sessions.manage": STAFF,
+    "attendance.record": STAFF_AND_TRAINERS,
+    "session_logs.write": STAFF_AND_TRAINERS,
+    # Participant data: never ambassadors or partner contacts.
+    "participants.view": STAFF,
+    "participants.manage": STAFF,
+    "participants.import": STAFF,
+    "participants.export": STAFF,
+    "consents.manage": STAFF,
+    # Everyone's own calendar feed.
+    "calendar.own": EVERYONE,
 }
 
 
