@@ -1,7 +1,7 @@
 from typing import Any
 
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from .permissions import can
@@ -9,8 +9,13 @@ from .selectors import membership_list_for_user
 
 # The organisation navigation: (label, url name, action). An entry shows only to roles that the
 # permission map allows for its action.
+# Domain apps' pages are named here as strings: the core imports no domain app.
 NAVIGATION = [
     (_("Home"), "org_home", "organisation.view"),
+    (_("My sessions"), "my_sessions", "sessions.view"),
+    (_("Cohorts"), "cohort_list", "cohorts.view"),
+    (_("Participants"), "participant_list", "participants.view"),
+    (_("Programmes"), "programme_list", "programmes.view"),
     (_("Members"), "member_list", "members.view"),
 ]
 
@@ -24,9 +29,16 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     items = []
     if organisation is not None and membership is not None:
         for label, url_name, action in NAVIGATION:
-            if can(membership, action):
+            if not can(membership, action):
+                continue
+            try:
                 url = reverse(url_name, kwargs={"org_slug": organisation.slug})
-                items.append({"label": label, "url": url, "active": request.path == url})
+            except NoReverseMatch:
+                continue  # the app that provides this page is not installed
+            active = request.path == url or (
+                url_name != "org_home" and request.path.startswith(url)
+            )
+            items.append({"label": label, "url": url, "active": active})
     return {
         "nav_items": items,
         "current_organisation": organisation,

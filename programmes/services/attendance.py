@@ -1,0 +1,82 @@
+"""Attendance: one row per session and enrolment, saved idempotently."""
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cocora.core.errors import ApplicationError
+from cocora.organisations.models import Organisation
+
+from ..models import (
+    ATTENDING_STAGES,
+    Attendance,
+    AttendanceStatus,
+    Enrolment,
+    Session,
+    SessionStatus,
+)
+
+
+def attendance_enrolments(*, organisation: Organisation, session: Session) -> list[Enrolment]:
+    """Who belongs on the session's attendance list: people holding a place (or who completed)
+    and who had joined by the session's day."""
+    day = timezone.localtime(session.starts_at).date()
+    return list(
+        Enrolment.objects.for_org(organisation)
+        .filter(cohort_id=session.cohort_id, stage__in=ATTENDING_STAGES, joined_on__lte=day)
+        .select_related("participant")
+        .order_by("participant__display_name", "participant__code")
+    )
+
+
+@transaction.atomic
+def attendance_save(
+    *,
+    organisation: Organisation,
+    session: Session,
+    statuses: Mapping[int, str],
+    actor: Any = None,
+) -> int:
+    """Saves the given statuses (enrolment id -> status). Saving the same thing twice, a double
+    tap or a retried request, changes nothing and raises nothing: rows are upserted on their
+    unique key. Marks the session held. Three queries whatever the number of people."""
+    if session.organisation_id != organisation.pk:
+        raise ApplicationError(_("This session belongs to another organisation."))
+    if session.status == SessionStatus.CANCELLED:
+        raise ApplicationError(
+            _("This session was cancelled. Reinstate it before taking attendance.")
+        )
+    for status in statuses.values():
+        if status not in AttendanceStatus.values:
+            raise ApplicationError(_("Choose present, late, excused or absent for everyone."))
+    allowed = {e.pk for e in attendance_enrolments(organisation=organisation, session=session)}
+    unknown = set(statuses) - allowed
+    if unknown:
+        raise ApplicationError(
+            _("Some of these people are not on this session's list any more. Reload the page.")
+        )
+    now = timezone.now()
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    Attendance.objects.bulk_create(
+        [
+            Attendance(
+                organisation=organisation,
+                session=session,
+                enrolment_id=enrolment_id,
+                status=status,
+                recorded_by=user,
+                recorded_at=now,
+            )
+            for enrolment_id, status in statuses.items()
+        ],
+        update_conflicts=True,
+        unique_fields=["organisation", "session", "enrolment"],
+        update_fields=["status", "recorded_by", "recorded_at"],
+    )
+    if statuses and session.status != SessionStatus.HELD:
+        session.status = SessionStatus.HELD
+        session.save(update_fields=["status"])
+    return len(statuses)

@@ -1,0 +1,302 @@
+"""Cohorts, their trainers, and enrolment of participants."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cocora.audit.services import audit_record
+from cocora.core.errors import ApplicationError
+from cocora.organisations.models import Membership, Organisation, Role
+
+from ..models import (
+    PLACE_STAGES,
+    Cohort,
+    CohortTrainer,
+    Consent,
+    Enrolment,
+    EnrolmentStage,
+    Participant,
+    Programme,
+)
+from .consent import participation_consent_missing
+
+COHORT_FIELDS = ("name", "starts_on", "ends_on", "venue", "capacity", "safe_space")
+
+
+def _check_dates(starts_on: date, ends_on: date | None) -> None:
+    if ends_on is not None and ends_on < starts_on:
+        raise ApplicationError(
+            _("The cohort ends before it starts: check the end date."), field="ends_on"
+        )
+
+
+def _staff_user_ids(organisation: Organisation, roles: Iterable[str]) -> set[int]:
+    return set(
+        Membership.objects.for_org(organisation)
+        .filter(role__in=list(roles))
+        .values_list("user_id", flat=True)
+    )
+
+
+@transaction.atomic
+def cohort_create(
+    *,
+    organisation: Organisation,
+    programme: Programme,
+    name: str,
+    starts_on: date,
+    ends_on: date | None = None,
+    venue: str = "",
+    capacity: int = 15,
+    safe_space: bool = False,
+    coordinator: Any = None,
+    trainer_ids: Iterable[int] = (),
+) -> Cohort:
+    if programme.organisation_id != organisation.pk:
+        raise ApplicationError(_("This programme belongs to another organisation."))
+    _check_dates(starts_on, ends_on)
+    if coordinator is not None and coordinator.pk not in _staff_user_ids(
+        organisation, [Role.ADMIN, Role.COORDINATOR]
+    ):
+        raise ApplicationError(
+            _("The coordinator must be an admin or coordinator of the organisation."),
+            field="coordinator",
+        )
+    cohort = Cohort.objects.create(
+        organisation=organisation,
+        programme=programme,
+        name=name.strip(),
+        starts_on=starts_on,
+        ends_on=ends_on,
+        venue=venue,
+        capacity=capacity,
+        safe_space=safe_space,
+        coordinator=coordinator,
+    )
+    cohort_set_trainers(organisation=organisation, cohort=cohort, trainer_ids=trainer_ids)
+    return cohort
+
+
+@transaction.atomic
+def cohort_update(*, organisation: Organisation, cohort: Cohort, **fields: Any) -> Cohort:
+    unknown = set(fields) - {*COHORT_FIELDS, "coordinator"}
+    if unknown:
+        raise TypeError(f"Unknown cohort fields: {sorted(unknown)}")
+    if cohort.organisation_id != organisation.pk:
+        raise ApplicationError(_("This cohort belongs to another organisation."))
+    _check_dates(fields.get("starts_on", cohort.starts_on), fields.get("ends_on", cohort.ends_on))
+    if "capacity" in fields:
+        taken = Enrolment.objects.for_org(organisation).filter(
+            cohort=cohort, stage__in=PLACE_STAGES
+        ).count()
+        if fields["capacity"] < taken:
+            raise ApplicationError(
+                _("%(taken)s people hold a place already: the capacity cannot be lower.")
+                % {"taken": taken},
+                field="capacity",
+            )
+    for name, value in fields.items():
+        setattr(cohort, name, value)
+    cohort.save(update_fields=list(fields))
+    return cohort
+
+
+@transaction.atomic
+def cohort_set_trainers(
+    *, organisation: Organisation, cohort: Cohort, trainer_ids: Iterable[int]
+) -> None:
+    """Replaces the cohort's trainers. Only members with the trainer, coordinator or admin role
+    can be assigned."""
+    wanted = {int(pk) for pk in trainer_ids}
+    allowed = _staff_user_ids(organisation, [Role.TRAINER, Role.COORDINATOR, Role.ADMIN])
+    if wanted - allowed:
+        raise ApplicationError(
+            _("Only trainers of this organisation can be assigned."), field="trainers"
+        )
+    current = set(
+        CohortTrainer.objects.for_org(organisation)
+        .filter(cohort=cohort)
+        .values_list("user_id", flat=True)
+    )
+    CohortTrainer.objects.for_org(organisation).filter(
+        cohort=cohort, user_id__in=current - wanted
+    ).delete()
+    CohortTrainer.objects.bulk_create(
+        [
+            CohortTrainer(organisation=organisation, cohort=cohort, user_id=user_id)
+            for user_id in sorted(wanted - current)
+        ]
+    )
+
+
+def _places_taken(organisation: Organisation, cohort: Cohort) -> int:
+    return (
+        Enrolment.objects.for_org(organisation)
+        .filter(cohort=cohort, stage__in=PLACE_STAGES)
+        .count()
+    )
+
+
+def _lock_cohort(organisation: Organisation, cohort: Cohort) -> Cohort:
+    # Serialises enrolments into one cohort, so that two coordinators cannot both take the
+    # last place.
+    return Cohort.objects.for_org(organisation).select_for_update().get(pk=cohort.pk)
+
+
+@dataclass
+class EnrolResult:
+    enrolled: list[Participant] = field(default_factory=list)
+    waitlisted: list[Participant] = field(default_factory=list)
+    needs_consent: list[tuple[Participant, list[str]]] = field(default_factory=list)
+    already: list[Participant] = field(default_factory=list)
+
+
+@transaction.atomic
+def enrolments_create(
+    *,
+    organisation: Organisation,
+    cohort: Cohort,
+    participant_ids: Iterable[int],
+    actor: Any = None,
+    today: date | None = None,
+    joined_on: date | None = None,
+) -> EnrolResult:
+    """Enrols many participants at once. Those with participation consent take the free places
+    in the order given; once the cohort is full the rest go to the waiting list; those without
+    consent are recorded as applied and reported with what is missing. A constant number of
+    queries whatever the count."""
+    if cohort.organisation_id != organisation.pk:
+        raise ApplicationError(_("This cohort belongs to another organisation."))
+    today = today or timezone.localdate()
+    cohort = _lock_cohort(organisation, cohort)
+    ids = list(dict.fromkeys(int(pk) for pk in participant_ids))
+    participants = {
+        p.pk: p
+        for p in Participant.objects.for_org(organisation)
+        .filter(pk__in=ids)
+        .prefetch_related(
+            Prefetch("consents", queryset=Consent.objects.for_org(organisation))
+        )
+    }
+    if len(participants) != len(ids):
+        raise ApplicationError(_("Some of the chosen people are not participants here."))
+    existing = set(
+        Enrolment.objects.for_org(organisation)
+        .filter(cohort=cohort, participant_id__in=ids)
+        .values_list("participant_id", flat=True)
+    )
+    free = cohort.capacity - _places_taken(organisation, cohort)
+    result = EnrolResult()
+    rows = []
+    for pk in ids:
+        participant = participants[pk]
+        if pk in existing:
+            result.already.append(participant)
+            continue
+        missing = participation_consent_missing(
+            participant, participant.consents.all(), organisation=organisation, today=today
+        )
+        if missing:
+            stage = EnrolmentStage.APPLIED
+            result.needs_consent.append((participant, missing))
+        elif free > 0:
+            stage = EnrolmentStage.ENROLLED
+            free -= 1
+            result.enrolled.append(participant)
+        else:
+            stage = EnrolmentStage.WAITLISTED
+            result.waitlisted.append(participant)
+        rows.append(
+            Enrolment(
+                organisation=organisation,
+                cohort=cohort,
+                participant=participant,
+                stage=stage,
+                joined_on=joined_on or today,
+            )
+        )
+    Enrolment.objects.bulk_create(rows)
+    audit_record(
+        organisation=organisation,
+        actor=actor,
+        action="cohort.enrolled",
+        target=cohort,
+        details={
+            "enrolled": len(result.enrolled),
+            "waitlisted": len(result.waitlisted),
+            "applied": len(result.needs_consent),
+        },
+    )
+    return result
+
+
+@transaction.atomic
+def enrolment_change_stage(
+    *,
+    organisation: Organisation,
+    enrolment: Enrolment,
+    stage: str,
+    actor: Any = None,
+    today: date | None = None,
+) -> Enrolment:
+    """Moves an enrolment to another stage. Taking a place needs participation consent and a
+    free place; the message says which is missing."""
+    if enrolment.organisation_id != organisation.pk:
+        raise ApplicationError(_("This enrolment belongs to another organisation."))
+    if stage not in EnrolmentStage.values:
+        raise ApplicationError(_("Choose one of the listed stages."), field="stage")
+    today = today or timezone.localdate()
+    cohort = _lock_cohort(organisation, enrolment.cohort)
+    if stage in PLACE_STAGES and enrolment.stage not in PLACE_STAGES:
+        participant = enrolment.participant
+        missing = participation_consent_missing(
+            participant,
+            Consent.objects.for_org(organisation).filter(participant=participant),
+            organisation=organisation,
+            today=today,
+        )
+        if missing:
+            raise ApplicationError(
+                _("%(name)s cannot take part yet: record %(missing)s first.")
+                % {"name": participant.display_name, "missing": _(" and ").join(missing)}
+            )
+        if _places_taken(organisation, cohort) >= cohort.capacity:
+            raise ApplicationError(
+                _("%(cohort)s is full (%(capacity)s places). Raise the capacity, or keep "
+                  "%(name)s on the waiting list.")
+                % {
+                    "cohort": cohort.name,
+                    "capacity": cohort.capacity,
+                    "name": participant.display_name,
+                }
+            )
+    old = enrolment.stage
+    enrolment.stage = stage
+    enrolment.save(update_fields=["stage", "stage_changed_at"])
+    audit_record(
+        organisation=organisation,
+        actor=actor,
+        action="enrolment.stage_changed",
+        target=enrolment,
+        details={"from": old, "to": stage},
+    )
+    return enrolment
+
+
+def enrolment_create(
+    *, organisation: Organisation, cohort: Cohort, participant: Participant, actor: Any = None
+) -> EnrolResult:
+    try:
+        return enrolments_create(
+            organisation=organisation, cohort=cohort, participant_ids=[participant.pk], actor=actor
+        )
+    except IntegrityError:
+        raise ApplicationError(
+            _("%(name)s is in this cohort already.") % {"name": participant.display_name}
+        ) from None

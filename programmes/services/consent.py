@@ -1,0 +1,130 @@
+"""Consent: who agreed to what, and whether it holds today.
+
+Below the organisation's age of digital consent, taking part needs a guardian's consent *and* the
+young person's own assent. Only a year of birth is stored, so age is judged conservatively: a
+person counts as below the age until the year in which they are sure to have reached it, and an
+unknown year of birth counts as below it.
+"""
+
+from collections.abc import Iterable
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cocora.audit.services import audit_record
+from cocora.core.errors import ApplicationError
+from cocora.organisations.models import Organisation
+
+from ..models import Consent, ConsentGiver, ConsentScope, Participant
+
+
+def consent_is_active(consent: Consent, *, today: date) -> bool:
+    return (
+        consent.withdrawn_at is None
+        and consent.given_on <= today
+        and (consent.expires_on is None or consent.expires_on >= today)
+    )
+
+
+def participant_needs_guardian(
+    participant: Participant, *, organisation: Organisation, today: date
+) -> bool:
+    if participant.birth_year is None:
+        return True
+    # Born in year Y, someone is certainly N years old by the end of year Y + N; before their
+    # birthday in that year they may still be N - 1.
+    youngest_possible_age = today.year - participant.birth_year - 1
+    return youngest_possible_age < organisation.digital_consent_age
+
+
+def participation_consent_missing(
+    participant: Participant,
+    consents: Iterable[Consent],
+    *,
+    organisation: Organisation,
+    today: date | None = None,
+) -> list[str]:
+    """What is missing before the person may take part; an empty list when nothing is."""
+    today = today or timezone.localdate()
+    givers = {
+        c.given_by
+        for c in consents
+        if c.scope == ConsentScope.PARTICIPATION and consent_is_active(c, today=today)
+    }
+    missing = []
+    if participant_needs_guardian(participant, organisation=organisation, today=today):
+        if ConsentGiver.GUARDIAN not in givers:
+            missing.append(_("a parent's or guardian's consent"))
+        if ConsentGiver.SELF not in givers:
+            missing.append(_("the young person's own agreement"))
+    elif ConsentGiver.SELF not in givers:
+        missing.append(_("the young person's consent"))
+    return missing
+
+
+def has_active_consent(consents: Iterable[Consent], *, scope: str, today: date) -> bool:
+    return any(c.scope == scope and consent_is_active(c, today=today) for c in consents)
+
+
+@transaction.atomic
+def consent_record(
+    *,
+    organisation: Organisation,
+    participant: Participant,
+    scope: str,
+    given_by: str,
+    given_on: date,
+    expires_on: date | None = None,
+    actor: object = None,
+) -> Consent:
+    if participant.organisation_id != organisation.pk:
+        raise ApplicationError(_("This participant belongs to another organisation."))
+    if scope not in ConsentScope.values:
+        raise ApplicationError(_("Choose what the consent covers."), field="scope")
+    if given_by not in ConsentGiver.values:
+        raise ApplicationError(_("Choose who gave the consent."), field="given_by")
+    if given_on > timezone.localdate():
+        raise ApplicationError(_("A consent cannot be given in the future."), field="given_on")
+    if expires_on is not None and expires_on < given_on:
+        raise ApplicationError(
+            _("The consent expires before it was given: check the dates."), field="expires_on"
+        )
+    consent = Consent.objects.create(
+        organisation=organisation,
+        participant=participant,
+        scope=scope,
+        given_by=given_by,
+        given_on=given_on,
+        expires_on=expires_on,
+        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    audit_record(
+        organisation=organisation,
+        actor=actor,
+        action="consent.recorded",
+        target=consent,
+        details={"scope": scope, "given_by": given_by},
+    )
+    return consent
+
+
+@transaction.atomic
+def consent_withdraw(*, organisation: Organisation, consent: Consent, actor: object = None) -> Consent:
+    """Withdraws a consent with immediate effect: from now on the person is left out of whatever
+    the scope covered (messages, photos, surveys; for participation, active enrolment)."""
+    if consent.organisation_id != organisation.pk:
+        raise ApplicationError(_("This consent belongs to another organisation."))
+    if consent.withdrawn_at is not None:
+        raise ApplicationError(_("This consent was withdrawn already."))
+    consent.withdrawn_at = timezone.now()
+    consent.save(update_fields=["withdrawn_at"])
+    audit_record(
+        organisation=organisation,
+        actor=actor,
+        action="consent.withdrawn",
+        target=consent,
+        details={"scope": consent.scope},
+    )
+    return consent

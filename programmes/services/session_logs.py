@@ -1,0 +1,79 @@
+"""Session logs. In a safe-space cohort a log records group-level themes and climate only."""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from cocora.core.errors import ApplicationError
+from cocora.organisations.models import Organisation
+
+from ..models import Activity, Session, SessionLog, SessionLogActivity
+
+
+@transaction.atomic
+def session_log_save(
+    *,
+    organisation: Organisation,
+    session: Session,
+    author: Any,
+    summary: str,
+    themes: str = "",
+    group_climate: int | None = None,
+    follow_ups: str = "",
+    confidential_note: str = "",
+    activity_ids: Iterable[int] = (),
+) -> SessionLog:
+    if session.organisation_id != organisation.pk:
+        raise ApplicationError(_("This session belongs to another organisation."))
+    if session.cohort.safe_space and confidential_note.strip():
+        raise ApplicationError(
+            _("This is a safe-space cohort: its logs hold group-level notes only."),
+            field="confidential_note",
+        )
+    if group_climate is not None and not 1 <= group_climate <= 5:
+        raise ApplicationError(_("Rate the group climate from 1 to 5."), field="group_climate")
+    wanted = {int(pk) for pk in activity_ids}
+    valid = set(
+        Activity.objects.for_org(organisation)
+        .filter(pk__in=wanted, module__programme_id=session.cohort.programme_id)
+        .values_list("pk", flat=True)
+    )
+    if wanted - valid:
+        raise ApplicationError(
+            _("Choose activities of this cohort's programme."), field="activities"
+        )
+    log, created = SessionLog.objects.for_org(organisation).get_or_create(
+        organisation=organisation, session=session, defaults={"author": author}
+    )
+    if not created and log.author_id is None:
+        log.author = author
+    log.summary = summary.strip()
+    log.themes = themes.strip()
+    log.group_climate = group_climate
+    log.follow_ups = follow_ups.strip()
+    # Only the author may change the confidential note; a coordinator editing the log keeps it.
+    if log.author_id == getattr(author, "pk", None):
+        log.confidential_note = "" if session.cohort.safe_space else confidential_note.strip()
+    log.save()
+    SessionLogActivity.objects.for_org(organisation).filter(log=log).exclude(
+        activity_id__in=valid
+    ).delete()
+    have = set(
+        SessionLogActivity.objects.for_org(organisation)
+        .filter(log=log)
+        .values_list("activity_id", flat=True)
+    )
+    SessionLogActivity.objects.bulk_create(
+        [
+            SessionLogActivity(organisation=organisation, log=log, activity_id=pk)
+            for pk in sorted(valid - have)
+        ]
+    )
+    return log
+
+
+def session_log_note_visible(*, log: SessionLog, user: Any) -> bool:
+    """The confidential note is for its author and the cohort's coordinator only."""
+    return user.pk is not None and user.pk in (log.author_id, log.session.cohort.coordinator_id)

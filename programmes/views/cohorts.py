@@ -1,0 +1,323 @@
+"""Cohort pages: list, create and edit, the cohort page, enrolment and message recipients."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from cocora.core.errors import ApplicationError
+from cocora.organisations.models import Membership, Role
+from cocora.organisations.permissions import can
+from cocora.organisations.views_base import OrgTemplateView
+
+from ..forms import CohortForm, StageForm
+from ..models import CohortTrainer, Enrolment, EnrolmentStage, Programme
+from ..selectors.cohorts import cohort_get, cohort_list, cohort_overview
+from ..selectors.participants import contact_recipients, participant_list
+from ..services import cohorts as services
+
+
+class CohortMixin:
+    """Resolves `cohort_id` through the scope rules: a trainer reaches only their cohorts."""
+
+    def get_cohort(self) -> Any:
+        if not hasattr(self, "_cohort"):
+            self._cohort = cohort_get(
+                organisation=self.organisation,  # type: ignore[attr-defined]
+                membership=self.membership,  # type: ignore[attr-defined]
+                cohort_id=self.kwargs["cohort_id"],  # type: ignore[attr-defined]
+            )
+        return self._cohort
+
+
+class CohortListView(OrgTemplateView):
+    permission = "cohorts.view"
+    template_name = "programmes/cohorts/list.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["cohorts"] = list(
+            cohort_list(organisation=self.organisation, membership=self.membership)
+        )
+        context["can_manage"] = can(self.membership, "cohorts.manage")
+        return context
+
+
+class CohortFormMixin:
+    def form_options(self) -> dict[str, Any]:
+        organisation = self.organisation  # type: ignore[attr-defined]
+        members = list(
+            Membership.objects.for_org(organisation)
+            .filter(role__in=[Role.ADMIN, Role.COORDINATOR, Role.TRAINER])
+            .select_related("user")
+            .order_by("user__name")
+        )
+        return {
+            "programmes": list(
+                Programme.objects.for_org(organisation).filter(archived_at__isnull=True)
+            ),
+            "coordinators": [m.user for m in members if m.role != Role.TRAINER],
+            "trainers": [m.user for m in members],
+        }
+
+    def coordinator_from(self, form: CohortForm, options: dict[str, Any]) -> Any:
+        wanted = form.cleaned_data.get("coordinator")
+        return next((u for u in options["coordinators"] if u.pk == wanted), None)
+
+
+class CohortCreateView(CohortFormMixin, OrgTemplateView):
+    permission = "cohorts.manage"
+    template_name = "programmes/cohorts/form.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["form"] = kwargs.get("form") or CohortForm(
+            initial={
+                "starts_on": timezone.localdate(),
+                "coordinator": self.request.user.pk,
+                "programme": self.request.GET.get("programme"),
+            },
+            **self.form_options(),
+        )
+        return context
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        options = self.form_options()
+        form = CohortForm(request.POST, **options)
+        if form.is_valid():
+            data = form.cleaned_data
+            programme = self.get_org_object(Programme, data["programme"])
+            try:
+                cohort = services.cohort_create(
+                    organisation=self.organisation,
+                    programme=programme,
+                    name=data["name"],
+                    starts_on=data["starts_on"],
+                    ends_on=data["ends_on"],
+                    venue=data["venue"],
+                    capacity=data["capacity"],
+                    safe_space=data["safe_space"],
+                    coordinator=self.coordinator_from(form, options),
+                    trainer_ids=data["trainers"],
+                )
+            except ApplicationError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+            else:
+                messages.success(
+                    request,
+                    _("The cohort %(name)s is open. Next: schedule its sessions.")
+                    % {"name": cohort.name},
+                )
+                return redirect("sessions_generate", org_slug=self.organisation.slug, cohort_id=cohort.pk)
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class CohortEditView(CohortMixin, CohortFormMixin, OrgTemplateView):
+    permission = "cohorts.manage"
+    template_name = "programmes/cohorts/form.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        cohort = self.get_cohort()
+        trainer_ids = list(
+            CohortTrainer.objects.for_org(self.organisation)
+            .filter(cohort=cohort)
+            .values_list("user_id", flat=True)
+        )
+        context["cohort"] = cohort
+        context["form"] = kwargs.get("form") or CohortForm(
+            initial={
+                "programme": cohort.programme_id,
+                "name": cohort.name,
+                "starts_on": cohort.starts_on,
+                "ends_on": cohort.ends_on,
+                "venue": cohort.venue,
+                "capacity": cohort.capacity,
+                "coordinator": cohort.coordinator_id,
+                "trainers": trainer_ids,
+                "safe_space": cohort.safe_space,
+            },
+            editing=True,
+            **self.form_options(),
+        )
+        return context
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        cohort = self.get_cohort()
+        options = self.form_options()
+        form = CohortForm(
+            request.POST, initial={"programme": cohort.programme_id}, editing=True, **options
+        )
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.cohort_update(
+                    organisation=self.organisation,
+                    cohort=cohort,
+                    name=data["name"],
+                    starts_on=data["starts_on"],
+                    ends_on=data["ends_on"],
+                    venue=data["venue"],
+                    capacity=data["capacity"],
+                    safe_space=data["safe_space"],
+                    coordinator=self.coordinator_from(form, options),
+                )
+                services.cohort_set_trainers(
+                    organisation=self.organisation, cohort=cohort, trainer_ids=data["trainers"]
+                )
+            except ApplicationError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+            else:
+                messages.success(request, _("The cohort was saved."))
+                return redirect("cohort_detail", org_slug=self.organisation.slug, cohort_id=cohort.pk)
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class CohortDetailView(CohortMixin, OrgTemplateView):
+    permission = "cohorts.view"
+    template_name = "programmes/cohorts/detail.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        cohort = self.get_cohort()
+        context["cohort"] = cohort
+        context["overview"] = cohort_overview(organisation=self.organisation, cohort=cohort)
+        context["can_manage"] = can(self.membership, "cohorts.manage")
+        context["can_export"] = can(self.membership, "participants.export")
+        context["can_view_participants"] = can(self.membership, "participants.view")
+        context["stage_choices"] = EnrolmentStage.choices
+        context["today"] = timezone.localdate()
+        return context
+
+
+class CohortEnrolView(CohortMixin, OrgTemplateView):
+    """Enrol one, some or all participants from a filtered list."""
+
+    permission = "cohorts.manage"
+    template_name = "programmes/cohorts/enrol.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        cohort = self.get_cohort()
+        search = self.request.GET.get("q", "").strip()
+        rows = participant_list(organisation=self.organisation, search=search)
+        enrolled = set(
+            Enrolment.objects.for_org(self.organisation)
+            .filter(cohort=cohort)
+            .values_list("participant_id", flat=True)
+        )
+        context.update(
+            cohort=cohort,
+            search=search,
+            rows=[r for r in rows if r.participant.pk not in enrolled],
+            places_free=max(
+                0,
+                cohort.capacity
+                - Enrolment.objects.for_org(self.organisation)
+                .filter(cohort=cohort, stage__in=[EnrolmentStage.ENROLLED, EnrolmentStage.ACTIVE])
+                .count(),
+            ),
+        )
+        return context
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        cohort = self.get_cohort()
+        if "all" in request.POST:
+            ids = [int(pk) for pk in request.POST.getlist("shown") if pk.isdigit()]
+        else:
+            ids = [int(pk) for pk in request.POST.getlist("participant") if pk.isdigit()]
+        if not ids:
+            messages.warning(request, _("Choose at least one person to enrol."))
+            return redirect(request.get_full_path())
+        try:
+            result = services.enrolments_create(
+                organisation=self.organisation,
+                cohort=cohort,
+                participant_ids=ids,
+                actor=request.user,
+            )
+        except ApplicationError as error:
+            messages.error(request, error.message)
+            return redirect(request.get_full_path())
+        if result.enrolled:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)s person was enrolled.",
+                    "%(count)s people were enrolled.",
+                    len(result.enrolled),
+                )
+                % {"count": len(result.enrolled)},
+            )
+        if result.waitlisted:
+            messages.warning(
+                request,
+                _("The cohort is full: %(names)s went to the waiting list.")
+                % {"names": ", ".join(p.display_name for p in result.waitlisted)},
+            )
+        for participant, missing in result.needs_consent:
+            messages.warning(
+                request,
+                _("%(name)s was added as applied: record %(missing)s before they can take part.")
+                % {"name": participant.display_name, "missing": _(" and ").join(missing)},
+            )
+        return redirect("cohort_detail", org_slug=self.organisation.slug, cohort_id=cohort.pk)
+
+
+class EnrolmentStageView(OrgTemplateView):
+    permission = "cohorts.manage"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # The stage is changed from the cohort page; a plain visit goes there.
+        enrolment = self.get_org_object(Enrolment, kwargs["enrolment_id"])
+        return redirect(
+            "cohort_detail", org_slug=self.organisation.slug, cohort_id=enrolment.cohort_id
+        )
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        enrolment = self.get_org_object(Enrolment, kwargs["enrolment_id"])
+        form = StageForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Choose one of the listed stages."))
+        else:
+            try:
+                services.enrolment_change_stage(
+                    organisation=self.organisation,
+                    enrolment=enrolment,
+                    stage=form.cleaned_data["stage"],
+                    actor=request.user,
+                )
+            except ApplicationError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(
+                    request,
+                    _("%(name)s: %(stage)s.")
+                    % {
+                        "name": enrolment.participant.display_name,
+                        "stage": enrolment.get_stage_display(),
+                    },
+                )
+        return redirect(
+            "cohort_detail", org_slug=self.organisation.slug, cohort_id=enrolment.cohort_id
+        )
+
+
+class CohortRecipientsView(CohortMixin, OrgTemplateView):
+    """Who messages about this cohort would reach, and why the others would not."""
+
+    permission = "participants.view"
+    template_name = "programmes/cohorts/recipients.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        cohort = self.get_cohort()
+        context["cohort"] = cohort
+        context["recipients"] = contact_recipients(
+            organisation=self.organisation, cohort_id=cohort.pk
+        )
+        return context

@@ -1,0 +1,192 @@
+"""Participant pages: list with filters, create and edit, detail with consents, consent form."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+
+from cocora.core.errors import ApplicationError
+from cocora.organisations.permissions import can
+from cocora.organisations.views_base import OrgTemplateView
+
+from ..forms import ConsentForm, ParticipantForm
+from ..models import Cohort, Consent, ConsentScope, EnrolmentStage, Participant
+from ..selectors.participants import ConsentState, participant_detail, participant_list
+from ..services import consent as consent_services
+from ..services import participants as services
+
+
+class ParticipantListView(OrgTemplateView):
+    permission = "participants.view"
+    template_name = "programmes/participants/list.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        params = self.request.GET
+        cohort_id = params.get("cohort", "")
+        filters = {
+            "search": params.get("q", "").strip(),
+            "cohort_id": int(cohort_id) if cohort_id.isdigit() else None,
+            "stage": params.get("stage", "") if params.get("stage") in EnrolmentStage.values else "",
+            "consent": params.get("consent", "")
+            if params.get("consent") in (ConsentState.COMPLETE, ConsentState.MISSING)
+            else "",
+        }
+        context["rows"] = participant_list(organisation=self.organisation, **filters)
+        context["filters"] = filters
+        context["cohorts"] = list(Cohort.objects.for_org(self.organisation).order_by("name"))
+        context["stages"] = EnrolmentStage.choices
+        context["can_manage"] = can(self.membership, "participants.manage")
+        context["can_import"] = can(self.membership, "participants.import")
+        context["filtered"] = any(filters.values())
+        return context
+
+
+class ParticipantCreateView(OrgTemplateView):
+    permission = "participants.manage"
+    template_name = "programmes/participants/form.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["form"] = kwargs.get("form") or ParticipantForm()
+        return context
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        form = ParticipantForm(request.POST)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            try:
+                participant = services.participant_create(
+                    organisation=self.organisation, **data
+                )
+            except ApplicationError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+            else:
+                messages.success(
+                    request,
+                    _("%(name)s was added with the code %(code)s. Next: record their consent.")
+                    % {"name": participant.display_name, "code": participant.code},
+                )
+                return redirect(
+                    "participant_detail",
+                    org_slug=self.organisation.slug,
+                    participant_id=participant.pk,
+                )
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class ParticipantEditView(OrgTemplateView):
+    permission = "participants.manage"
+    template_name = "programmes/participants/form.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        participant = self.get_org_object(Participant, self.kwargs["participant_id"])
+        context["participant"] = participant
+        context["form"] = kwargs.get("form") or ParticipantForm(instance=participant)
+        return context
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        participant = self.get_org_object(Participant, kwargs["participant_id"])
+        form = ParticipantForm(request.POST, instance=Participant(pk=participant.pk))
+        if form.is_valid():
+            try:
+                services.participant_update(
+                    organisation=self.organisation, participant=participant, **form.cleaned_data
+                )
+            except ApplicationError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect(
+                    "participant_detail",
+                    org_slug=self.organisation.slug,
+                    participant_id=participant.pk,
+                )
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class ParticipantDetailView(OrgTemplateView):
+    permission = "participants.view"
+    template_name = "programmes/participants/detail.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        participant = self.get_org_object(Participant, self.kwargs["participant_id"])
+        context["participant"] = participant
+        context.update(participant_detail(organisation=self.organisation, participant=participant))
+        context["consent_form"] = kwargs.get("consent_form") or ConsentForm()
+        context["can_manage"] = can(self.membership, "consents.manage")
+        return context
+
+
+class ConsentCreateView(ParticipantDetailView):
+    permission = "consents.manage"
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        participant = self.get_org_object(Participant, kwargs["participant_id"])
+        form = ConsentForm(request.POST)
+        if form.is_valid():
+            try:
+                consent_services.consent_record(
+                    organisation=self.organisation,
+                    participant=participant,
+                    actor=request.user,
+                    **form.cleaned_data,
+                )
+            except ApplicationError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+            else:
+                messages.success(request, _("The consent was recorded."))
+                return redirect(
+                    "participant_detail",
+                    org_slug=self.organisation.slug,
+                    participant_id=participant.pk,
+                )
+        return self.render_to_response(self.get_context_data(consent_form=form), status=400)
+
+
+class ConsentWithdrawView(OrgTemplateView):
+    permission = "consents.manage"
+    template_name = "programmes/participants/consent_withdraw.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["consent"] = self.get_org_object(Consent, self.kwargs["consent_id"])
+        return context
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        consent = self.get_org_object(Consent, kwargs["consent_id"])
+        try:
+            consent_services.consent_withdraw(
+                organisation=self.organisation, consent=consent, actor=request.user
+            )
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            if consent.scope == ConsentScope.CONTACT:
+                messages.success(
+                    request, _("Withdrawn. No message will reach this person from now on.")
+                )
+            else:
+                messages.success(request, _("The consent was withdrawn, with immediate effect."))
+        return redirect(
+            "participant_detail",
+            org_slug=self.organisation.slug,
+            participant_id=consent.participant_id,
+        )
+
+
+class ConsentFormPrintView(OrgTemplateView):
+    """A printable consent form for guardians, with the participant's name and code filled in."""
+
+    permission = "participants.view"
+    template_name = "programmes/participants/consent_form_print.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["participant"] = self.get_org_object(Participant, self.kwargs["participant_id"])
+        context["scopes"] = ConsentScope.choices
+        return context

@@ -1,0 +1,320 @@
+"""Session pages: generate from a rule, take attendance, edit, cancel, and the session log."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from cocora.core.errors import ApplicationError
+from cocora.organisations.permissions import can
+from cocora.organisations.views_base import OrgTemplateView
+
+from ..forms import SessionForm, SessionLogForm, SessionRuleForm
+from ..models import Activity, Attendance, AttendanceStatus, Module, SessionLog, SessionStatus
+from ..selectors.cohorts import session_get
+from ..services import attendance as attendance_services
+from ..services import session_logs as log_services
+from ..services import sessions as services
+from .cohorts import CohortMixin
+
+
+class SessionMixin:
+    def get_session(self) -> Any:
+        if not hasattr(self, "_session"):
+            self._session = session_get(
+                organisation=self.organisation,  # type: ignore[attr-defined]
+                membership=self.membership,  # type: ignore[attr-defined]
+                session_id=self.kwargs["session_id"],  # type: ignore[attr-defined]
+            )
+        return self._session
+
+
+class SessionsGenerateView(CohortMixin, OrgTemplateView):
+    permission = "sessions.manage"
+    template_name = "programmes/sessions/generate.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        cohort = self.get_cohort()
+        context["cohort"] = cohort
+        context["form"] = kwargs.get("form") or SessionRuleForm(
+            initial={
+                "first_date": max(cohort.starts_on, timezone.localdate()),
+                "weekdays": [max(cohort.starts_on, timezone.localdate()).weekday()],
+                "start_time": "16:00",
+                "count": 10,
+                "venue": cohort.venue,
+                "link_modules": True,
+            }
+        )
+        return context
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        cohort = self.get_cohort()
+        form = SessionRuleForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                rule = services.SessionRule(
+                    first_date=data["first_date"],
+                    weekdays=tuple(data["weekdays"]),
+                    start_time=data["start_time"],
+                    duration_minutes=data["duration_minutes"],
+                    every_n_weeks=data["every_n_weeks"],
+                    count=data["count"],
+                    until=data["until"],
+                )
+                created = services.sessions_generate(
+                    organisation=self.organisation,
+                    cohort=cohort,
+                    rule=rule,
+                    venue=data["venue"],
+                    link_modules=data["link_modules"],
+                    actor=request.user,
+                )
+            except ApplicationError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+            else:
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(count)s session was scheduled.",
+                        "%(count)s sessions were scheduled.",
+                        len(created),
+                    )
+                    % {"count": len(created)},
+                )
+                return redirect("cohort_detail", org_slug=self.organisation.slug, cohort_id=cohort.pk)
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class SessionDetailView(SessionMixin, OrgTemplateView):
+    """The attendance page: one control per person, saved idempotently; with htmx each tap saves
+    on its own and says so."""
+
+    permission = "sessions.view"
+    template_name = "programmes/sessions/detail.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        session = self.get_session()
+        enrolments = attendance_services.attendance_enrolments(
+            organisation=self.organisation, session=session
+        )
+        marks = dict(
+            Attendance.objects.for_org(self.organisation)
+            .filter(session=session)
+            .values_list("enrolment_id", "status")
+        )
+        context.update(
+            session=session,
+            cohort=session.cohort,
+            rows=[(e, marks.get(e.pk, "")) for e in enrolments],
+            statuses=AttendanceStatus.choices,
+            has_log=SessionLog.objects.for_org(self.organisation).filter(session=session).exists(),
+            can_record=can(self.membership, "attendance.record"),
+            can_manage=can(self.membership, "sessions.manage"),
+            cancelled=session.status == SessionStatus.CANCELLED,
+        )
+        return context
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        session = self.get_session()
+        if not can(self.membership, "attendance.record"):
+            return HttpResponse(status=403)
+        enrolments = attendance_services.attendance_enrolments(
+            organisation=self.organisation, session=session
+        )
+        if "mark_all_present" in request.POST:
+            statuses = {e.pk: AttendanceStatus.PRESENT.value for e in enrolments}
+        else:
+            statuses = {}
+            for enrolment in enrolments:
+                value = request.POST.get(f"status_{enrolment.pk}")
+                if value:
+                    statuses[enrolment.pk] = value
+        htmx = request.headers.get("HX-Request") == "true"
+        try:
+            saved = attendance_services.attendance_save(
+                organisation=self.organisation,
+                session=session,
+                statuses=statuses,
+                actor=request.user,
+            )
+        except ApplicationError as error:
+            if htmx:
+                return render(
+                    request,
+                    "programmes/sessions/_saved.html",
+                    {"error": error.message},
+                    status=400,
+                )
+            messages.error(request, error.message)
+            return redirect(request.path)
+        if htmx:
+            return render(request, "programmes/sessions/_saved.html", {"saved": saved})
+        messages.success(
+            request,
+            ngettext(
+                "Attendance saved for %(count)s person.",
+                "Attendance saved for %(count)s people.",
+                saved,
+            )
+            % {"count": saved},
+        )
+        return redirect(request.path)
+
+
+class SessionEditView(SessionMixin, OrgTemplateView):
+    permission = "sessions.manage"
+    template_name = "programmes/sessions/edit.html"
+
+    def _modules(self, session: Any) -> list[Module]:
+        return list(
+            Module.objects.for_org(self.organisation).filter(programme_id=session.cohort.programme_id)
+        )
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        session = self.get_session()
+        context["session"] = session
+        context["form"] = kwargs.get("form") or SessionForm(
+            initial={
+                "starts_at": timezone.localtime(session.starts_at),
+                "ends_at": timezone.localtime(session.ends_at),
+                "venue": session.venue,
+                "module": session.module_id,
+            },
+            modules=self._modules(session),
+        )
+        return context
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        session = self.get_session()
+        modules = self._modules(session)
+        form = SessionForm(request.POST, modules=modules)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.session_update(
+                    organisation=self.organisation,
+                    session=session,
+                    starts_at=data["starts_at"],
+                    ends_at=data["ends_at"],
+                    venue=data["venue"],
+                    module=next((m for m in modules if m.pk == data["module"]), None),
+                )
+            except ApplicationError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+            else:
+                messages.success(request, _("The session was saved."))
+                return redirect(
+                    "cohort_detail", org_slug=self.organisation.slug, cohort_id=session.cohort_id
+                )
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class SessionStatusView(SessionMixin, OrgTemplateView):
+    permission = "sessions.manage"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        session = self.get_session()
+        return redirect("session_detail", org_slug=self.organisation.slug, session_id=session.pk)
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        session = self.get_session()
+        try:
+            services.session_set_status(
+                organisation=self.organisation,
+                session=session,
+                status=request.POST.get("status", ""),
+                actor=request.user,
+            )
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request, _("The session is now: %(status)s.") % {"status": session.get_status_display()}
+            )
+        return redirect("cohort_detail", org_slug=self.organisation.slug, cohort_id=session.cohort_id)
+
+
+class SessionLogView(SessionMixin, OrgTemplateView):
+    permission = "session_logs.write"
+    template_name = "programmes/sessions/log.html"
+
+    def _activities(self, session: Any) -> list[Activity]:
+        return list(
+            Activity.objects.for_org(self.organisation)
+            .filter(module__programme_id=session.cohort.programme_id)
+            .select_related("module")
+            .order_by("module__position", "module__pk", "position", "pk")
+        )
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        session = self.get_session()
+        log = (
+            SessionLog.objects.for_org(self.organisation)
+            .filter(session=session)
+            .select_related("author")
+            .first()
+        )
+        note_visible = log is None or log_services.session_log_note_visible(
+            log=log, user=self.request.user
+        )
+        initial: dict[str, Any] = {}
+        if log is not None:
+            initial = {
+                "summary": log.summary,
+                "themes": log.themes,
+                "group_climate": log.group_climate,
+                "follow_ups": log.follow_ups,
+                "confidential_note": log.confidential_note if note_visible else "",
+                "activities": list(log.covered.values_list("activity_id", flat=True)),
+            }
+        elif session.module_id:
+            initial["activities"] = [
+                a.pk for a in self._activities(session) if a.module_id == session.module_id
+            ]
+        form = kwargs.get("form") or SessionLogForm(
+            initial=initial,
+            activities=self._activities(session),
+            safe_space=session.cohort.safe_space,
+        )
+        if not note_visible and "confidential_note" in form.fields:
+            del form.fields["confidential_note"]
+        context.update(session=session, cohort=session.cohort, log=log, form=form)
+        return context
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        session = self.get_session()
+        form = SessionLogForm(
+            request.POST,
+            activities=self._activities(session),
+            safe_space=session.cohort.safe_space,
+        )
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                log_services.session_log_save(
+                    organisation=self.organisation,
+                    session=session,
+                    author=request.user,
+                    summary=data["summary"],
+                    themes=data["themes"],
+                    group_climate=data["group_climate"],
+                    follow_ups=data["follow_ups"],
+                    confidential_note=data.get("confidential_note", ""),
+                    activity_ids=data["activities"],
+                )
+            except ApplicationError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+            else:
+                messages.success(request, _("The session log was saved."))
+                return redirect("session_detail", org_slug=self.organisation.slug, session_id=session.pk)
+        return self.render_to_response(self.get_context_data(form=form), status=400)
