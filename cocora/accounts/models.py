@@ -35,7 +35,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text=_("Platform staff may use the Django admin. Organisation roles do not."),
     )
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
-    calendar_token = models.CharField(max_length=64, blank=True, editable=False)
+    calendar_token = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
 
     objects: ClassVar[UserManager] = UserManager()
 

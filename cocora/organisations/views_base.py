@@ -57,6 +57,16 @@ class OrgViewMixin:
         finally:
             timezone.deactivate()
 
+    def http_method_not_allowed(
+        self, request: HttpRequest, *args: Any, **kwargs: Any
+    ) -> HttpResponseBase:
+        # Resolve the page's objects first, so that another organisation's id is a 404 whatever
+        # the method: a 405 would confirm that the id exists.
+        # Running the page's GET (and discarding it) does exactly the lookups the page does.
+        if request.method != "GET" and hasattr(self, "get"):
+            self.get(request, *args, **kwargs)
+        return super().http_method_not_allowed(request, *args, **kwargs)  # type: ignore[misc,no-any-return]
+
     def get_org_object(self, model: type[M], pk: Any, **filters: Any) -> M:
         return get_object_or_404(model.objects.for_org(self.organisation), pk=pk, **filters)  # type: ignore[attr-defined]
 

@@ -1,0 +1,314 @@
+"""Sessions from a rule, attendance, session logs and the cohort page."""
+
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from cocora.core.errors import ApplicationError
+from cocora.organisations.context import org_context
+from cocora.organisations.models import Role
+from cocora.testing.queries import count_queries, tenant_settings_queries
+from programmes.models import Attendance, Session, SessionLog
+from programmes.selectors.cohorts import cohort_overview
+from programmes.services.sessions import SessionRule, sessions_generate
+from programmes.tests.factories import (
+    ActivityFactory,
+    AttendanceFactory,
+    CohortFactory,
+    CohortTrainerFactory,
+    EnrolmentFactory,
+    ModuleFactory,
+    SessionFactory,
+)
+
+pytestmark = pytest.mark.django_db
+CPH = ZoneInfo("Europe/Copenhagen")
+
+
+def _rule(**overrides):
+    values = {
+        "first_date": date(2026, 3, 2),  # a Monday
+        "weekdays": (0,),
+        "start_time": time(16, 0),
+        "duration_minutes": 120,
+        "count": 10,
+    }
+    values.update(overrides)
+    return SessionRule(**values)
+
+
+def test_weekly_rule_makes_ten_sessions_at_local_time_across_daylight_saving(org):
+    cohort = CohortFactory(organisation=org)
+    modules = [ModuleFactory(organisation=org, programme=cohort.programme) for _ in range(3)]
+    with org_context(org.pk):
+        sessions = sessions_generate(organisation=org, cohort=cohort, rule=_rule())
+    assert len(sessions) == 10
+    local = [s.starts_at.astimezone(CPH) for s in sessions]
+    # Summer time starts on 29 March 2026; the local start stays 16:00 on both sides.
+    assert {(t.hour, t.minute) for t in local} == {(16, 0)}
+    assert local[0].utcoffset() != local[-1].utcoffset()
+    assert [s.module_id for s in sessions[:4]] == [m.pk for m in modules] + [None]
+
+
+def test_every_second_week_on_two_weekdays_until_a_date(org):
+    rule = _rule(weekdays=(1, 3), every_n_weeks=2, count=None, until=date(2026, 3, 31))
+    assert rule.dates() == [
+        date(2026, 3, 3),
+        date(2026, 3, 5),
+        date(2026, 3, 17),
+        date(2026, 3, 19),
+        date(2026, 3, 31),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"weekdays": ()}, "weekday"),
+        ({"count": None}, "either the number"),
+        ({"count": 5, "until": date(2026, 4, 1)}, "either the number"),
+        ({"count": None, "until": date(2026, 1, 1)}, "before the first date"),
+        ({"count": 500}, "between 1 and"),
+        ({"duration_minutes": 0}, "lasts between"),
+    ],
+)
+def test_bad_rules_are_refused_with_a_reason(overrides, message):
+    with pytest.raises(ApplicationError, match=message):
+        _rule(**overrides).dates()
+
+
+def test_scheduling_page_refuses_a_bad_rule_and_creates_nothing(org, member_client):
+    client = member_client(org, Role.COORDINATOR)
+    cohort = CohortFactory(organisation=org)
+    response = client.post(
+        reverse("sessions_generate", args=[org.slug, cohort.pk]),
+        {
+            "first_date": "2026-03-02",
+            "weekdays": ["0"],
+            "every_n_weeks": "1",
+            "start_time": "16:00",
+            "duration_minutes": "90",
+        },
+    )
+    assert response.status_code == 400
+    assert b"either the number of sessions or an end date" in response.content
+    with org_context(org.pk):
+        assert not Session.objects.for_org(org).exists()
+
+
+def test_a_session_that_ends_before_it_starts_is_refused(org, member_client):
+    client = member_client(org, Role.COORDINATOR)
+    session = SessionFactory(organisation=org)
+    response = client.post(
+        reverse("session_edit", args=[org.slug, session.pk]),
+        {"starts_at": "2026-05-04T18:00", "ends_at": "2026-05-04T17:00", "venue": "Hall"},
+    )
+    assert response.status_code == 400
+    assert b"ends before it starts" in response.content
+
+
+def test_moving_a_session_reads_the_time_in_the_organisation_time_zone(org, member_client):
+    client = member_client(org, Role.COORDINATOR)
+    session = SessionFactory(organisation=org)
+    client.post(
+        reverse("session_edit", args=[org.slug, session.pk]),
+        {"starts_at": "2026-05-04T18:00", "ends_at": "2026-05-04T20:00", "venue": "Hall"},
+    )
+    with org_context(org.pk):
+        session.refresh_from_db()
+    assert session.starts_at == datetime(2026, 5, 4, 18, 0, tzinfo=CPH)
+
+
+def _attendance_setup(org, people):
+    session = SessionFactory(organisation=org)
+    enrolments = [EnrolmentFactory(organisation=org, cohort=session.cohort) for _ in range(people)]
+    return session, enrolments
+
+
+def test_attendance_save_is_idempotent(org, member_client):
+    client = member_client(org, Role.COORDINATOR)
+    session, enrolments = _attendance_setup(org, 3)
+    url = reverse("session_detail", args=[org.slug, session.pk])
+    data = {f"status_{e.pk}": "present" for e in enrolments}
+
+    first = client.post(url, data)
+    again = client.post(url, data)  # a double tap, or a retry after a dropped connection
+
+    assert first.status_code == again.status_code == 302
+    with org_context(org.pk):
+        assert Attendance.objects.for_org(org).count() == 3
+        assert Session.objects.get(pk=session.pk).status == "held"
+
+
+def test_one_tap_with_htmx_saves_that_person_and_says_so(org, member_client):
+    client = member_client(org, Role.COORDINATOR)
+    session, enrolments = _attendance_setup(org, 2)
+    response = client.post(
+        reverse("session_detail", args=[org.slug, session.pk]),
+        {f"status_{enrolments[0].pk}": "late"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    assert b"Saved" in response.content
+    with org_context(org.pk):
+        assert dict(Attendance.objects.for_org(org).values_list("enrolment_id", "status")) == {
+            enrolments[0].pk: "late"
+        }
+
+
+def test_mark_all_present(org, member_client):
+    client = member_client(org, Role.COORDINATOR)
+    session, enrolments = _attendance_setup(org, 4)
+    client.post(reverse("session_detail", args=[org.slug, session.pk]), {"mark_all_present": "1"})
+    with org_context(org.pk):
+        assert set(Attendance.objects.for_org(org).values_list("status", flat=True)) == {"present"}
+        assert Attendance.objects.for_org(org).count() == 4
+
+
+def test_a_status_that_does_not_exist_changes_nothing(org, member_client):
+    client = member_client(org, Role.COORDINATOR)
+    session, enrolments = _attendance_setup(org, 2)
+    response = client.post(
+        reverse("session_detail", args=[org.slug, session.pk]),
+        {f"status_{enrolments[0].pk}": "present", f"status_{enrolments[1].pk}": "teleported"},
+        follow=True,
+    )
+    assert b"Choose present, late, excused or absent" in response.content
+    with org_context(org.pk):
+        assert not Attendance.objects.for_org(org).exists()
+
+
+@pytest.mark.parametrize("action", ["load", "save"])
+def test_attendance_query_count_is_the_same_for_5_and_50_people(org, member_client, action):
+    client = member_client(org, Role.COORDINATOR)
+
+    def measure(people):
+        session, enrolments = _attendance_setup(org, people)
+        url = reverse("session_detail", args=[org.slug, session.pk])
+        if action == "load":
+            count, response = count_queries(lambda: client.get(url))
+            assert response.status_code == 200
+        else:
+            data = {f"status_{e.pk}": "present" for e in enrolments}
+            count, response = count_queries(lambda: client.post(url, data))
+            assert response.status_code == 302
+        return count
+
+    # load: session, user, organisation, membership, session with cohort, enrolments with
+    # participants, attendance marks, log exists, switcher = 9.
+    # save: session, user, organisation, membership, session with cohort, enrolments (view),
+    # enrolments (service check), one upsert, session status, message storage... = constant.
+    five, fifty = measure(5), measure(50)
+    assert five == fifty
+    if action == "load":
+        assert five == 9 + 2 * tenant_settings_queries()
+
+
+def test_trainer_takes_attendance_only_in_assigned_cohorts(org, member_client):
+    client = member_client(org, Role.TRAINER)
+    mine, theirs = SessionFactory(organisation=org), SessionFactory(organisation=org)
+    CohortTrainerFactory(organisation=org, cohort=mine.cohort, user=client.membership.user)
+    EnrolmentFactory(organisation=org, cohort=mine.cohort)
+
+    assert client.get(reverse("session_detail", args=[org.slug, mine.pk])).status_code == 200
+    assert client.get(reverse("session_detail", args=[org.slug, theirs.pk])).status_code == 404
+    assert (
+        client.get(reverse("cohort_detail", args=[org.slug, theirs.cohort_id])).status_code == 404
+    )
+    listed = client.get(reverse("cohort_list", args=[org.slug])).context["cohorts"]
+    assert [c.pk for c in listed] == [mine.cohort_id]
+
+
+def test_cancelled_sessions_leave_the_attendance_rate_and_absences_are_flagged(org):
+    cohort = CohortFactory(organisation=org)
+    enrolment = EnrolmentFactory(organisation=org, cohort=cohort)
+    start = timezone.now() - timedelta(days=30)
+    statuses = ["present", "present", "absent", None, "absent"]
+    for index, status in enumerate(statuses):
+        session = SessionFactory(
+            organisation=org, cohort=cohort, status="held", starts_at=start + timedelta(days=index)
+        )
+        if status:
+            AttendanceFactory(organisation=org, session=session, enrolment=enrolment, status=status)
+    SessionFactory(organisation=org, cohort=cohort, status="cancelled", starts_at=start)
+
+    with org_context(org.pk):
+        (progress,) = cohort_overview(organisation=org, cohort=cohort).progress
+    assert (progress.attended, progress.held) == (2, 5)
+    assert progress.rate_percent == 40
+    assert progress.consecutive_missed == 3 and progress.needs_check_in
+
+
+def test_cohort_page_query_count_is_the_same_for_5_and_50_people(org, member_client):
+    client = member_client(org, Role.COORDINATOR)
+
+    def measure(people):
+        cohort = CohortFactory(organisation=org)
+        sessions = [
+            SessionFactory(organisation=org, cohort=cohort, status="held") for _ in range(3)
+        ]
+        for _ in range(people):
+            enrolment = EnrolmentFactory(organisation=org, cohort=cohort)
+            AttendanceFactory(organisation=org, session=sessions[0], enrolment=enrolment)
+        url = reverse("cohort_detail", args=[org.slug, cohort.pk])
+        count, response = count_queries(lambda: client.get(url))
+        assert response.status_code == 200
+        assert len(response.context["overview"].progress) == people
+        return count
+
+    # session, user, organisation, membership, cohort, sessions, enrolments, attendance,
+    # trainers, switcher = 10 (+2 tenant settings on PostgreSQL).
+    assert measure(5) == measure(50) == 10 + 2 * tenant_settings_queries()
+
+
+def test_safe_space_log_has_no_per_person_field_and_refuses_one(org, member_client):
+    client = member_client(org, Role.TRAINER)
+    session = SessionFactory(organisation=org, cohort__safe_space=True)
+    CohortTrainerFactory(organisation=org, cohort=session.cohort, user=client.membership.user)
+    url = reverse("session_log", args=[org.slug, session.pk])
+
+    page = client.get(url)
+    assert b'name="confidential_note"' not in page.content
+    assert b"safe-space cohort" in page.content
+
+    client.post(url, {"summary": "Good talk", "confidential_note": "Ali said ..."})
+    with org_context(org.pk):
+        log = SessionLog.objects.for_org(org).get(session=session)
+    assert log.summary == "Good talk" and log.confidential_note == ""
+
+
+def test_confidential_note_is_for_the_author_and_the_coordinator_only(org, member_client):
+    author = member_client(org, Role.TRAINER)
+    coordinator = member_client(org, Role.COORDINATOR)
+    colleague = member_client(org, Role.TRAINER)
+    session = SessionFactory(organisation=org, cohort__coordinator=coordinator.membership.user)
+    for client in (author, colleague):
+        CohortTrainerFactory(organisation=org, cohort=session.cohort, user=client.membership.user)
+    activity = ActivityFactory(organisation=org, module__programme=session.cohort.programme)
+    url = reverse("session_log", args=[org.slug, session.pk])
+
+    response = author.post(
+        url,
+        {
+            "summary": "We mapped our neighbourhood.",
+            "group_climate": "4",
+            "activities": [activity.pk],
+            "confidential_note": "Check in with J. about home.",
+        },
+    )
+    assert response.status_code == 302
+
+    assert b"Check in with J." in author.get(url).content
+    assert b"Check in with J." in coordinator.get(url).content
+    colleague_page = colleague.get(url)
+    assert b"Check in with J." not in colleague_page.content
+    assert b"We mapped our neighbourhood." in colleague_page.content
+    # A colleague saving the log keeps the note they cannot see.
+    colleague.post(url, {"summary": "Edited by a colleague"})
+    with org_context(org.pk):
+        log = SessionLog.objects.for_org(org).get(session=session)
+        assert log.confidential_note == "Check in with J. about home."
+        assert list(log.covered.values_list("activity_id", flat=True)) == []

@@ -1,0 +1,125 @@
+"""A person's own sessions: the "My sessions" page, the calendar feed settings and the feed."""
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.decorators.http import require_safe
+
+from cocora.organisations.permissions import can
+from cocora.organisations.views_base import OrgTemplateView, OrgViewMixin
+
+from ..models import Session, SessionStatus
+from ..selectors.sessions import sessions_for_user
+from ..services.calendar import (
+    calendar_feed_build,
+    calendar_token_ensure,
+    calendar_token_reset,
+    calendar_user_for_token,
+)
+
+
+def _session_url(*, org_slug: str, session: Session) -> str | None:
+    # The session page is another area's; until it exists the list simply shows no link.
+    try:
+        return reverse("session_detail", kwargs={"org_slug": org_slug, "session_id": session.pk})
+    except NoReverseMatch:
+        return None
+
+
+class MySessionsView(OrgTemplateView):
+    """Today's sessions and the rest of this week (Monday to Sunday in the organisation's time
+    zone) of the cohorts the person trains or coordinates. Cancelled sessions stay in the list,
+    struck through and labelled, so that nobody wonders where a session went."""
+
+    permission = "sessions.view"
+    template_name = "programmes/calendar/my_sessions.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        tz = ZoneInfo(self.organisation.time_zone)
+        today = timezone.localdate(timezone=tz)
+        next_monday = today + timedelta(days=7 - today.weekday())
+        # One query whatever the number of sessions (cohort, programme and module joined).
+        sessions = sessions_for_user(
+            organisation=self.organisation,
+            user=self.request.user,  # type: ignore[arg-type]
+            starts_after=datetime.combine(today, time.min, tzinfo=tz),
+            starts_before=datetime.combine(next_monday, time.min, tzinfo=tz),
+        )
+        today_rows: list[dict[str, Any]] = []
+        later_days: dict[date, list[dict[str, Any]]] = {}
+        for session in sessions:
+            row = {
+                "session": session,
+                "url": _session_url(org_slug=self.organisation.slug, session=session),
+                "venue": session.venue or session.cohort.venue,
+                "cancelled": session.status == SessionStatus.CANCELLED,
+            }
+            day = timezone.localtime(session.starts_at, tz).date()
+            if day == today:
+                today_rows.append(row)
+            else:
+                later_days.setdefault(day, []).append(row)
+        context["today"] = today
+        context["today_sessions"] = today_rows
+        context["week_days"] = [{"day": d, "sessions": rows} for d, rows in later_days.items()]
+        context["is_last_day_of_week"] = today.weekday() == 6
+        return context
+
+
+class CalendarSettingsView(OrgTemplateView):
+    """Explains the personal calendar feed and shows its link (made on the first visit)."""
+
+    permission = "calendar.own"
+    template_name = "programmes/calendar/settings.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        token = calendar_token_ensure(user=self.request.user)  # type: ignore[arg-type]
+        feed_url = self.request.build_absolute_uri(
+            reverse("calendar_feed", kwargs={"token": token})
+        )
+        context["feed_url"] = feed_url
+        # Calendar apps on phones and Macs open webcal:// links as a subscription.
+        context["webcal_url"] = "webcal://" + feed_url.split("://", 1)[1]
+        context["sees_sessions"] = can(self.membership, "sessions.view")
+        return context
+
+
+class CalendarResetView(OrgViewMixin, View):
+    permission = "calendar.own"
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        calendar_token_reset(user=request.user)  # type: ignore[arg-type]
+        messages.success(
+            request,
+            _(
+                "You have a new link. The old link stopped working: subscribe again with the "
+                "new one in each calendar app."
+            ),
+        )
+        return redirect("calendar_settings", org_slug=self.organisation.slug)
+
+
+@require_safe
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The personal iCalendar feed, found by its secret token: calendar apps do not sign in.
+    An unknown, empty or short token is a 404, like a page that does not exist."""
+    user = calendar_user_for_token(token=token)
+    if user is None:
+        raise Http404
+    response = HttpResponse(
+        calendar_feed_build(user=user), content_type="text/calendar; charset=utf-8"
+    )
+    response["Cache-Control"] = "private, max-age=300"
+    response["Content-Disposition"] = 'inline; filename="cocora-sessions.ics"'
+    return response
