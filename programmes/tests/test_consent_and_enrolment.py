@@ -157,7 +157,7 @@ def test_bulk_enrolment_query_count_is_the_same_for_5_and_50(org):
 def test_enrol_page_adds_all_shown_and_reports_missing_consent(org, member_client):
     client = member_client(org, Role.COORDINATOR)
     cohort = CohortFactory(organisation=org, capacity=10)
-    ready = _consented(org, display_name="Ready")
+    _consented(org, display_name="Ready")
     ParticipantFactory(organisation=org, display_name="NoConsent", birth_year=2000)
 
     page = client.get(reverse("cohort_enrol", args=[org.slug, cohort.pk]))

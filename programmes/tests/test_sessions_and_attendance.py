@@ -161,7 +161,7 @@ def test_one_tap_with_htmx_saves_that_person_and_says_so(org, member_client):
 
 def test_mark_all_present(org, member_client):
     client = member_client(org, Role.COORDINATOR)
-    session, enrolments = _attendance_setup(org, 4)
+    session, _enrolments = _attendance_setup(org, 4)
     client.post(reverse("session_detail", args=[org.slug, session.pk]), {"mark_all_present": "1"})
     with org_context(org.pk):
         assert set(Attendance.objects.for_org(org).values_list("status", flat=True)) == {"present"}
