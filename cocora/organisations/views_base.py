@@ -12,7 +12,7 @@ from typing import Any, ClassVar, TypeVar
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model
-from django.http import Http404, HttpRequest, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views.generic import TemplateView
@@ -59,7 +59,7 @@ class OrgViewMixin:
 
     def http_method_not_allowed(
         self, request: HttpRequest, *args: Any, **kwargs: Any
-    ) -> HttpResponseBase:
+    ) -> HttpResponse:
         # Resolve the page's objects first, so that another organisation's id is a 404 whatever
         # the method: a 405 would confirm that the id exists.
         # Running the page's GET (and discarding it) does exactly the lookups the page does.

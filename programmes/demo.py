@@ -1,0 +1,276 @@
+"""Demo data of the programmes app (see the seed_demo command): one programme of each kind from
+the built-in curricula, a Prevention cohort of twelve with four held sessions, and with
+`--scale N` a large cohort in nordby for measuring."""
+
+from datetime import time, timedelta
+from typing import Any
+
+from django.utils import timezone
+
+from cocora.organisations.demo_registry import register
+from cocora.organisations.models import Organisation
+
+from .models import (
+    Attendance,
+    Cohort,
+    Consent,
+    Enrolment,
+    EnrolmentStage,
+    Participant,
+    Programme,
+    ProgrammeKind,
+    Session,
+    SessionLog,
+    SessionStatus,
+)
+from .services.attendance import attendance_save
+from .services.cohorts import cohort_create, enrolments_create
+from .services.curriculum import programme_create_from_builtin
+from .services.participants import participant_codes_generate
+from .services.session_logs import session_log_save
+from .services.sessions import SessionRule, sessions_generate
+
+NAMES = {
+    "nordby": [
+        "Amira",
+        "Emil",
+        "Freja",
+        "Yusuf",
+        "Sofie",
+        "Malik",
+        "Ida",
+        "Noah",
+        "Layla",
+        "Oscar",
+        "Hana",
+        "Victor",
+    ],
+    "suedstadt": [
+        "Aylin",
+        "Jonas",
+        "Mira",
+        "Deniz",
+        "Lea",
+        "Karim",
+        "Emma",
+        "Finn",
+        "Selin",
+        "Paul",
+        "Nour",
+        "Luca",
+    ],
+}
+COHORT_NAMES = {"nordby": "Forår 2026 · Nordby Ungdomshus", "suedstadt": "Frühjahr 2026 · Südstadt"}
+# Attendance of the four held sessions, per participant index (p present, a absent, l late,
+# e excused). Participant 5 has missed the last three: the cohort page suggests a check-in.
+PATTERNS = {5: "paaa", 8: "plep", 10: "ppla"}
+
+
+@register
+def seed(*, organisation: Organisation, users: dict[str, Any], scale: int, stdout: Any) -> None:
+    if not Programme.objects.for_org(organisation).exists():
+        _seed_programmes(organisation, users)
+        stdout.write(f"  {organisation.slug}: three programmes, a cohort of 12, 10 sessions")
+    if scale:
+        _seed_scale(organisation, users, scale)
+        stdout.write(f"  {organisation.slug}: a cohort of {scale} with 20 held sessions")
+
+
+def _seed_programmes(organisation: Organisation, users: dict[str, Any]) -> None:
+    programmes = {
+        kind: programme_create_from_builtin(organisation=organisation, kind=kind)
+        for kind in ProgrammeKind.values
+    }
+    today = timezone.localdate()
+    first = today - timedelta(days=26)
+    cohort = cohort_create(
+        organisation=organisation,
+        programme=programmes[ProgrammeKind.PREVENTION],
+        name=COHORT_NAMES.get(organisation.slug, "Demo cohort"),
+        starts_on=first,
+        ends_on=first + timedelta(weeks=10),
+        venue="Ungdomshuset" if organisation.slug == "nordby" else "Jugendzentrum Südstadt",
+        capacity=14,
+        coordinator=users["coordinator"],
+        trainer_ids=[users["trainer"].pk],
+    )
+    names = NAMES.get(organisation.slug, NAMES["nordby"])
+    codes = participant_codes_generate(organisation=organisation, count=len(names))
+    participants = Participant.objects.bulk_create(
+        [
+            Participant(
+                organisation=organisation,
+                display_name=name,
+                code=code,
+                # The first two are 13 or 14: they need a guardian's consent and their own.
+                birth_year=today.year - 14 if index < 2 else today.year - 18 - index % 4,
+                email=f"{name.lower()}@young.example" if index % 3 == 0 else "",
+                guardian_name=f"Guardian of {name}" if index < 2 else "",
+                guardian_email=f"guardian.{name.lower()}@family.example" if index < 2 else "",
+                preferred_language=organisation.language,
+            )
+            for index, (name, code) in enumerate(zip(names, codes, strict=True))
+        ]
+    )
+    consents = []
+    for index, participant in enumerate(participants):
+        givers = ["guardian", "self"] if index < 2 else ["self"]
+        consents += [
+            Consent(
+                organisation=organisation,
+                participant=participant,
+                scope="participation",
+                given_by=giver,
+                given_on=first - timedelta(days=7),
+                recorded_by=users["coordinator"],
+            )
+            for giver in givers
+        ]
+        if participant.email:
+            consents.append(
+                Consent(
+                    organisation=organisation,
+                    participant=participant,
+                    scope="contact",
+                    given_by="self",
+                    given_on=first - timedelta(days=7),
+                    recorded_by=users["coordinator"],
+                )
+            )
+    Consent.objects.bulk_create(consents)
+    enrolments_create(
+        organisation=organisation,
+        cohort=cohort,
+        participant_ids=[p.pk for p in participants],
+        actor=users["coordinator"],
+        joined_on=first,
+    )
+    Enrolment.objects.for_org(organisation).filter(cohort=cohort).update(
+        stage=EnrolmentStage.ACTIVE
+    )
+    sessions = sessions_generate(
+        organisation=organisation,
+        cohort=cohort,
+        rule=SessionRule(
+            first_date=first,
+            weekdays=(first.weekday(),),
+            start_time=time(16, 30),
+            duration_minutes=120,
+            count=10,
+        ),
+        actor=users["coordinator"],
+    )
+    enrolments = list(
+        Enrolment.objects.for_org(organisation).filter(cohort=cohort).order_by("participant__pk")
+    )
+    codes_by_letter = {"p": "present", "a": "absent", "l": "late", "e": "excused"}
+    themes = [
+        "Who we are and what we want from the group; rules for a safe space.",
+        "Belonging in several places at once; family, neighbourhood, online.",
+        "What equal citizenship means when you are treated unequally.",
+        "Experiences of being judged by appearance; ways to answer.",
+    ]
+    for number, session in enumerate(sessions[:4]):
+        attendance_save(
+            organisation=organisation,
+            session=session,
+            statuses={
+                e.pk: codes_by_letter[PATTERNS.get(i, "pppp")[number]]
+                for i, e in enumerate(enrolments)
+            },
+            actor=users["trainer"],
+        )
+        session_log_save(
+            organisation=organisation,
+            session=session,
+            author=users["trainer"],
+            summary=f"Session {number + 1} went as planned; the group worked well together.",
+            themes=themes[number],
+            group_climate=4 if number != 2 else 3,
+            follow_ups="Bring the printed cards next time." if number == 1 else "",
+        )
+
+
+def _seed_scale(organisation: Organisation, users: dict[str, Any], size: int) -> None:
+    """A large cohort for measuring, written in bulk."""
+    name = f"Measuring cohort ({size})"
+    if Cohort.objects.for_org(organisation).filter(name=name).exists():
+        return
+    programme = Programme.objects.for_org(organisation).filter(kind="prevention").first()
+    if programme is None:
+        programme = programme_create_from_builtin(organisation=organisation, kind="prevention")
+    today = timezone.localdate()
+    first = today - timedelta(weeks=21)
+    cohort = cohort_create(
+        organisation=organisation,
+        programme=programme,
+        name=name,
+        starts_on=first,
+        capacity=max(size, 1),
+        coordinator=users["coordinator"],
+        trainer_ids=[users["trainer"].pk],
+    )
+    codes = participant_codes_generate(organisation=organisation, count=size)
+    participants = Participant.objects.bulk_create(
+        [
+            Participant(
+                organisation=organisation,
+                display_name=f"Participant {n + 1}",
+                code=code,
+                birth_year=today.year - 19,
+            )
+            for n, code in enumerate(codes)
+        ]
+    )
+    Consent.objects.bulk_create(
+        [
+            Consent(
+                organisation=organisation,
+                participant=p,
+                scope="participation",
+                given_by="self",
+                given_on=first,
+            )
+            for p in participants
+        ]
+    )
+    enrolments = Enrolment.objects.bulk_create(
+        [
+            Enrolment(
+                organisation=organisation,
+                cohort=cohort,
+                participant=p,
+                stage=EnrolmentStage.ACTIVE,
+                joined_on=first,
+            )
+            for p in participants
+        ]
+    )
+    sessions = sessions_generate(
+        organisation=organisation,
+        cohort=cohort,
+        rule=SessionRule(
+            first_date=first,
+            weekdays=(first.weekday(),),
+            start_time=time(17, 0),
+            duration_minutes=90,
+            count=20,
+        ),
+    )
+    Session.objects.for_org(organisation).filter(pk__in=[s.pk for s in sessions]).update(
+        status=SessionStatus.HELD
+    )
+    Attendance.objects.bulk_create(
+        [
+            Attendance(organisation=organisation, session=s, enrolment=e, status="present")
+            for s in sessions
+            for e in enrolments
+        ],
+        batch_size=5000,
+    )
+    SessionLog.objects.bulk_create(
+        [
+            SessionLog(organisation=organisation, session=s, author=users["trainer"], summary="")
+            for s in sessions
+        ]
+    )

@@ -1,0 +1,406 @@
+"""Importing participants from a spreadsheet (CSV or XLSX).
+
+Every row is checked before anything is saved: either all participants of the file are created,
+in one transaction, or none is and the caller gets a report of every problem found, each tied to
+the row and column a person sees in their spreadsheet (the header is row 1).
+"""
+
+import csv
+import io
+import re
+import zipfile
+from collections.abc import Generator, Sequence
+from contextlib import closing
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from cocora.audit.services import audit_record
+from cocora.core.errors import ApplicationError
+from cocora.organisations.models import Organisation
+
+from ..models import Participant
+from .participants import participant_codes_generate, participant_validate_birth_year
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_MEGABYTES = MAX_BYTES // (1024 * 1024)
+MAX_ROWS = 5000
+# An XLSX file is a zip archive: a small upload can unpack to gigabytes. Refuse before parsing.
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+# The report shows this many problems; a file that is wrong on every row says so in the count.
+MAX_REPORTED_PROBLEMS = 200
+
+# Column of the file -> field of Participant, in the order the template file uses.
+COLUMNS: dict[str, str] = {
+    "name": "display_name",
+    "birth_year": "birth_year",
+    "email": "email",
+    "phone": "phone",
+    "guardian_name": "guardian_name",
+    "guardian_email": "guardian_email",
+    "guardian_phone": "guardian_phone",
+    "preferred_language": "preferred_language",
+}
+REQUIRED_COLUMN = "name"
+EMAIL_COLUMNS = ("email", "guardian_email")
+LANGUAGE_CODES = tuple(code for code, _name in settings.LANGUAGES)
+DIGITS = re.compile(r"[0-9]+")
+# Longer text would fail in the database (a 500); it is reported on its row instead.
+MAX_LENGTHS: dict[str, int | None] = {
+    column: getattr(Participant._meta.get_field(name), "max_length", None)
+    for column, name in COLUMNS.items()
+}
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    """One thing to fix. `row` is the spreadsheet row (header = 1), None for the whole file;
+    `column` is the column's name (or its letter when it has none), empty for the whole file."""
+
+    row: int | None
+    column: str
+    message: str
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    created: int = 0
+    problems: tuple[ImportProblem, ...] = field(default=())
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def reported_problems(self) -> tuple[ImportProblem, ...]:
+        return self.problems[:MAX_REPORTED_PROBLEMS]
+
+    @property
+    def unreported_count(self) -> int:
+        return max(0, len(self.problems) - MAX_REPORTED_PROBLEMS)
+
+
+@dataclass(frozen=True)
+class _Table:
+    header_row: int
+    header: list[Any]
+    rows: list[tuple[int, list[Any]]]  # (spreadsheet row number, values); blank rows left out
+
+
+def participants_import(
+    *, organisation: Organisation, uploaded_file_name: str, data: bytes, actor: Any
+) -> ImportResult:
+    """Creates every participant of the file, or none. On success: one bulk insert with fresh
+    codes and one audit line; three queries whatever the number of rows."""
+    try:
+        table = _read_table(uploaded_file_name, data)
+    except ApplicationError as error:
+        return ImportResult(problems=(ImportProblem(None, "", str(error.message)),))
+
+    # Every row is checked even when the header is wrong: one report lists everything to fix.
+    columns, problems = _columns(table)
+    participants: list[Participant] = []
+    for row_number, values in table.rows:
+        participant, row_problems = _participant_from_row(organisation, row_number, values, columns)
+        problems += row_problems
+        participants.append(participant)
+    if problems:
+        return ImportResult(problems=tuple(problems))
+
+    with transaction.atomic():
+        codes = participant_codes_generate(organisation=organisation, count=len(participants))
+        for participant, code in zip(participants, codes, strict=True):
+            participant.code = code
+        Participant.objects.bulk_create(participants)
+        audit_record(
+            organisation=organisation,
+            actor=actor,
+            action="participants.imported",
+            details={"count": len(participants), "file": uploaded_file_name[:200]},
+        )
+    return ImportResult(created=len(participants))
+
+
+def participants_import_template() -> bytes:
+    """The empty file people fill in: the header row, UTF-8 with a BOM so Excel reads it right."""
+    return (",".join(COLUMNS) + "\r\n").encode("utf-8-sig")
+
+
+# Reading the file ------------------------------------------------------------------------------
+
+
+def _read_table(file_name: str, data: bytes) -> _Table:
+    if len(data) > MAX_BYTES:
+        raise ApplicationError(
+            _("The file is larger than %(size)s MB. Split it into smaller files.")
+            % {"size": MAX_MEGABYTES}
+        )
+    if not data.strip():
+        raise ApplicationError(_("The file is empty."))
+    extension = file_name.rsplit(".", 1)[-1].lower() if "." in file_name else ""
+    if extension == "csv":
+        records: Generator[tuple[int, Sequence[Any]], None, None] = _csv_records(data)
+    elif extension == "xlsx":
+        records = _xlsx_records(data)
+    else:
+        raise ApplicationError(
+            _("Upload a .csv or an .xlsx file; “%(name)s” is neither.")
+            % {"name": _shorten(file_name)}
+        )
+
+    header_row, header = 0, None
+    rows: list[tuple[int, list[Any]]] = []
+    # closing(): stopping early (too many rows) still closes the workbook.
+    with closing(records):
+        for row_number, values in records:
+            if all(_text(value) == "" for value in values):
+                continue  # blank rows (often trailing ones) are not participants
+            if header is None:
+                header_row, header = row_number, list(values)
+                continue
+            rows.append((row_number, list(values)))
+            if len(rows) > MAX_ROWS:
+                raise ApplicationError(
+                    _(
+                        "The file has more than %(limit)s participants. Split it into files of at "
+                        "most %(limit)s rows each."
+                    )
+                    % {"limit": number_format(MAX_ROWS, force_grouping=True)}
+                )
+    if header is None:
+        raise ApplicationError(_("The file is empty."))
+    if not rows:
+        raise ApplicationError(
+            _("The file has column names but no participants: add one row per participant.")
+        )
+    return _Table(header_row=header_row, header=header, rows=rows)
+
+
+def _csv_records(data: bytes) -> Generator[tuple[int, Sequence[Any]], None, None]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ApplicationError(
+            _(
+                "The file is not UTF-8 (the first unreadable character is in row %(row)s): "
+                "save it as CSV UTF-8 and upload it again."
+            )
+            % {"row": data[: error.start].count(b"\n") + 1}
+        ) from None
+    first_line = next((line for line in text.splitlines() if line.strip()), "")
+    # The header names hold neither separator, so whichever the first line has more of is it.
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    # A quoted cell may span several lines; a spreadsheet still shows it as one row, so rows
+    # are counted by record, not by line.
+    row_number = 0
+    try:
+        for row_number, record in enumerate(reader, start=1):
+            yield row_number, record
+    except csv.Error:
+        raise ApplicationError(
+            _(
+                "The file could not be read as CSV after row %(row)s. Check that every quote "
+                "that opens a cell also closes it."
+            )
+            % {"row": row_number}
+        ) from None
+
+
+def _xlsx_records(data: bytes) -> Generator[tuple[int, Sequence[Any]], None, None]:
+    import openpyxl
+
+    unreadable = ApplicationError(
+        _(
+            "The file could not be read as an Excel workbook (.xlsx). Open it in your "
+            "spreadsheet program, save it as .xlsx or as CSV UTF-8, and upload it again."
+        )
+    )
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise unreadable from None
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise ApplicationError(
+            _("The workbook is too large once unpacked. Split it into smaller files.")
+        )
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    # A damaged workbook can fail in many ways inside openpyxl (zip, XML, missing parts, bad
+    # styles); every one of them means the same thing to the person uploading it.
+    except Exception:
+        raise unreadable from None
+    try:
+        if not workbook.worksheets:
+            raise unreadable
+        sheet = workbook.worksheets[0]
+        # Some programs write wrong dimensions; read what is really there. Missing rows come
+        # back as empty tuples, so numbering by position gives the spreadsheet's row numbers.
+        sheet.reset_dimensions()
+        yield from enumerate(sheet.iter_rows(values_only=True), start=1)
+    except ApplicationError:
+        raise
+    except Exception:
+        raise unreadable from None
+    finally:
+        workbook.close()
+
+
+# Checking the rows ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Columns:
+    known: dict[int, str]  # position -> column name, for the columns we import
+    headed: frozenset[int]  # every position that has a heading, known or not
+
+
+def _columns(table: _Table) -> tuple[_Columns, list[ImportProblem]]:
+    known: dict[int, str] = {}
+    headed: set[int] = set()
+    problems: list[ImportProblem] = []
+    for position, raw in enumerate(table.header):
+        heading = _text(raw)
+        name = heading.lower()
+        if not name:
+            continue  # a value under an empty heading is reported on its row
+        headed.add(position)
+        if name not in COLUMNS:
+            problems.append(
+                ImportProblem(
+                    table.header_row,
+                    _shorten(heading),
+                    _("“%(column)s” is not a column we know. The columns are: %(allowed)s.")
+                    % {"column": _shorten(heading), "allowed": ", ".join(COLUMNS)},
+                )
+            )
+        elif name in known.values():
+            problems.append(
+                ImportProblem(
+                    table.header_row,
+                    name,
+                    _("The column “%(column)s” appears more than once.") % {"column": name},
+                )
+            )
+        else:
+            known[position] = name
+    if REQUIRED_COLUMN not in known.values():
+        problems.append(
+            ImportProblem(
+                table.header_row,
+                REQUIRED_COLUMN,
+                _(
+                    "The column “%(column)s” is missing: every participant needs a name (a "
+                    "first name or a nickname is enough)."
+                )
+                % {"column": REQUIRED_COLUMN},
+            )
+        )
+    return _Columns(known=known, headed=frozenset(headed)), problems
+
+
+def _participant_from_row(
+    organisation: Organisation, row_number: int, values: list[Any], columns: _Columns
+) -> tuple[Participant, list[ImportProblem]]:
+    problems: list[ImportProblem] = []
+    fields: dict[str, Any] = {}
+
+    def problem(column: str, message: str) -> None:
+        problems.append(ImportProblem(row_number, column, message))
+
+    for position, raw in enumerate(values):
+        if position not in columns.headed and _text(raw) != "":
+            problem(_column_letter(position), _("There is a value in a column without a heading."))
+
+    for position, column in columns.known.items():
+        raw = values[position] if position < len(values) else None
+        value = _text(raw)
+        if "\x00" in value:
+            problem(column, _("This cell holds a control character (NUL) that cannot be saved."))
+        elif column == "birth_year":
+            try:
+                fields["birth_year"] = _birth_year(raw, value)
+            except ApplicationError as error:
+                problem(column, str(error.message))
+        elif (message := _text_problem(column, value)) is not None:
+            problem(column, message)
+        else:
+            fields[COLUMNS[column]] = value.lower() if column == "preferred_language" else value
+
+    # Only a name that was read and found empty: a missing column or an unreadable cell has
+    # been reported already.
+    if fields.get("display_name") == "":
+        problem(REQUIRED_COLUMN, _("The name is empty: a first name or a nickname is enough."))
+    return Participant(organisation=organisation, **fields), problems
+
+
+def _birth_year(raw: Any, value: str) -> int | None:
+    if value == "":
+        return None
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        year = raw
+    elif DIGITS.fullmatch(value):
+        year = int(value)
+    else:
+        raise ApplicationError(
+            _("“%(value)s” is not a year: write it with four digits, for example 2009.")
+            % {"value": _shorten(value)}
+        )
+    # The same plausibility rule as the participant form.
+    participant_validate_birth_year(year)
+    return year
+
+
+def _text_problem(column: str, value: str) -> str | None:
+    if column == "preferred_language" and value and value.lower() not in LANGUAGE_CODES:
+        return _("“%(value)s” is not a language we offer. Use one of: %(allowed)s.") % {
+            "value": _shorten(value),
+            "allowed": ", ".join(LANGUAGE_CODES),
+        }
+    if column in EMAIL_COLUMNS and value:
+        try:
+            validate_email(value)
+        except ValidationError:
+            return _("“%(value)s” is not an email address.") % {"value": _shorten(value)}
+    limit = MAX_LENGTHS[column]
+    if limit is not None and len(value) > limit:
+        return _("This is longer than %(limit)s characters.") % {"limit": limit}
+    return None
+
+
+# Cells ------------------------------------------------------------------------------------------
+
+
+def _text(value: Any) -> str:
+    """A cell as text. Spreadsheets store numbers typed into a cell as floats (2009.0) and may
+    turn phone numbers into integers; both come back as the digits the person typed."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ", timespec="minutes")
+    if isinstance(value, date | time):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _shorten(value: str, limit: int = 40) -> str:
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def _column_letter(position: int) -> str:
+    letters = ""
+    number = position + 1
+    while number:
+        number, remainder = divmod(number - 1, 26)
+        letters = chr(ord("A") + remainder) + letters
+    return letters

@@ -1,0 +1,654 @@
+"""Participant import (CSV and XLSX, all or nothing) and the cohort export (CSV and XLSX)."""
+
+import csv
+import io
+import re
+import zipfile
+from datetime import UTC, date, datetime
+
+import openpyxl
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from cocora.audit.models import AuditEvent
+from cocora.organisations.context import org_context
+from cocora.organisations.models import Role
+from cocora.testing.queries import count_queries, tenant_settings_queries
+from programmes.exports import cell_neutralise
+from programmes.models import Participant
+from programmes.services.imports import MAX_BYTES, participants_import
+from programmes.tests.factories import (
+    AttendanceFactory,
+    CohortFactory,
+    ConsentFactory,
+    EnrolmentFactory,
+    ParticipantFactory,
+    SessionFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+HEADER = (
+    "name,birth_year,email,phone,guardian_name,guardian_email,guardian_phone,preferred_language"
+)
+
+
+def _import_url(org):
+    return reverse("participant_import", kwargs={"org_slug": org.slug})
+
+
+def _export_url(org, cohort_id, fmt):
+    return reverse(
+        "cohort_export", kwargs={"org_slug": org.slug, "cohort_id": cohort_id, "fmt": fmt}
+    )
+
+
+def _upload(client, org, name, content):
+    return client.post(_import_url(org), {"file": SimpleUploadedFile(name, content)})
+
+
+def _participants(org):
+    with org_context(org.pk):
+        return list(Participant.objects.for_org(org).order_by("display_name"))
+
+
+def _xlsx(rows):
+    workbook = openpyxl.Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    stream = io.BytesIO()
+    workbook.save(stream)
+    return stream.getvalue()
+
+
+def _csv_rows(count):
+    return (HEADER + "\n" + "".join(f"Person {i},2009,,,,,,da\n" for i in range(count))).encode()
+
+
+# Import: files that are right --------------------------------------------------------------------
+
+
+def test_a_valid_csv_is_imported_with_codes_and_an_audit_line(org, member_client):
+    client = member_client(org, Role.COORDINATOR)
+    content = (
+        HEADER + "\n"
+        "Sam,2009,sam@example.org,+45 1234 5678,Lene,lene@example.org,+45 8765 4321,da\n"
+        "Aya,,,,,,,\n"
+    ).encode()
+
+    response = _upload(client, org, "group.csv", content)
+
+    assert response.status_code == 302
+    assert response["Location"] == _import_url(org)
+    page = client.get(response["Location"])
+    assert "2 participants were imported." in page.content.decode()
+    aya, sam = _participants(org)
+    assert (sam.display_name, sam.birth_year, sam.email, sam.phone) == (
+        "Sam",
+        2009,
+        "sam@example.org",
+        "+45 1234 5678",
+    )
+    assert (sam.guardian_name, sam.guardian_email, sam.guardian_phone) == (
+        "Lene",
+        "lene@example.org",
+        "+45 8765 4321",
+    )
+    assert sam.preferred_language == "da"
+    assert (aya.birth_year, aya.email, aya.preferred_language) == (None, "", "")
+    assert sam.code.startswith("P-") and aya.code.startswith("P-") and sam.code != aya.code
+    with org_context(org.pk):
+        event = AuditEvent.objects.for_org(org).get(action="participants.imported")
+    assert event.details == {"count": 2, "file": "group.csv"}
+    assert event.actor_id == client.membership.user_id
+
+
+def test_a_valid_xlsx_is_imported(org, member_client):
+    client = member_client(org, Role.ADMIN)
+    # Headings in any case and with spaces; numbers as spreadsheets store them.
+    content = _xlsx(
+        [
+            [" Name ", "BIRTH_YEAR", "Phone", "Preferred_Language"],
+            ["Sam", 2009, 4512345678, "DA"],
+            [None, None, None, None],
+            ["Noor", 2010.0, None, "fr"],
+        ]
+    )
+
+    response = _upload(client, org, "group.xlsx", content)
+
+    assert response.status_code == 302
+    noor, sam = _participants(org)
+    assert (sam.birth_year, sam.phone, sam.preferred_language) == (2009, "4512345678", "da")
+    assert (noor.birth_year, noor.phone, noor.preferred_language) == (2010, "", "fr")
+
+
+def test_a_semicolon_csv_is_read(org, member_client):
+    client = member_client(org, Role.COORDINATOR)
+    content = b'name;birth_year;email\nSam;2009;sam@example.org\n"Aya; Jr";2010;\n'
+
+    assert _upload(client, org, "excel.csv", content).status_code == 302
+
+    assert [(p.display_name, p.birth_year) for p in _participants(org)] == [
+        ("Aya; Jr", 2010),
+        ("Sam", 2009),
+    ]
+
+
+def test_a_csv_with_a_byte_order_mark_is_read(org, member_client):
+    # Regression: without utf-8-sig the first heading reads "\ufeffname", an unknown column.
+    client = member_client(org, Role.COORDINATOR)
+    content = "name,birth_year\r\nSøren,2009\r\n".encode("utf-8-sig")
+
+    assert _upload(client, org, "excel.csv", content).status_code == 302
+
+    assert [p.display_name for p in _participants(org)] == ["Søren"]
+
+
+def test_the_import_page_offers_the_form_the_columns_and_the_template(org, member_client):
+    client = member_client(org, Role.COORDINATOR)
+
+    page = client.get(_import_url(org)).content.decode()
+
+    assert 'enctype="multipart/form-data"' in page
+    assert 'type="file"' in page
+    for column in HEADER.split(","):
+        assert column in page
+    template_url = reverse("participant_import_template", kwargs={"org_slug": org.slug})
+    assert template_url in page
+    response = client.get(template_url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert "attachment" in response["Content-Disposition"]
+    assert response.content.decode("utf-8-sig").strip() == HEADER
+
+
+# Import: files that are refused ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("file_name", "content", "expected"),
+    [
+        pytest.param(
+            "a.csv",
+            b"name,shoe_size\nSam,42\n",
+            [
+                "“shoe_size” is not a column we know. The columns are: name, birth_year, email, "
+                "phone, guardian_name, guardian_email, guardian_phone, preferred_language."
+            ],
+            id="unknown column",
+        ),
+        pytest.param(
+            "a.csv",
+            b"email\nsam@example.org\n",
+            ["The column “name” is missing"],
+            id="missing name column",
+        ),
+        pytest.param(
+            "a.csv",
+            b"name,birth_year\nSam,two thousand\n",
+            ["“two thousand” is not a year"],
+            id="year not a number",
+        ),
+        pytest.param(
+            "a.csv",
+            b"name,birth_year\nSam,1850\n",
+            ["The year of birth 1850 does not look right."],
+            id="implausible year",
+        ),
+        pytest.param(
+            "a.csv",
+            b"name,email\nSam,sam-at-example.org\n",
+            ["“sam-at-example.org” is not an email address."],
+            id="bad email",
+        ),
+        pytest.param(
+            "a.csv",
+            b"name,guardian_email\nSam,lene@\n",
+            ["“lene@” is not an email address."],
+            id="bad guardian email",
+        ),
+        pytest.param(
+            "a.csv",
+            b"name,preferred_language\nSam,sv\n",
+            ["“sv” is not a language we offer. Use one of: en, da, de, fr, it."],
+            id="unknown language",
+        ),
+        pytest.param(
+            "a.csv",
+            "name\nSøren\n".encode("latin-1"),
+            ["The file is not UTF-8", "save it as CSV UTF-8"],
+            id="not utf-8",
+        ),
+        pytest.param(
+            "a.xlsx",
+            b"this is not a workbook",
+            ["The file could not be read as an Excel workbook (.xlsx)."],
+            id="unreadable xlsx",
+        ),
+        pytest.param("a.csv", b"", ["The file is empty."], id="empty file"),
+        pytest.param("a.csv", b"\n\n", ["The file is empty."], id="blank lines only"),
+        pytest.param(
+            "a.csv",
+            b"name,birth_year\n",
+            ["The file has column names but no participants"],
+            id="header only",
+        ),
+        pytest.param(
+            "a.csv",
+            b"name,email\n   ,sam@example.org\n",
+            ["The name is empty"],
+            id="empty name",
+        ),
+        pytest.param(
+            "a.csv",
+            b"name\n" + b"x" * 81 + b"\n",
+            ["This is longer than 80 characters."],
+            id="name too long",
+        ),
+        pytest.param(
+            "a.csv",
+            b"name\nSa\x00m\n",
+            ["control character (NUL)"],
+            id="nul byte",
+        ),
+        pytest.param(
+            "a.csv",
+            b"name,,\nSam,,extra\n",
+            ["There is a value in a column without a heading."],
+            id="value without heading",
+        ),
+        pytest.param(
+            "a.csv",
+            b"name,Name\nSam,Sam\n",
+            ["The column “name” appears more than once."],
+            id="duplicate column",
+        ),
+        pytest.param(
+            "a.xls",
+            b"whatever",
+            ["Upload a .csv or an .xlsx file; “a.xls” is neither."],
+            id="other file type",
+        ),
+        pytest.param(
+            "a.csv",
+            _csv_rows(5001),
+            ["The file has more than 5,000 participants."],
+            id="5001 rows",
+        ),
+        pytest.param(
+            "a.csv",
+            b"name\n" + b"x" * MAX_BYTES,
+            ["The file is larger than 5 MB."],
+            id="over 5 MB",
+        ),
+    ],
+)
+def test_a_bad_file_is_refused_with_its_reason_and_nothing_is_imported(
+    org, member_client, file_name, content, expected
+):
+    client = member_client(org, Role.COORDINATOR)
+
+    response = _upload(client, org, file_name, content)
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Nothing was imported" in page
+    for message in expected:
+        assert message in page
+    assert _participants(org) == []
+    with org_context(org.pk):
+        assert not AuditEvent.objects.for_org(org).filter(action="participants.imported").exists()
+
+
+def test_an_unreadable_xlsx_inside_a_valid_zip_is_refused(org, member_client):
+    client = member_client(org, Role.COORDINATOR)
+    stream = io.BytesIO()
+    with zipfile.ZipFile(stream, "w") as archive:
+        archive.writestr("hello.txt", "not a workbook")
+
+    response = _upload(client, org, "a.xlsx", stream.getvalue())
+
+    assert response.status_code == 400
+    assert "could not be read as an Excel workbook" in response.content.decode()
+
+
+def test_every_row_is_checked_and_reported_with_spreadsheet_row_numbers(org, member_client):
+    client = member_client(org, Role.COORDINATOR)
+    # Row 1 header, row 2 fine, row 3 bad year, row 4 blank, row 5 bad email and language.
+    content = b"name,birth_year,email,preferred_language\nSam,2009,,\nAya,20x9,,\n\nNoor,,no,xx\n"
+
+    response = _upload(client, org, "a.csv", content)
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "The file has 3 problems." in page
+    assert "<caption>" in page and 'scope="col"' in page
+    reported_rows = re.findall(r'<th scope="row">(?:<span[^>]*>[^<]*</span>)?(\d+)</th>', page)
+    assert reported_rows == ["3", "5", "5"]
+    assert _participants(org) == []
+
+
+def test_an_xlsx_reports_its_own_row_numbers(org):
+    content = _xlsx([["name", "birth_year"], ["Sam", 2009], [], ["Aya", "soon"]])
+
+    with org_context(org.pk):
+        result = participants_import(
+            organisation=org, uploaded_file_name="a.xlsx", data=content, actor=None
+        )
+
+    assert [(p.row, p.column) for p in result.problems] == [(4, "birth_year")]
+
+
+# Import: queries ---------------------------------------------------------------------------------
+
+
+def test_import_query_count_is_the_same_for_5_and_50_rows(org, member_client):
+    def service_count(rows):
+        with org_context(org.pk):
+            count, result = count_queries(
+                lambda: participants_import(
+                    organisation=org, uploaded_file_name="a.csv", data=_csv_rows(rows), actor=None
+                )
+            )
+        assert result.created == rows
+        return count
+
+    # Existing codes (one query), one bulk insert, one audit line.
+    assert service_count(5) == 3
+    assert service_count(50) == 3
+
+    client = member_client(org, Role.COORDINATOR)
+
+    def view_count(rows):
+        count, response = count_queries(lambda: _upload(client, org, "a.csv", _csv_rows(rows)))
+        assert response.status_code == 302
+        return count
+
+    # session, user, organisation, membership, then the three of the import; on PostgreSQL also
+    # the user (middleware) and the organisation (view) set for the transaction.
+    expected = 7 + 2 * tenant_settings_queries()
+    assert view_count(5) == expected
+    assert view_count(50) == expected
+    assert len(_participants(org)) == 5 + 50 + 5 + 50
+
+
+# Export ------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def cohort_with_attendance(org):
+    """Four sessions in March 2025 (Copenhagen is UTC+1 then): two held, one cancelled, one
+    still scheduled. Sam joined before the first, Aya after it."""
+    cohort = CohortFactory(organisation=org, name="Spring group", starts_on=date(2025, 3, 1))
+    held_1, held_2, cancelled, _scheduled = (
+        SessionFactory(
+            organisation=org,
+            cohort=cohort,
+            starts_at=datetime(2025, 3, day, 17, tzinfo=UTC),
+            status=s,
+        )
+        for day, s in ((4, "held"), (11, "held"), (18, "cancelled"), (25, "scheduled"))
+    )
+    sam = EnrolmentFactory(
+        organisation=org,
+        cohort=cohort,
+        joined_on=date(2025, 3, 1),
+        participant=ParticipantFactory(
+            organisation=org,
+            display_name="Sam",
+            code="P-SAM001",
+            email="sam@example.org",
+            phone="+4511112222",
+            guardian_name="Lene Guardian",
+            guardian_email="lene@example.org",
+        ),
+    )
+    aya = EnrolmentFactory(
+        organisation=org,
+        cohort=cohort,
+        joined_on=date(2025, 3, 10),
+        stage="enrolled",
+        participant=ParticipantFactory(organisation=org, display_name="Aya", code="P-AYA001"),
+    )
+    AttendanceFactory(organisation=org, session=held_1, enrolment=sam, status="present")
+    AttendanceFactory(organisation=org, session=held_2, enrolment=sam, status="absent")
+    AttendanceFactory(organisation=org, session=held_2, enrolment=aya, status="late")
+    # Attendance taken before the session was cancelled: the session is still left out.
+    AttendanceFactory(organisation=org, session=cancelled, enrolment=sam, status="present")
+    return cohort
+
+
+EXPECTED_HEADER = [
+    "Code",
+    "Name",
+    "Stage",
+    "Joined on",
+    "2025-03-04 18:00",
+    "2025-03-11 18:00",
+    "2025-03-25 18:00",
+    "Sessions attended",
+    "Sessions held",
+    "Attendance rate (%)",
+]
+
+
+def test_csv_export_has_one_row_per_enrolment_with_attendance(
+    org, member_client, cohort_with_attendance
+):
+    client = member_client(org, Role.COORDINATOR)
+    cohort = cohort_with_attendance
+
+    response = client.get(_export_url(org, cohort.pk, "csv"))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith(f'attachment; filename="cohort-{cohort.pk}-')
+    assert disposition.endswith('.csv"')
+    assert response["Cache-Control"] == "no-store"
+    text = response.content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    # The cancelled session of 18 March has no column.
+    assert rows[0] == EXPECTED_HEADER
+    assert rows[1:] == [
+        # Aya joined on 10 March: only the second held session counts for her.
+        ["P-AYA001", "Aya", "Enrolled", "2025-03-10", "", "Late", "", "1", "1", "100"],
+        ["P-SAM001", "Sam", "Active", "2025-03-01", "Present", "Absent", "", "1", "2", "50"],
+    ]
+    # Data minimisation: no contact details, no guardian.
+    for secret in ("sam@example.org", "+4511112222", "Lene", "lene@example.org"):
+        assert secret not in text
+    with org_context(org.pk):
+        event = AuditEvent.objects.for_org(org).get(action="cohort.exported")
+    assert event.details == {"format": "csv", "rows": 2}
+    assert (event.target_type, event.target_id) == ("programmes.cohort", str(cohort.pk))
+
+
+def test_xlsx_export_holds_the_same_table(org, member_client, cohort_with_attendance):
+    client = member_client(org, Role.ADMIN)
+    cohort = cohort_with_attendance
+
+    response = client.get(_export_url(org, cohort.pk, "xlsx"))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    assert response["Content-Disposition"].endswith('.xlsx"')
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    assert rows[0] == EXPECTED_HEADER
+    assert rows[2] == [
+        "P-SAM001",
+        "Sam",
+        "Active",
+        datetime(2025, 3, 1),
+        "Present",
+        "Absent",
+        None,
+        1,
+        2,
+        50,
+    ]
+    assert rows[1][:2] == ["P-AYA001", "Aya"]
+    with org_context(org.pk):
+        event = AuditEvent.objects.for_org(org).get(action="cohort.exported")
+    assert event.details == {"format": "xlsx", "rows": 2}
+
+
+def test_export_leaves_out_people_who_withdrew_participation_consent(
+    org, member_client, cohort_with_attendance
+):
+    client = member_client(org, Role.COORDINATOR)
+    cohort = cohort_with_attendance
+    with org_context(org.pk):
+        sam = Participant.objects.for_org(org).get(code="P-SAM001")
+    ConsentFactory(organisation=org, participant=sam, withdrawn_at=datetime(2025, 4, 1, tzinfo=UTC))
+
+    text = client.get(_export_url(org, cohort.pk, "csv")).content.decode("utf-8-sig")
+
+    assert "P-SAM001" not in text
+    assert "P-AYA001" in text
+
+
+NASTY_NAMES = ['=HYPERLINK("http://x")', "@SUM(A1)", "-2+3"]
+
+
+def _cohort_with_nasty_names(org):
+    cohort = CohortFactory(organisation=org)
+    for name in NASTY_NAMES:
+        EnrolmentFactory(
+            organisation=org,
+            cohort=cohort,
+            participant=ParticipantFactory(organisation=org, display_name=name),
+        )
+    return cohort
+
+
+def test_csv_export_neutralises_formulas(org, member_client):
+    client = member_client(org, Role.COORDINATOR)
+    cohort = _cohort_with_nasty_names(org)
+
+    text = client.get(_export_url(org, cohort.pk, "csv")).content.decode("utf-8-sig")
+
+    names = {row[1] for row in list(csv.reader(io.StringIO(text)))[1:]}
+    assert names == {"'" + name for name in NASTY_NAMES}
+
+
+def test_xlsx_export_neutralises_formulas(org, member_client):
+    client = member_client(org, Role.COORDINATOR)
+    cohort = _cohort_with_nasty_names(org)
+
+    content = client.get(_export_url(org, cohort.pk, "xlsx")).content
+
+    # Without data_only, a formula would come back as a formula cell ("f"), not as text.
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+    cells = [row[1] for row in sheet.iter_rows(min_row=2)]
+    assert {cell.value for cell in cells} == {"'" + name for name in NASTY_NAMES}
+    assert {cell.data_type for cell in cells} == {"s"}
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+1", "'+1"),
+        ("-1", "'-1"),
+        ("@A1", "'@A1"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        ("Sa\x00m", "'Sam"),
+        ("Sa\x01m", "Sam"),
+        ("Sam", "Sam"),
+        ("Sam = Aya", "Sam = Aya"),
+        (-2, -2),
+        (None, None),
+    ],
+)
+def test_cell_neutralise(value, expected):
+    assert cell_neutralise(value) == expected
+
+
+def test_export_of_another_organisations_cohort_is_404(org, other_org, member_client):
+    client = member_client(org, Role.ADMIN)
+    foreign = CohortFactory(organisation=other_org)
+
+    for fmt in ("csv", "xlsx"):
+        assert client.get(_export_url(org, foreign.pk, fmt)).status_code == 404
+        assert client.post(_export_url(org, foreign.pk, fmt)).status_code == 404
+    with org_context(other_org.pk):
+        assert not AuditEvent.objects.for_org(other_org).exists()
+    with org_context(org.pk):
+        assert not AuditEvent.objects.for_org(org).exists()
+
+
+def test_export_only_answers_get_and_other_methods_log_nothing(org, member_client):
+    client = member_client(org, Role.ADMIN)
+    cohort = CohortFactory(organisation=org)
+
+    assert client.post(_export_url(org, cohort.pk, "csv")).status_code == 405
+    assert client.head(_export_url(org, cohort.pk, "csv")).status_code == 405
+    with org_context(org.pk):
+        assert not AuditEvent.objects.for_org(org).exists()
+
+
+def test_export_in_an_unknown_format_is_404(org, member_client):
+    client = member_client(org, Role.ADMIN)
+    cohort = CohortFactory(organisation=org)
+    base = _export_url(org, cohort.pk, "csv").removesuffix("csv/")
+
+    for fmt in ("pdf", "json", "CSV", "xls"):
+        assert client.get(f"{base}{fmt}/").status_code == 404
+
+
+@pytest.mark.parametrize("role", [Role.TRAINER, Role.AMBASSADOR, Role.PARTNER])
+def test_only_staff_import_and_export(org, member_client, role):
+    client = member_client(org, role)
+    cohort = CohortFactory(organisation=org)
+
+    assert client.get(_import_url(org)).status_code == 403
+    assert _upload(client, org, "a.csv", b"name\nSam\n").status_code == 403
+    template_url = reverse("participant_import_template", kwargs={"org_slug": org.slug})
+    assert client.get(template_url).status_code == 403
+    assert client.get(_export_url(org, cohort.pk, "csv")).status_code == 403
+    assert client.get(_export_url(org, cohort.pk, "xlsx")).status_code == 403
+    assert _participants(org) == []
+    with org_context(org.pk):
+        assert not AuditEvent.objects.for_org(org).exists()
+
+
+def test_export_query_count_is_the_same_for_5_and_50_participants(org, member_client):
+    client = member_client(org, Role.COORDINATOR)
+    cohort = CohortFactory(organisation=org)
+    sessions = [
+        SessionFactory(
+            organisation=org,
+            cohort=cohort,
+            starts_at=datetime(2025, 3, day, 17, tzinfo=UTC),
+            status="held",
+        )
+        for day in (4, 11, 18)
+    ]
+
+    def count_for(total, fmt):
+        with org_context(org.pk):
+            have = cohort.enrolments.count()
+        for _ in range(total - have):
+            enrolment = EnrolmentFactory(
+                organisation=org, cohort=cohort, joined_on=date(2025, 3, 1)
+            )
+            for session in sessions:
+                AttendanceFactory(organisation=org, session=session, enrolment=enrolment)
+        count, response = count_queries(lambda: client.get(_export_url(org, cohort.pk, fmt)))
+        assert response.status_code == 200
+        return count
+
+    # session, user, organisation, membership, cohort, sessions, enrolments with participants,
+    # attendance, the audit line = 9; on PostgreSQL also the user (middleware) and the
+    # organisation (view) set for the transaction. None depends on the number of rows.
+    expected = 9 + 2 * tenant_settings_queries()
+    for fmt in ("csv", "xlsx"):
+        assert count_for(5, fmt) == expected
+        assert count_for(50, fmt) == expected

@@ -1,0 +1,151 @@
+"""Getting participant data in and out: the participant import and the cohort export."""
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import NoReverseMatch, reverse
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views import View
+
+from cocora.core.forms import StyledFormMixin
+from cocora.organisations.views_base import OrgTemplateView, OrgViewMixin
+
+from ..exports import EXPORT_FORMATS, cohort_export
+from ..models import Cohort
+from ..services.imports import (
+    LANGUAGE_CODES,
+    MAX_BYTES,
+    MAX_MEGABYTES,
+    MAX_ROWS,
+    participants_import,
+    participants_import_template,
+)
+
+
+class ParticipantImportForm(StyledFormMixin, forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("File"),
+        # An empty file is reported by the import, in the same words as every other problem.
+        allow_empty_file=True,
+        help_text=gettext_lazy("A .csv or .xlsx file."),
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".csv,.xlsx,text/csv,"
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            }
+        ),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _(
+            "A .csv or .xlsx file, at most %(size)s MB and %(rows)s participants."
+        ) % {"size": MAX_MEGABYTES, "rows": number_format(MAX_ROWS, force_grouping=True)}
+
+
+def _participant_list_url(org_slug: str) -> str | None:
+    # The participant list is another area's page; until it exists the import links nowhere.
+    try:
+        return reverse("participant_list", kwargs={"org_slug": org_slug})
+    except NoReverseMatch:
+        return None
+
+
+class ParticipantImportView(OrgTemplateView):
+    """Upload a spreadsheet of participants. Nothing is saved unless every row is right; a
+    rejected file comes back with a table of what to fix, row by row."""
+
+    permission = "participants.import"
+    template_name = "programmes/io/participant_import.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["form"] = kwargs.get("form") or ParticipantImportForm()
+        context["result"] = kwargs.get("result")
+        context["language_codes"] = ", ".join(LANGUAGE_CODES)
+        context["max_rows"] = number_format(MAX_ROWS, force_grouping=True)
+        context["max_megabytes"] = MAX_MEGABYTES
+        context["participant_list_url"] = _participant_list_url(self.organisation.slug)
+        return context
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        form = ParticipantImportForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        upload = form.cleaned_data["file"]
+        # One byte past the limit is enough for the import to say the file is too large,
+        # without holding all of a huge upload in memory.
+        data = upload.read(MAX_BYTES + 1)
+        result = participants_import(
+            organisation=self.organisation,
+            uploaded_file_name=upload.name or "",
+            data=data,
+            actor=request.user,
+        )
+        if not result.ok:
+            return self.render_to_response(
+                self.get_context_data(form=ParticipantImportForm(), result=result), status=400
+            )
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s participant was imported.",
+                "%(count)s participants were imported.",
+                result.created,
+            )
+            % {"count": result.created},
+        )
+        return redirect("participant_import", org_slug=self.organisation.slug)
+
+
+class ParticipantImportTemplateView(OrgViewMixin, View):
+    """The empty spreadsheet to fill in: just the header row."""
+
+    permission = "participants.import"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return HttpResponse(
+            participants_import_template(),
+            content_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": 'attachment; filename="participants-template.csv"'},
+        )
+
+
+class CohortExportView(OrgViewMixin, View):
+    """A cohort's participants and attendance as CSV or XLSX. Logged in the audit trail."""
+
+    permission = "participants.export"
+    # Not HEAD: it would run the export, and log it, for nothing.
+    http_method_names = ["get"]
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        cohort = self.get_org_object(Cohort, kwargs["cohort_id"])
+        fmt = kwargs["fmt"]
+        if fmt not in EXPORT_FORMATS:
+            raise Http404
+        export = cohort_export(
+            organisation=self.organisation, cohort=cohort, fmt=fmt, actor=request.user
+        )
+        return HttpResponse(
+            export.content,
+            content_type=export.content_type,
+            headers={
+                "Content-Disposition": f'attachment; filename="{export.filename}"',
+                # Personal data: no copies in shared or browser caches.
+                "Cache-Control": "no-store",
+            },
+        )
+
+    def http_method_not_allowed(
+        self, request: HttpRequest, *args: Any, **kwargs: Any
+    ) -> HttpResponse:
+        # Another organisation's cohort is a 404 whatever the method, so that ids say nothing.
+        # Only the lookup: running the whole GET, as the base class does, would build an export
+        # and write an audit line for a file nobody receives.
+        self.get_org_object(Cohort, kwargs["cohort_id"])
+        return View.http_method_not_allowed(self, request, *args, **kwargs)
