@@ -157,9 +157,7 @@ class SessionForm(StyledFormMixin, forms.Form):
     starts_at = forms.DateTimeField(label=_("Starts at"), widget=DateTimeInput())
     ends_at = forms.DateTimeField(label=_("Ends at"), widget=DateTimeInput())
     venue = forms.CharField(label=_("Venue"), max_length=200, required=False)
-    module = forms.TypedChoiceField(
-        label=_("Module"), required=False, coerce=int, empty_value=None
-    )
+    module = forms.TypedChoiceField(label=_("Module"), required=False, coerce=int, empty_value=None)
 
     def __init__(self, *args: Any, modules: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -24,7 +24,9 @@ urlpatterns = [
         name="enrolment_stage",
     ),
     path("sessions/<int:session_id>/", sessions.SessionDetailView.as_view(), name="session_detail"),
-    path("sessions/<int:session_id>/edit/", sessions.SessionEditView.as_view(), name="session_edit"),
+    path(
+        "sessions/<int:session_id>/edit/", sessions.SessionEditView.as_view(), name="session_edit"
+    ),
     path(
         "sessions/<int:session_id>/status/",
         sessions.SessionStatusView.as_view(),

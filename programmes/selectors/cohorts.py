@@ -12,13 +12,13 @@ from django.utils import timezone
 from cocora.organisations.models import Membership, Organisation, Role
 
 from ..models import (
+    PLACE_STAGES,
     Attendance,
     AttendanceStatus,
     Cohort,
     CohortTrainer,
     Enrolment,
     EnrolmentStage,
-    PLACE_STAGES,
     Session,
     SessionStatus,
 )
@@ -181,7 +181,9 @@ def cohort_overview(*, organisation: Organisation, cohort: Cohort) -> CohortOver
     return overview
 
 
-def sessions_upcoming(*, organisation: Organisation, cohort: Cohort, today: date) -> QuerySet[Session]:
+def sessions_upcoming(
+    *, organisation: Organisation, cohort: Cohort, today: date
+) -> QuerySet[Session]:
     return (
         Session.objects.for_org(organisation)
         .filter(cohort=cohort, starts_at__date__gte=today)

@@ -121,9 +121,7 @@ def contact_recipients(
         .prefetch_related(
             Prefetch(
                 "consents",
-                queryset=Consent.objects.for_org(organisation).filter(
-                    scope=ConsentScope.CONTACT
-                ),
+                queryset=Consent.objects.for_org(organisation).filter(scope=ConsentScope.CONTACT),
             )
         )
         .order_by("display_name")

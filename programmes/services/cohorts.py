@@ -92,9 +92,11 @@ def cohort_update(*, organisation: Organisation, cohort: Cohort, **fields: Any) 
         raise ApplicationError(_("This cohort belongs to another organisation."))
     _check_dates(fields.get("starts_on", cohort.starts_on), fields.get("ends_on", cohort.ends_on))
     if "capacity" in fields:
-        taken = Enrolment.objects.for_org(organisation).filter(
-            cohort=cohort, stage__in=PLACE_STAGES
-        ).count()
+        taken = (
+            Enrolment.objects.for_org(organisation)
+            .filter(cohort=cohort, stage__in=PLACE_STAGES)
+            .count()
+        )
         if fields["capacity"] < taken:
             raise ApplicationError(
                 _("%(taken)s people hold a place already: the capacity cannot be lower.")
@@ -180,9 +182,7 @@ def enrolments_create(
         p.pk: p
         for p in Participant.objects.for_org(organisation)
         .filter(pk__in=ids)
-        .prefetch_related(
-            Prefetch("consents", queryset=Consent.objects.for_org(organisation))
-        )
+        .prefetch_related(Prefetch("consents", queryset=Consent.objects.for_org(organisation)))
     }
     if len(participants) != len(ids):
         raise ApplicationError(_("Some of the chosen people are not participants here."))
@@ -268,8 +268,10 @@ def enrolment_change_stage(
             )
         if _places_taken(organisation, cohort) >= cohort.capacity:
             raise ApplicationError(
-                _("%(cohort)s is full (%(capacity)s places). Raise the capacity, or keep "
-                  "%(name)s on the waiting list.")
+                _(
+                    "%(cohort)s is full (%(capacity)s places). Raise the capacity, or keep "
+                    "%(name)s on the waiting list."
+                )
                 % {
                     "cohort": cohort.name,
                     "capacity": cohort.capacity,

@@ -111,7 +111,9 @@ def consent_record(
 
 
 @transaction.atomic
-def consent_withdraw(*, organisation: Organisation, consent: Consent, actor: object = None) -> Consent:
+def consent_withdraw(
+    *, organisation: Organisation, consent: Consent, actor: object = None
+) -> Consent:
     """Withdraws a consent with immediate effect: from now on the person is left out of whatever
     the scope covered (messages, photos, surveys; for participation, active enrolment)."""
     if consent.organisation_id != organisation.pk:

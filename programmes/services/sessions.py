@@ -34,9 +34,7 @@ class SessionRule:
         if not self.weekdays or any(d not in range(7) for d in self.weekdays):
             raise ApplicationError(_("Choose at least one weekday."), field="weekdays")
         if not 1 <= self.every_n_weeks <= 8:
-            raise ApplicationError(
-                _("Repeat every 1 to 8 weeks."), field="every_n_weeks"
-            )
+            raise ApplicationError(_("Repeat every 1 to 8 weeks."), field="every_n_weeks")
         if not 1 <= self.duration_minutes <= 12 * 60:
             raise ApplicationError(
                 _("A session lasts between 1 minute and 12 hours."), field="duration_minutes"
@@ -139,7 +137,8 @@ def session_update(
             _("The session ends before it starts: check the end time."), field="ends_at"
         )
     if module is not None and (
-        module.organisation_id != organisation.pk or module.programme_id != session.cohort.programme_id
+        module.organisation_id != organisation.pk
+        or module.programme_id != session.cohort.programme_id
     ):
         raise ApplicationError(_("Choose a module of this cohort's programme."), field="module")
     session.starts_at, session.ends_at, session.venue, session.module = (

@@ -112,7 +112,9 @@ class CohortCreateView(CohortFormMixin, OrgTemplateView):
                     _("The cohort %(name)s is open. Next: schedule its sessions.")
                     % {"name": cohort.name},
                 )
-                return redirect("sessions_generate", org_slug=self.organisation.slug, cohort_id=cohort.pk)
+                return redirect(
+                    "sessions_generate", org_slug=self.organisation.slug, cohort_id=cohort.pk
+                )
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
@@ -173,7 +175,9 @@ class CohortEditView(CohortMixin, CohortFormMixin, OrgTemplateView):
                 form.add_error(error.field if error.field in form.fields else None, error.message)
             else:
                 messages.success(request, _("The cohort was saved."))
-                return redirect("cohort_detail", org_slug=self.organisation.slug, cohort_id=cohort.pk)
+                return redirect(
+                    "cohort_detail", org_slug=self.organisation.slug, cohort_id=cohort.pk
+                )
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
 

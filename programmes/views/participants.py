@@ -29,7 +29,9 @@ class ParticipantListView(OrgTemplateView):
         filters = {
             "search": params.get("q", "").strip(),
             "cohort_id": int(cohort_id) if cohort_id.isdigit() else None,
-            "stage": params.get("stage", "") if params.get("stage") in EnrolmentStage.values else "",
+            "stage": params.get("stage", "")
+            if params.get("stage") in EnrolmentStage.values
+            else "",
             "consent": params.get("consent", "")
             if params.get("consent") in (ConsentState.COMPLETE, ConsentState.MISSING)
             else "",
@@ -58,9 +60,7 @@ class ParticipantCreateView(OrgTemplateView):
         if form.is_valid():
             data = dict(form.cleaned_data)
             try:
-                participant = services.participant_create(
-                    organisation=self.organisation, **data
-                )
+                participant = services.participant_create(organisation=self.organisation, **data)
             except ApplicationError as error:
                 form.add_error(error.field if error.field in form.fields else None, error.message)
             else:

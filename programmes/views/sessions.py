@@ -88,7 +88,9 @@ class SessionsGenerateView(CohortMixin, OrgTemplateView):
                     )
                     % {"count": len(created)},
                 )
-                return redirect("cohort_detail", org_slug=self.organisation.slug, cohort_id=cohort.pk)
+                return redirect(
+                    "cohort_detail", org_slug=self.organisation.slug, cohort_id=cohort.pk
+                )
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
@@ -175,7 +177,9 @@ class SessionEditView(SessionMixin, OrgTemplateView):
 
     def _modules(self, session: Any) -> list[Module]:
         return list(
-            Module.objects.for_org(self.organisation).filter(programme_id=session.cohort.programme_id)
+            Module.objects.for_org(self.organisation).filter(
+                programme_id=session.cohort.programme_id
+            )
         )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -238,9 +242,12 @@ class SessionStatusView(SessionMixin, OrgTemplateView):
             messages.error(request, error.message)
         else:
             messages.success(
-                request, _("The session is now: %(status)s.") % {"status": session.get_status_display()}
+                request,
+                _("The session is now: %(status)s.") % {"status": session.get_status_display()},
             )
-        return redirect("cohort_detail", org_slug=self.organisation.slug, cohort_id=session.cohort_id)
+        return redirect(
+            "cohort_detail", org_slug=self.organisation.slug, cohort_id=session.cohort_id
+        )
 
 
 class SessionLogView(SessionMixin, OrgTemplateView):
@@ -316,5 +323,7 @@ class SessionLogView(SessionMixin, OrgTemplateView):
                 form.add_error(error.field if error.field in form.fields else None, error.message)
             else:
                 messages.success(request, _("The session log was saved."))
-                return redirect("session_detail", org_slug=self.organisation.slug, session_id=session.pk)
+                return redirect(
+                    "session_detail", org_slug=self.organisation.slug, session_id=session.pk
+                )
         return self.render_to_response(self.get_context_data(form=form), status=400)
