@@ -14,3 +14,7 @@ class OrganisationsConfig(AppConfig):
         # Row-level security is installed after every migrate, for every OrgScopedModel table,
         # so that a new tenant table is protected without anyone remembering to add a policy.
         post_migrate.connect(rls.install_after_migrate, dispatch_uid="cocora-rls")
+
+        from django.utils.module_loading import autodiscover_modules
+
+        autodiscover_modules("home_panels")

@@ -11,7 +11,7 @@ from django.views.generic import TemplateView
 
 from cocora.core.errors import ApplicationError
 
-from . import services
+from . import home_registry, services
 from .forms import AcceptWithNewAccountForm, InvitationForm, RoleForm
 from .models import Invitation, Membership
 from .permissions import can
@@ -39,6 +39,15 @@ class OrgHomeView(OrgTemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["can_manage_members"] = can(self.membership, "members.manage")
+        context["panels"] = [
+            html
+            for panel in home_registry.panels
+            if (
+                html := panel(
+                    request=self.request, organisation=self.organisation, membership=self.membership
+                )
+            )
+        ]
         return context
 
 

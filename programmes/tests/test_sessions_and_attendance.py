@@ -312,3 +312,19 @@ def test_confidential_note_is_for_the_author_and_the_coordinator_only(org, membe
         log = SessionLog.objects.for_org(org).get(session=session)
         assert log.confidential_note == "Check in with J. about home."
         assert list(log.covered.values_list("activity_id", flat=True)) == []
+
+
+def test_trainer_home_shows_todays_sessions(org, member_client):
+    import time_machine
+
+    client = member_client(org, Role.TRAINER)
+    with time_machine.travel(datetime(2026, 5, 6, 9, 0, tzinfo=CPH)):
+        session = SessionFactory(
+            organisation=org,
+            starts_at=datetime(2026, 5, 6, 17, 30, tzinfo=CPH),
+            cohort__name="Wednesday group",
+        )
+        CohortTrainerFactory(organisation=org, cohort=session.cohort, user=client.membership.user)
+        home = client.get(reverse("org_home", args=[org.slug])).content.decode()
+    assert "Today" in home and "Wednesday group" in home and "17:30" in home
+    assert reverse("session_detail", args=[org.slug, session.pk]) in home

@@ -44,35 +44,42 @@ class MySessionsView(OrgTemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        tz = ZoneInfo(self.organisation.time_zone)
-        today = timezone.localdate(timezone=tz)
-        next_monday = today + timedelta(days=7 - today.weekday())
-        # One query whatever the number of sessions (cohort, programme and module joined).
-        sessions = sessions_for_user(
-            organisation=self.organisation,
-            user=self.request.user,  # type: ignore[arg-type]
-            starts_after=datetime.combine(today, time.min, tzinfo=tz),
-            starts_before=datetime.combine(next_monday, time.min, tzinfo=tz),
-        )
-        today_rows: list[dict[str, Any]] = []
-        later_days: dict[date, list[dict[str, Any]]] = {}
-        for session in sessions:
-            row = {
-                "session": session,
-                "url": _session_url(org_slug=self.organisation.slug, session=session),
-                "venue": session.venue or session.cohort.venue,
-                "cancelled": session.status == SessionStatus.CANCELLED,
-            }
-            day = timezone.localtime(session.starts_at, tz).date()
-            if day == today:
-                today_rows.append(row)
-            else:
-                later_days.setdefault(day, []).append(row)
-        context["today"] = today
-        context["today_sessions"] = today_rows
-        context["week_days"] = [{"day": d, "sessions": rows} for d, rows in later_days.items()]
-        context["is_last_day_of_week"] = today.weekday() == 6
+        context.update(my_sessions_context(organisation=self.organisation, user=self.request.user))
         return context
+
+
+def my_sessions_context(*, organisation: Any, user: Any) -> dict[str, Any]:
+    """Today's sessions and the rest of the week, for the page and the trainer's home panel."""
+    tz = ZoneInfo(organisation.time_zone)
+    today = timezone.localdate(timezone=tz)
+    next_monday = today + timedelta(days=7 - today.weekday())
+    # One query whatever the number of sessions (cohort, programme and module joined).
+    sessions = sessions_for_user(
+        organisation=organisation,
+        user=user,
+        starts_after=datetime.combine(today, time.min, tzinfo=tz),
+        starts_before=datetime.combine(next_monday, time.min, tzinfo=tz),
+    )
+    today_rows: list[dict[str, Any]] = []
+    later_days: dict[date, list[dict[str, Any]]] = {}
+    for session in sessions:
+        row = {
+            "session": session,
+            "url": _session_url(org_slug=organisation.slug, session=session),
+            "venue": session.venue or session.cohort.venue,
+            "cancelled": session.status == SessionStatus.CANCELLED,
+        }
+        day = timezone.localtime(session.starts_at, tz).date()
+        if day == today:
+            today_rows.append(row)
+        else:
+            later_days.setdefault(day, []).append(row)
+    return {
+        "today": today,
+        "today_sessions": today_rows,
+        "week_days": [{"day": d, "sessions": rows} for d, rows in later_days.items()],
+        "is_last_day_of_week": today.weekday() == 6,
+    }
 
 
 class CalendarSettingsView(OrgTemplateView):
