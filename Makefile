@@ -30,6 +30,10 @@ test: $(STAMP)
 	$(VENV)/bin/mypy cocora
 	$(PY) -m cocora.testing.services -- $(PY) -m pytest $(PYTEST_ARGS)
 
+## bench: measure pages and writes, small against large, into docs/performance.md
+bench: $(STAMP)
+	$(PY) -m cocora.testing.services -- $(PY) benchmarks/run.py
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .

@@ -1,0 +1,156 @@
+"""Benchmarks: `make bench`. Measures pages and writes that matter at scale, comparing a small
+and a large case in the same run (the machines are shared and noisy: read the ratios, not the
+milliseconds). Writes var/bench.json and the table in docs/performance.md.
+
+Runs on a throwaway database (SQLite, or PostgreSQL when started through
+cocora.testing.services) with `seed_demo --scale N` data.
+"""
+
+import json
+import os
+import statistics
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cocora.settings.test")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from cocora.accounts.models import User  # noqa: E402
+from cocora.organisations.context import org_context  # noqa: E402
+from cocora.organisations.models import Organisation  # noqa: E402
+
+SCALE = int(os.environ.get("BENCH_SCALE", "300"))
+REPEAT = int(os.environ.get("BENCH_REPEAT", "7"))
+
+
+def measure(action: Callable[[], Any]) -> dict[str, float]:
+    action()  # warm up
+    times = []
+    for _ in range(REPEAT):
+        start = time.perf_counter()
+        action()
+        times.append((time.perf_counter() - start) * 1000)
+    tracemalloc.start()
+    with CaptureQueriesContext(connection) as queries:
+        action()
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return {
+        "median_ms": round(statistics.median(times), 2),
+        "min_ms": round(min(times), 2),
+        "queries": len(queries.captured_queries),
+        "peak_kib": round(peak / 1024, 1),
+    }
+
+
+def main() -> None:
+    if connection.vendor == "sqlite":
+        connection.settings_dict["NAME"] = str(ROOT / "var" / "bench.sqlite3")
+        Path(connection.settings_dict["NAME"]).unlink(missing_ok=True)
+        call_command("migrate", verbosity=0)
+    call_command("seed_demo", "--force", "--scale", str(SCALE), stdout=open(os.devnull, "w"))  # noqa: SIM115
+    org = Organisation.objects.get(slug="nordby")
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(User.objects.get(email="coordinator@nordby.example"))
+    from programmes.models import Cohort, Session
+
+    with org_context(org.pk):
+        small = Cohort.objects.for_org(org).exclude(name__startswith="Measuring").first()
+        large = Cohort.objects.for_org(org).get(name__startswith="Measuring")
+        small_session = Session.objects.for_org(org).filter(cohort=small, status="held").first()
+        large_session = Session.objects.for_org(org).filter(cohort=large).first()
+
+    def page(path: str) -> Callable[[], Any]:
+        def run() -> Any:
+            response = client.get(path)
+            assert response.status_code == 200, (path, response.status_code)
+            return response
+
+        return run
+
+    def save(session: Any, status: str) -> Callable[[], Any]:
+        from programmes.services.attendance import attendance_enrolments
+
+        with org_context(org.pk):
+            ids = [e.pk for e in attendance_enrolments(organisation=org, session=session)]
+        path = f"/o/nordby/sessions/{session.pk}/"
+        data = {f"status_{pk}": status for pk in ids}
+        return lambda: client.post(path, data)
+
+    cases = {
+        "cohort page": (f"/o/nordby/cohorts/{small.pk}/", f"/o/nordby/cohorts/{large.pk}/"),
+        "attendance page": (
+            f"/o/nordby/sessions/{small_session.pk}/",
+            f"/o/nordby/sessions/{large_session.pk}/",
+        ),
+        "participant list": (
+            "/o/nordby/participants/?cohort=%d" % small.pk,
+            "/o/nordby/participants/?cohort=%d" % large.pk,
+        ),
+        "cohort export (xlsx)": (
+            f"/o/nordby/cohorts/{small.pk}/export/xlsx/",
+            f"/o/nordby/cohorts/{large.pk}/export/xlsx/",
+        ),
+    }
+    results: dict[str, Any] = {
+        "scale": SCALE,
+        "database": connection.vendor,
+        "small": "demo cohort: 12 people, 10 sessions",
+        "large": f"measuring cohort: {SCALE} people, 20 held sessions",
+        "cases": {},
+    }
+    for name, (small_path, large_path) in cases.items():
+        results["cases"][name] = {
+            "small": measure(page(small_path)),
+            "large": measure(page(large_path)),
+        }
+    results["cases"]["attendance save"] = {
+        "small": measure(save(small_session, "present")),
+        "large": measure(save(large_session, "present")),
+    }
+    for case in results["cases"].values():
+        case["time_ratio"] = round(case["large"]["median_ms"] / case["small"]["median_ms"], 2)
+    (ROOT / "var").mkdir(exist_ok=True)
+    (ROOT / "var" / "bench.json").write_text(json.dumps(results, indent=2))
+    write_table(results)
+    print(json.dumps(results, indent=2))
+
+
+def write_table(results: dict[str, Any]) -> None:
+    lines = [
+        f"Database: {results['database']}. Small: {results['small']}. Large: {results['large']}.",
+        "",
+        "| case | small: median ms · queries · peak KiB | large: median ms · queries · peak KiB "
+        "| large / small time |",
+        "|---|---|---|---|",
+    ]
+    for name, case in results["cases"].items():
+        s, lg = case["small"], case["large"]
+        lines.append(
+            f"| {name} | {s['median_ms']} · {s['queries']} · {s['peak_kib']} | "
+            f"{lg['median_ms']} · {lg['queries']} · {lg['peak_kib']} | {case['time_ratio']} |"
+        )
+    path = ROOT / "docs" / "performance.md"
+    text = path.read_text()
+    begin, end = "<!-- bench:begin -->", "<!-- bench:end -->"
+    head, _, rest = text.partition(begin)
+    _, _, tail = rest.partition(end)
+    path.write_text(head + begin + "\n" + "\n".join(lines) + "\n" + end + tail)
+
+
+if __name__ == "__main__":
+    main()
