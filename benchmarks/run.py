@@ -98,8 +98,8 @@ def main() -> None:
             f"/o/nordby/sessions/{large_session.pk}/",
         ),
         "participant list": (
-            "/o/nordby/participants/?cohort=%d" % small.pk,
-            "/o/nordby/participants/?cohort=%d" % large.pk,
+            f"/o/nordby/participants/?cohort={small.pk}",
+            f"/o/nordby/participants/?cohort={large.pk}",
         ),
         "cohort export (xlsx)": (
             f"/o/nordby/cohorts/{small.pk}/export/xlsx/",
