@@ -41,9 +41,11 @@ THIRD_PARTY_APPS = [
     "django_filters",
 ]
 LOCAL_APPS = [
+    "cocora.core",
     "cocora.accounts",
     "cocora.organisations",
     "cocora.audit",
+    "cocora.privacy",
     "programmes",
     "partners",
     "ambassadors",
@@ -233,3 +235,9 @@ LOGGING = {
     },
 }
 COCORA_BASE_URL = env("COCORA_BASE_URL", default="http://127.0.0.1:8000")
+
+# SECTION: field encryption (see docs/security.md)
+
+# SECTION: sessions, MFA and headers (see docs/security.md)
+
+# SECTION: data protection and retention (see docs/data-protection.md)

@@ -1,0 +1,1 @@
+"""Data protection: subject-access exports, erasure and retention."""
