@@ -25,6 +25,7 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
     path(ORG_PREFIX, include(org_urlpatterns)),
+    path(ORG_PREFIX, include("cocora.audit.urls")),
     # Domain apps are included by name: the core imports none of them.
     path(ORG_PREFIX, include("programmes.org_urls")),
     path("", include("programmes.urls")),

@@ -13,6 +13,7 @@ from cocora.organisations.context import org_context
 from cocora.organisations.models import Organisation, Role
 from cocora.organisations.rls import tenant_models
 from cocora.organisations.tests.factories import MembershipFactory, OrganisationFactory
+from cocora.audit.models import AuditEvent
 from tests.isolation import MAKERS
 
 pytestmark = pytest.mark.django_db
@@ -56,11 +57,14 @@ def _params(route: str) -> list[str]:
 
 
 def _snapshot(orgs: list[Organisation]) -> dict[str, Any]:
-    """Every row of every tenant table, per organisation, plus the global tables' counts."""
+    """Every row of every tenant table, per organisation, plus the global tables' counts. The
+    audit trail is left out: it is meant to grow with every refusal (see _denials)."""
     state: dict[str, Any] = {}
     for org in orgs:
         with org_context(org.pk):
             for model in tenant_models():
+                if model is AuditEvent:
+                    continue
                 rows = model.objects.for_org(org).order_by("pk").values()
                 state[f"{org.slug}:{model._meta.label}"] = list(rows)
     for label in ("accounts.User", "organisations.Organisation", "account.EmailAddress"):
@@ -133,3 +137,24 @@ def test_anonymous_visitors_learn_nothing_about_which_slugs_exist(client, two_or
     made_up = client.get("/o/no-such-org/")
     assert real.status_code == made_up.status_code == 302
     assert real["Location"].split("?")[0] == made_up["Location"].split("?")[0]
+
+
+def _denials(org: Organisation) -> list[dict[str, Any]]:
+    with org_context(org.pk):
+        return list(
+            AuditEvent.objects.for_org(org)
+            .filter(action="access.denied")
+            .values_list("details", flat=True)
+        )
+
+
+def test_every_refusal_is_recorded_in_the_organisation_that_was_asked(client, two_orgs):
+    victim, home, outsider = two_orgs
+    client.force_login(outsider.user)
+    cohort_id = MAKERS["cohort_id"](victim)
+
+    client.get(f"/o/{victim.slug}/cohorts/{cohort_id}/")  # not a member there
+    client.get(f"/o/{home.slug}/cohorts/{cohort_id}/")  # a member, with a foreign id
+
+    assert [(d["status"], d["member"]) for d in _denials(victim)] == [(404, False)]
+    assert [(d["status"], d["member"]) for d in _denials(home)] == [(404, True)]

@@ -1,3 +1,5 @@
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +20,9 @@ class AuditEvent(OrgScopedModel):
     target_id = models.CharField(max_length=64, blank=True)
     details = models.JSONField(default=dict, blank=True)
 
+    # The application's database role may insert and read, never update or delete.
+    append_only: ClassVar[bool] = True
+
     class Meta:
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
@@ -28,3 +33,32 @@ class AuditEvent(OrgScopedModel):
 
     def __str__(self) -> str:
         return f"{self.action} {self.target_type}:{self.target_id}"
+
+
+class SignInEvent(models.Model):
+    """A sign-in, failed sign-in or sign-out. Not tied to an organisation: it happens before one
+    is chosen. Kept for security review; append-only for the application."""
+
+    class Kind(models.TextChoices):
+        SIGNED_IN = "signed_in", _("Signed in")
+        FAILED = "failed", _("Failed sign-in")
+        SIGNED_OUT = "signed_out", _("Signed out")
+
+    occurred_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The address typed in a failed attempt, so that attacks on one account can be seen.
+    login = models.CharField(max_length=254, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+
+    append_only: ClassVar[bool] = True
+
+    class Meta:
+        verbose_name = _("sign-in event")
+        verbose_name_plural = _("sign-in events")
+        indexes = [models.Index(fields=["user", "-occurred_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.login or self.user_id}"

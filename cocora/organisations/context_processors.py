@@ -17,6 +17,7 @@ NAVIGATION = [
     (_("Participants"), "participant_list", "participants.view"),
     (_("Programmes"), "programme_list", "programmes.view"),
     (_("Members"), "member_list", "members.view"),
+    (_("Audit"), "audit_log", "audit.view"),
 ]
 
 

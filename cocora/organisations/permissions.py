@@ -16,6 +16,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "members.view": frozenset({Role.ADMIN}),
     "members.manage": frozenset({Role.ADMIN}),
     "organisation.manage": frozenset({Role.ADMIN}),
+    "audit.view": frozenset({Role.ADMIN}),
+    # Who has seen a participant's record: the people responsible for it.
+    "audit.record_view": STAFF,
     # Programmes and curriculum: trainers read the curriculum they deliver.
     "programmes.view": STAFF_AND_TRAINERS,
     "programmes.manage": STAFF,

@@ -34,6 +34,10 @@ def tenant_models() -> list[type[Model]]:
     ]
 
 
+def append_only_models() -> list[type[Model]]:
+    return [model for model in apps.get_models() if getattr(model, "append_only", False)]
+
+
 def policy_statements(model: Any) -> list[str]:
     table = model._meta.db_table
     quoted = '"' + table.replace('"', '""') + '"'
@@ -78,6 +82,11 @@ def install(using: str = "default") -> int:
                 f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}"
             )
             cursor.execute(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}")
+            # Audit trails are append-only for the application: it may add and read lines,
+            # never change or remove them.
+            for model in append_only_models():
+                table = connection.ops.quote_name(model._meta.db_table)
+                cursor.execute(f"REVOKE UPDATE, DELETE, TRUNCATE ON {table} FROM {role}")
         else:
             logger.warning(
                 "COCORA_DB_APP_ROLE is not set: no runtime role was granted access. Row-level "

@@ -13,7 +13,9 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.db import transaction
 from django.shortcuts import get_object_or_404
+from django.views.defaults import page_not_found, permission_denied
 from django.utils import timezone
 from django.views.generic import TemplateView
 
@@ -39,20 +41,35 @@ class OrgViewMixin:
             raise Http404
         membership = membership_for_user(organisation=organisation, user=request.user)  # type: ignore[arg-type]
         if membership is None:
-            raise Http404
+            # Someone knocked on another organisation's door: that organisation's admins see it.
+            set_db_context(organisation_id=organisation.pk, user_id=request.user.pk)
+            _record_denied(request, organisation, status=404, member=False)
+            set_db_context(organisation_id=None, user_id=request.user.pk)
+            return page_not_found(request, Http404())
         set_db_context(organisation_id=organisation.pk, user_id=request.user.pk)
         self.organisation = organisation
         self.membership = membership
         request.organisation = organisation  # type: ignore[attr-defined]
         request.membership = membership  # type: ignore[attr-defined]
         if not can(membership, self.permission):
-            raise PermissionDenied
+            _record_denied(request, organisation, status=403, member=True)
+            return permission_denied(request, PermissionDenied())
         timezone.activate(organisation.time_zone)
         try:
-            response = super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
-            # Render inside the organisation's transaction and time zone.
-            if hasattr(response, "render") and not response.is_rendered:
-                response.render()
+            try:
+                # A savepoint: a page that fails half-way leaves nothing behind, while the
+                # record of the refusal below is kept.
+                with transaction.atomic():
+                    response = super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+                    # Render inside the organisation's transaction and time zone.
+                    if hasattr(response, "render") and not response.is_rendered:
+                        response.render()
+            except Http404 as error:
+                _record_denied(request, organisation, status=404, member=True)
+                return page_not_found(request, error)
+            except PermissionDenied as error:
+                _record_denied(request, organisation, status=403, member=True)
+                return permission_denied(request, error)
             return response  # type: ignore[no-any-return]
         finally:
             timezone.deactivate()
@@ -79,3 +96,21 @@ class OrgViewMixin:
 
 class OrgTemplateView(OrgViewMixin, TemplateView):
     pass
+
+
+def _record_denied(
+    request: HttpRequest, organisation: Organisation, *, status: int, member: bool
+) -> None:
+    from cocora.audit.services import audit_record
+
+    audit_record(
+        organisation=organisation,
+        actor=request.user,
+        action="access.denied",
+        details={
+            "status": status,
+            "method": request.method,
+            "path": request.path[:300],
+            "member": member,
+        },
+    )

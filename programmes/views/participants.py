@@ -7,6 +7,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
+from cocora.audit.selectors import audit_events_for
+from cocora.audit.services import audit_record
 from cocora.core.errors import ApplicationError
 from cocora.organisations.permissions import can
 from cocora.organisations.views_base import OrgTemplateView
@@ -119,6 +121,19 @@ class ParticipantDetailView(OrgTemplateView):
         context.update(participant_detail(organisation=self.organisation, participant=participant))
         context["consent_form"] = kwargs.get("consent_form") or ConsentForm()
         context["can_manage"] = can(self.membership, "consents.manage")
+        if self.request.method == "GET":
+            # Looking at a young person's record is itself recorded.
+            audit_record(
+                organisation=self.organisation,
+                actor=self.request.user,
+                action="participant.viewed",
+                target=participant,
+            )
+        context["seen_by"] = (
+            audit_events_for(organisation=self.organisation, target=participant)
+            if can(self.membership, "audit.record_view")
+            else None
+        )
         return context
 
 
@@ -187,6 +202,13 @@ class ConsentFormPrintView(OrgTemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["participant"] = self.get_org_object(Participant, self.kwargs["participant_id"])
+        participant = self.get_org_object(Participant, self.kwargs["participant_id"])
+        context["participant"] = participant
         context["scopes"] = ConsentScope.choices
+        audit_record(
+            organisation=self.organisation,
+            actor=self.request.user,
+            action="participant.consent_form_printed",
+            target=participant,
+        )
         return context

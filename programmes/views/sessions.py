@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from cocora.audit.services import audit_record
 from cocora.core.errors import ApplicationError
 from cocora.organisations.permissions import can
 from cocora.organisations.views_base import OrgTemplateView
@@ -295,6 +296,18 @@ class SessionLogView(SessionMixin, OrgTemplateView):
         )
         if not note_visible and "confidential_note" in form.fields:
             del form.fields["confidential_note"]
+        if (
+            log is not None
+            and note_visible
+            and log.confidential_note
+            and self.request.method == "GET"
+        ):
+            audit_record(
+                organisation=self.organisation,
+                actor=self.request.user,
+                action="session_log.note_viewed",
+                target=log,
+            )
         context.update(session=session, cohort=session.cohort, log=log, form=form)
         return context
 

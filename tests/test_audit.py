@@ -1,0 +1,172 @@
+"""The audit trail: sensitive reads, refusals, sign-ins, and that it cannot be rewritten."""
+
+import json
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+from django.urls import reverse
+
+from cocora.audit.models import AuditEvent, SignInEvent
+from cocora.organisations.context import org_context
+from cocora.organisations.models import Role
+from cocora.organisations.tests.factories import MembershipFactory, UserFactory
+from cocora.testing.queries import count_queries
+from programmes.tests.factories import (
+    CohortFactory,
+    CohortTrainerFactory,
+    ConsentFactory,
+    ParticipantFactory,
+    SessionFactory,
+    SessionLogFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _events(org, action):
+    with org_context(org.pk):
+        return list(AuditEvent.objects.for_org(org).filter(action=action).select_related("actor"))
+
+
+def test_viewing_a_participant_is_recorded_and_shown_to_coordinators(org, member_client):
+    coordinator = member_client(org, Role.COORDINATOR)
+    participant = ParticipantFactory(organisation=org)
+    url = reverse("participant_detail", args=[org.slug, participant.pk])
+
+    page = coordinator.get(url)
+
+    (event,) = _events(org, "participant.viewed")
+    assert event.actor == coordinator.membership.user
+    assert event.target_id == str(participant.pk)
+    assert b"Who has seen or changed this record" in page.content
+    assert str(coordinator.membership.user).encode() in page.content
+
+
+def test_reading_a_confidential_note_is_recorded_but_reading_an_empty_log_is_not(
+    org, member_client
+):
+    author = member_client(org, Role.TRAINER)
+    session = SessionFactory(organisation=org)
+    CohortTrainerFactory(organisation=org, cohort=session.cohort, user=author.membership.user)
+    SessionLogFactory(
+        organisation=org, session=session, author=author.membership.user, confidential_note="x"
+    )
+    other = SessionFactory(organisation=org, cohort=session.cohort)
+    SessionLogFactory(organisation=org, session=other, author=author.membership.user)
+
+    author.get(reverse("session_log", args=[org.slug, session.pk]))
+    author.get(reverse("session_log", args=[org.slug, other.pk]))
+
+    assert len(_events(org, "session_log.note_viewed")) == 1
+
+
+def test_a_refused_page_is_recorded_for_the_members_organisation(org, member_client):
+    trainer = member_client(org, Role.TRAINER)
+    assert trainer.get(reverse("member_list", args=[org.slug])).status_code == 403
+    (event,) = _events(org, "access.denied")
+    assert event.details == {
+        "status": 403,
+        "method": "GET",
+        "path": f"/o/{org.slug}/members/",
+        "member": True,
+    }
+
+
+def test_sign_ins_failures_and_sign_outs_are_recorded(client, db):
+    user = UserFactory(email="someone@example.org")
+    client.post(reverse("account_login"), {"login": "someone@example.org", "password": "nope"})
+    client.post(
+        reverse("account_login"),
+        {"login": "someone@example.org", "password": "a-good-test-password"},
+    )
+    client.post(reverse("account_logout"))
+    kinds = list(SignInEvent.objects.order_by("pk").values_list("kind", "login", "user_id"))
+    assert kinds == [
+        ("failed", "someone@example.org", None),
+        ("signed_in", "", user.pk),
+        ("signed_out", "", user.pk),
+    ]
+
+
+def test_no_name_or_contact_ends_up_in_the_audit_trail(org, member_client):
+    coordinator = member_client(org, Role.COORDINATOR)
+    participant = ParticipantFactory(
+        organisation=org, display_name="CanaryName", birth_year=2000, email="canary@example.org"
+    )
+    consent = ConsentFactory(organisation=org, participant=participant, scope="contact")
+    cohort = CohortFactory(organisation=org)
+    coordinator.get(reverse("participant_detail", args=[org.slug, participant.pk]))
+    coordinator.post(
+        reverse("consent_create", args=[org.slug, participant.pk]),
+        {"scope": "participation", "given_by": "self", "given_on": "2026-01-05"},
+    )
+    coordinator.post(reverse("consent_withdraw", args=[org.slug, consent.pk]))
+    coordinator.post(
+        reverse("cohort_enrol", args=[org.slug, cohort.pk]), {"participant": [participant.pk]}
+    )
+    coordinator.get(
+        reverse(
+            "cohort_export", kwargs={"org_slug": org.slug, "cohort_id": cohort.pk, "fmt": "csv"}
+        )
+    )
+
+    with org_context(org.pk):
+        trail = json.dumps(list(AuditEvent.objects.for_org(org).values("action", "details")))
+    assert "participant.viewed" in trail and "consent.withdrawn" in trail
+    assert "CanaryName" not in trail and "canary@example.org" not in trail
+
+
+def test_the_audit_page_is_for_admins_and_filters(org, member_client):
+    admin = member_client(org, Role.ADMIN)
+    coordinator = member_client(org, Role.COORDINATOR)
+    participant = ParticipantFactory(organisation=org)
+    coordinator.get(reverse("participant_detail", args=[org.slug, participant.pk]))
+    coordinator.get(reverse("member_list", args=[org.slug]))  # refused, and recorded
+
+    url = reverse("audit_log", args=[org.slug])
+    assert coordinator.get(url).status_code == 403
+    everything = admin.get(url)
+    assert b"participant.viewed" in everything.content and b"access.denied" in everything.content
+    only_access = admin.get(url, {"action": "access"})
+    assert b"access.denied" in only_access.content
+    assert b"participant.viewed" not in only_access.content
+
+
+def test_the_audit_page_query_count_is_the_same_for_5_and_50_events(org, member_client):
+    admin = member_client(org, Role.ADMIN)
+    url = reverse("audit_log", args=[org.slug])
+    participant = ParticipantFactory(organisation=org)
+
+    def measure(total):
+        with org_context(org.pk):
+            have = AuditEvent.objects.for_org(org).count()
+            AuditEvent.objects.bulk_create(
+                AuditEvent(organisation=org, action="participant.viewed", target_id=participant.pk)
+                for _ in range(total - have)
+            )
+        count, response = count_queries(lambda: admin.get(url))
+        assert response.status_code == 200
+        return count
+
+    assert measure(5) == measure(50)
+
+
+@pytest.mark.postgres
+def test_the_application_cannot_change_or_remove_audit_lines(org):
+    MembershipFactory(organisation=org)
+    with org_context(org.pk):
+        AuditEvent.objects.create(organisation=org, action="test.event")
+    for statement in (
+        "UPDATE audit_auditevent SET action = 'rewritten'",
+        "DELETE FROM audit_auditevent",
+        "UPDATE audit_signinevent SET login = 'x'",
+    ):
+        with (
+            org_context(org.pk),
+            pytest.raises(DatabaseError, match="permission denied"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(statement)
+    with org_context(org.pk):
+        assert AuditEvent.objects.for_org(org).filter(action="test.event").count() == 1
