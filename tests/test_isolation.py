@@ -9,11 +9,11 @@ import pytest
 from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from cocora.audit.models import AuditEvent
 from cocora.organisations.context import org_context
 from cocora.organisations.models import Organisation, Role
 from cocora.organisations.rls import tenant_models
 from cocora.organisations.tests.factories import MembershipFactory, OrganisationFactory
-from cocora.audit.models import AuditEvent
 from tests.isolation import MAKERS
 
 pytestmark = pytest.mark.django_db

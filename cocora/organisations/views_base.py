@@ -11,12 +11,12 @@ from typing import Any, ClassVar, TypeVar
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
-from django.db import transaction
 from django.shortcuts import get_object_or_404
-from django.views.defaults import page_not_found, permission_denied
 from django.utils import timezone
+from django.views.defaults import page_not_found, permission_denied
 from django.views.generic import TemplateView
 
 from .context import set_db_context
