@@ -170,3 +170,10 @@ def test_the_application_cannot_change_or_remove_audit_lines(org):
             cursor.execute(statement)
     with org_context(org.pk):
         assert AuditEvent.objects.for_org(org).filter(action="test.event").count() == 1
+
+
+def test_refusals_cannot_flood_another_organisations_audit_trail(org, other_org, member_client):
+    outsider = member_client(other_org, Role.PARTNER)
+    for _ in range(30):
+        assert outsider.get(reverse("member_list", args=[org.slug])).status_code == 404
+    assert len(_events(org, "access.denied")) == 20

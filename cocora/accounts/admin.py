@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
@@ -19,3 +21,8 @@ class UserAdmin(DjangoUserAdmin):
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
     filter_horizontal = ()
     list_filter = ("is_staff", "is_active")
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        # What a person recorded belongs to their organisations' trails (and the database
+        # hides other organisations' rows from a deletion preview): deactivate instead.
+        return False

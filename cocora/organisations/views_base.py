@@ -98,10 +98,22 @@ class OrgTemplateView(OrgViewMixin, TemplateView):
     pass
 
 
+# Refusals recorded per person and organisation per minute; past that they are counted, not
+# written, so that nobody can flood another organisation's audit trail.
+DENIALS_RECORDED_PER_MINUTE = 20
+
+
 def _record_denied(
     request: HttpRequest, organisation: Organisation, *, status: int, member: bool
 ) -> None:
+    from django.core.cache import cache
+
     from cocora.audit.services import audit_record
+
+    key = f"cocora:denied:{organisation.pk}:{request.user.pk}"
+    cache.add(key, 0, timeout=60)
+    if cache.incr(key) > DENIALS_RECORDED_PER_MINUTE:
+        return
 
     audit_record(
         organisation=organisation,

@@ -84,7 +84,11 @@ def cohort_create(
 
 
 @transaction.atomic
-def cohort_update(*, organisation: Organisation, cohort: Cohort, **fields: Any) -> Cohort:
+def cohort_update(
+    *, organisation: Organisation, cohort: Cohort, actor: Any = None, **fields: Any
+) -> Cohort:
+    """Changes a cohort. A new coordinator (who will read its logs' confidential notes) must hold
+    a coordinating role, and the change is written to the audit trail."""
     unknown = set(fields) - {*COHORT_FIELDS, "coordinator"}
     if unknown:
         raise TypeError(f"Unknown cohort fields: {sorted(unknown)}")
@@ -103,15 +107,35 @@ def cohort_update(*, organisation: Organisation, cohort: Cohort, **fields: Any) 
                 % {"taken": taken},
                 field="capacity",
             )
+    old_coordinator_id = cohort.coordinator_id
+    new_coordinator = fields.get("coordinator", cohort.coordinator)
+    if (
+        "coordinator" in fields
+        and new_coordinator is not None
+        and new_coordinator.pk != old_coordinator_id
+        and new_coordinator.pk not in _staff_user_ids(organisation, [Role.ADMIN, Role.COORDINATOR])
+    ):
+        raise ApplicationError(
+            _("The coordinator must be an admin or coordinator of the organisation."),
+            field="coordinator",
+        )
     for name, value in fields.items():
         setattr(cohort, name, value)
     cohort.save(update_fields=list(fields))
+    if cohort.coordinator_id != old_coordinator_id:
+        audit_record(
+            organisation=organisation,
+            actor=actor,
+            action="cohort.coordinator_changed",
+            target=cohort,
+            details={"from": old_coordinator_id, "to": cohort.coordinator_id},
+        )
     return cohort
 
 
 @transaction.atomic
 def cohort_set_trainers(
-    *, organisation: Organisation, cohort: Cohort, trainer_ids: Iterable[int]
+    *, organisation: Organisation, cohort: Cohort, trainer_ids: Iterable[int], actor: Any = None
 ) -> None:
     """Replaces the cohort's trainers. Only members with the trainer, coordinator or admin role
     can be assigned."""
@@ -135,6 +159,14 @@ def cohort_set_trainers(
             for user_id in sorted(wanted - current)
         ]
     )
+    if wanted != current:
+        audit_record(
+            organisation=organisation,
+            actor=actor,
+            action="cohort.trainers_changed",
+            target=cohort,
+            details={"added": sorted(wanted - current), "removed": sorted(current - wanted)},
+        )
 
 
 def _places_taken(organisation: Organisation, cohort: Cohort) -> int:

@@ -32,6 +32,9 @@ from .participants import participant_codes_generate, participant_validate_birth
 MAX_BYTES = 5 * 1024 * 1024
 MAX_MEGABYTES = MAX_BYTES // (1024 * 1024)
 MAX_ROWS = 5000
+# Lines read at most, blank ones included, and columns read at most.
+MAX_LINES_READ = 2 * MAX_ROWS + 100
+MAX_COLUMNS = 64
 # An XLSX file is a zip archive: a small upload can unpack to gigabytes. Refuse before parsing.
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024
 # The report shows this many problems; a file that is wrong on every row says so in the count.
@@ -160,6 +163,15 @@ def _read_table(file_name: str, data: bytes) -> _Table:
     # closing(): stopping early (too many rows) still closes the workbook.
     with closing(records):
         for row_number, values in records:
+            # Blank rows count too: a file of endless empty rows must not keep a worker busy.
+            if row_number > MAX_LINES_READ:
+                raise ApplicationError(
+                    _(
+                        "The file has more than %(limit)s lines, most of them empty. Delete the "
+                        "empty rows and upload it again."
+                    )
+                    % {"limit": number_format(MAX_LINES_READ, force_grouping=True)}
+                )
             if all(_text(value) == "" for value in values):
                 continue  # blank rows (often trailing ones) are not participants
             if header is None:
@@ -245,7 +257,9 @@ def _xlsx_records(data: bytes) -> Generator[tuple[int, Sequence[Any]], None, Non
         # Some programs write wrong dimensions; read what is really there. Missing rows come
         # back as empty tuples, so numbering by position gives the spreadsheet's row numbers.
         sheet.reset_dimensions()
-        yield from enumerate(sheet.iter_rows(values_only=True), start=1)
+        # Read only as many columns as a participant file can have: one stray styled cell far
+        # to the right must not make every row thousands of cells wide.
+        yield from enumerate(sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS), start=1)
     except ApplicationError:
         raise
     except Exception:

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cocora.core.errors import ApplicationError
-from cocora.organisations.models import Organisation
+from cocora.organisations.models import Organisation, Role
 
 from ..models import Activity, Session, SessionLog, SessionLogActivity
 
@@ -74,6 +74,15 @@ def session_log_save(
     return log
 
 
-def session_log_note_visible(*, log: SessionLog, user: Any) -> bool:
-    """The confidential note is for its author and the cohort's coordinator only."""
-    return user.pk is not None and user.pk in (log.author_id, log.session.cohort.coordinator_id)
+def session_log_note_visible(*, log: SessionLog, user: Any, role: str) -> bool:
+    """The confidential note is for its author and the cohort's coordinator only, and for the
+    coordinator only while they hold a coordinating role (someone moved to another role keeps
+    no access through the cohort's old coordinator field)."""
+    if user.pk is None:
+        return False
+    if user.pk == log.author_id:
+        return True
+    return user.pk == log.session.cohort.coordinator_id and role in (
+        Role.ADMIN,
+        Role.COORDINATOR,
+    )

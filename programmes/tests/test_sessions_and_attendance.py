@@ -22,6 +22,7 @@ from programmes.tests.factories import (
     EnrolmentFactory,
     ModuleFactory,
     SessionFactory,
+    SessionLogFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -328,3 +329,71 @@ def test_trainer_home_shows_todays_sessions(org, member_client):
         home = client.get(reverse("org_home", args=[org.slug])).content.decode()
     assert "Today" in home and "Wednesday group" in home and "17:30" in home
     assert reverse("session_detail", args=[org.slug, session.pk]) in home
+
+
+def test_a_coordinator_moved_to_trainer_no_longer_reads_notes_through_the_old_cohort(
+    org, member_client
+):
+    """Regression: the cohort's coordinator field kept granting the confidential note and the
+    cohort's sessions after the person's role changed."""
+    from cocora.organisations.services import membership_change_role
+    from programmes.selectors.sessions import sessions_for_user
+
+    author = member_client(org, Role.TRAINER)
+    former = member_client(org, Role.COORDINATOR)
+    member_client(org, Role.ADMIN)  # someone else stays admin
+    session = SessionFactory(organisation=org, cohort__coordinator=former.membership.user)
+    CohortTrainerFactory(organisation=org, cohort=session.cohort, user=author.membership.user)
+    CohortTrainerFactory(organisation=org, cohort=session.cohort, user=former.membership.user)
+    SessionLogFactory(
+        organisation=org,
+        session=session,
+        author=author.membership.user,
+        confidential_note="Only for the coordinator",
+    )
+    other = SessionFactory(organisation=org, cohort__coordinator=former.membership.user)
+    url = reverse("session_log", args=[org.slug, session.pk])
+    assert b"Only for the coordinator" in former.get(url).content
+
+    with org_context(org.pk):
+        membership_change_role(
+            organisation=org,
+            membership_id=former.membership.pk,
+            role=Role.TRAINER,
+            actor=author.membership.user,
+        )
+    assert b"Only for the coordinator" not in former.get(url).content
+    with org_context(org.pk):
+        visible = sessions_for_user(
+            organisation=org,
+            user=former.membership.user,
+            starts_after=timezone.now() - timedelta(days=1),
+            starts_before=timezone.now() + timedelta(days=1),
+        )
+        assert {s.pk for s in visible} == {session.pk}
+        assert other.pk not in {s.pk for s in visible}
+
+
+def test_changing_a_cohorts_coordinator_is_audited_and_needs_a_coordinating_role(
+    org, member_client
+):
+    from cocora.audit.models import AuditEvent
+
+    coordinator = member_client(org, Role.COORDINATOR)
+    trainer = member_client(org, Role.TRAINER)
+    cohort = CohortFactory(organisation=org)
+    url = reverse("cohort_edit", args=[org.slug, cohort.pk])
+    data = {
+        "name": cohort.name,
+        "starts_on": cohort.starts_on.isoformat(),
+        "capacity": "15",
+        "coordinator": str(coordinator.membership.user.pk),
+    }
+    assert coordinator.post(url, data).status_code == 302
+    refused = coordinator.post(url, {**data, "coordinator": str(trainer.membership.user.pk)})
+    assert refused.status_code == 400
+    with org_context(org.pk):
+        events = list(AuditEvent.objects.for_org(org).filter(action="cohort.coordinator_changed"))
+        cohort.refresh_from_db()
+    assert len(events) == 1 and events[0].details["to"] == coordinator.membership.user.pk
+    assert cohort.coordinator_id == coordinator.membership.user.pk

@@ -167,9 +167,13 @@ class CohortEditView(CohortMixin, CohortFormMixin, OrgTemplateView):
                     capacity=data["capacity"],
                     safe_space=data["safe_space"],
                     coordinator=self.coordinator_from(form, options),
+                    actor=request.user,
                 )
                 services.cohort_set_trainers(
-                    organisation=self.organisation, cohort=cohort, trainer_ids=data["trainers"]
+                    organisation=self.organisation,
+                    cohort=cohort,
+                    trainer_ids=data["trainers"],
+                    actor=request.user,
                 )
             except ApplicationError as error:
                 form.add_error(error.field if error.field in form.fields else None, error.message)

@@ -273,7 +273,7 @@ class SessionLogView(SessionMixin, OrgTemplateView):
             .first()
         )
         note_visible = log is None or log_services.session_log_note_visible(
-            log=log, user=self.request.user
+            log=log, user=self.request.user, role=self.membership.role
         )
         initial: dict[str, Any] = {}
         if log is not None:
