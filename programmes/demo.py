@@ -60,7 +60,7 @@ NAMES = {
         "Luca",
     ],
 }
-COHORT_NAMES = {"nordby": "Forår 2026 · Nordby Ungdomshus", "suedstadt": "Frühjahr 2026 · Südstadt"}
+COHORT_NAMES = {"nordby": "Ungdomsgruppen Vest", "suedstadt": "Jugendgruppe Nordstadt"}
 # Attendance of the four held sessions, per participant index (p present, a absent, l late,
 # e excused). Participant 5 has missed the last three: the cohort page suggests a check-in.
 PATTERNS = {5: "paaa", 8: "plep", 10: "ppla"}
@@ -82,7 +82,8 @@ def _seed_programmes(organisation: Organisation, users: dict[str, Any]) -> None:
         for kind in ProgrammeKind.values
     }
     today = timezone.localdate()
-    first = today - timedelta(days=26)
+    # Four sessions held, the fifth today: the demo trainer has a session to take attendance for.
+    first = today - timedelta(days=28)
     cohort = cohort_create(
         organisation=organisation,
         programme=programmes[ProgrammeKind.PREVENTION],

@@ -49,11 +49,25 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
+
+
+def _check_year(value: Any) -> Any:
+    if value is not None and not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise forms.ValidationError(
+            _("Choose a date between %(first)s and %(last)s."),
+            params={"first": EARLIEST_YEAR, "last": LATEST_YEAR},
+        )
+    return value
+
+
 class CohortForm(StyledFormMixin, forms.Form):
     programme = forms.TypedChoiceField(label=_("Programme"), coerce=int)
     name = forms.CharField(label=_("Name"), max_length=200)
-    starts_on = forms.DateField(label=_("Starts on"), widget=DateInput())
-    ends_on = forms.DateField(label=_("Ends on"), widget=DateInput(), required=False)
+    starts_on = forms.DateField(label=_("Starts on"), widget=DateInput(), validators=[_check_year])
+    ends_on = forms.DateField(
+        label=_("Ends on"), widget=DateInput(), required=False, validators=[_check_year]
+    )
     venue = forms.CharField(label=_("Venue"), max_length=200, required=False)
     capacity = forms.IntegerField(label=_("Capacity"), min_value=1, max_value=5000, initial=15)
     coordinator = forms.TypedChoiceField(
@@ -110,6 +124,8 @@ class ParticipantForm(StyledFormMixin, forms.ModelForm):
             "email": _("Used only while the person consents to be contacted."),
             "phone": _("Used only while the person consents to be contacted."),
         }
+        # The model fields are encrypted text fields; the form still checks the addresses.
+        field_classes = {"email": forms.EmailField, "guardian_email": forms.EmailField}
 
     def _post_clean(self) -> None:
         pass
@@ -118,12 +134,21 @@ class ParticipantForm(StyledFormMixin, forms.ModelForm):
 class ConsentForm(StyledFormMixin, forms.Form):
     scope = forms.ChoiceField(label=_("What it covers"), choices=ConsentScope.choices)
     given_by = forms.ChoiceField(label=_("Given by"), choices=ConsentGiver.choices)
-    given_on = forms.DateField(label=_("Given on"), widget=DateInput(), initial=timezone.localdate)
-    expires_on = forms.DateField(label=_("Expires on"), widget=DateInput(), required=False)
+    given_on = forms.DateField(
+        label=_("Given on"),
+        widget=DateInput(),
+        initial=timezone.localdate,
+        validators=[_check_year],
+    )
+    expires_on = forms.DateField(
+        label=_("Expires on"), widget=DateInput(), required=False, validators=[_check_year]
+    )
 
 
 class SessionRuleForm(StyledFormMixin, forms.Form):
-    first_date = forms.DateField(label=_("First date"), widget=DateInput())
+    first_date = forms.DateField(
+        label=_("First date"), widget=DateInput(), validators=[_check_year]
+    )
     weekdays = forms.TypedMultipleChoiceField(
         label=_("On these weekdays"),
         choices=WEEKDAYS,
@@ -144,7 +169,9 @@ class SessionRuleForm(StyledFormMixin, forms.Form):
         required=False,
         help_text=_("Give the number of sessions, or an end date."),
     )
-    until = forms.DateField(label=_("Or until"), widget=DateInput(), required=False)
+    until = forms.DateField(
+        label=_("Or until"), widget=DateInput(), required=False, validators=[_check_year]
+    )
     venue = forms.CharField(label=_("Venue"), max_length=200, required=False)
     link_modules = forms.BooleanField(
         label=_("Link the sessions to the curriculum's modules, in order"),
@@ -154,8 +181,12 @@ class SessionRuleForm(StyledFormMixin, forms.Form):
 
 
 class SessionForm(StyledFormMixin, forms.Form):
-    starts_at = forms.DateTimeField(label=_("Starts at"), widget=DateTimeInput())
-    ends_at = forms.DateTimeField(label=_("Ends at"), widget=DateTimeInput())
+    starts_at = forms.DateTimeField(
+        label=_("Starts at"), widget=DateTimeInput(), validators=[_check_year]
+    )
+    ends_at = forms.DateTimeField(
+        label=_("Ends at"), widget=DateTimeInput(), validators=[_check_year]
+    )
     venue = forms.CharField(label=_("Venue"), max_length=200, required=False)
     module = forms.TypedChoiceField(label=_("Module"), required=False, coerce=int, empty_value=None)
 

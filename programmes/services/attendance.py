@@ -49,6 +49,8 @@ def attendance_save(
         raise ApplicationError(
             _("This session was cancelled. Reinstate it before taking attendance.")
         )
+    if timezone.localtime(session.starts_at).date() > timezone.localdate():
+        raise ApplicationError(_("This session has not happened yet: take attendance on the day."))
     for status in statuses.values():
         if status not in AttendanceStatus.values:
             raise ApplicationError(_("Choose present, late, excused or absent for everyone."))

@@ -54,8 +54,9 @@ def session_log_save(
     log.group_climate = group_climate
     log.follow_ups = follow_ups.strip()
     # Only the author may change the confidential note; a coordinator editing the log keeps it.
-    if log.author_id == getattr(author, "pk", None):
-        log.confidential_note = "" if session.cohort.safe_space else confidential_note.strip()
+    # In a safe-space cohort the form has no note: a note from before stays as it was.
+    if log.author_id == getattr(author, "pk", None) and not session.cohort.safe_space:
+        log.confidential_note = confidential_note.strip()
     log.save()
     SessionLogActivity.objects.for_org(organisation).filter(log=log).exclude(
         activity_id__in=valid

@@ -6,13 +6,14 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from cocora.audit.services import audit_record
 from cocora.core.errors import ApplicationError
 from cocora.organisations.models import Organisation
 
-from ..models import Cohort, Module, Session, SessionStatus
+from ..models import Attendance, Cohort, Module, Session, SessionStatus
 
 MAX_GENERATED = 200
 
@@ -109,6 +110,17 @@ def sessions_generate(
                 venue=venue or cohort.venue,
             )
         )
+    if sessions and cohort.ends_on is not None:
+        last_day = sessions[-1].starts_at.date()
+        if last_day > cohort.ends_on:
+            raise ApplicationError(
+                _(
+                    "The last session would be on %(last)s, after the cohort ends on %(end)s. "
+                    "Schedule fewer sessions, or change the cohort's end date first."
+                )
+                % {"last": date_format(last_day), "end": date_format(cohort.ends_on)},
+                field="count",
+            )
     created = Session.objects.bulk_create(sessions)
     audit_record(
         organisation=organisation,
@@ -136,6 +148,10 @@ def session_update(
         raise ApplicationError(
             _("The session ends before it starts: check the end time."), field="ends_at"
         )
+    if ends_at - starts_at > timedelta(hours=12):
+        raise ApplicationError(
+            _("A session lasts at most 12 hours: check the end time."), field="ends_at"
+        )
     if module is not None and (
         module.organisation_id != organisation.pk
         or module.programme_id != session.cohort.programme_id
@@ -162,6 +178,10 @@ def session_set_status(
     if status not in SessionStatus.values:
         raise ApplicationError(_("Choose one of the listed statuses."), field="status")
     old = session.status
+    if status == SessionStatus.SCHEDULED and old == SessionStatus.CANCELLED:
+        # Reinstating a session that had been held brings it back as held.
+        if Attendance.objects.for_org(organisation).filter(session=session).exists():
+            status = SessionStatus.HELD
     session.status = status
     session.save(update_fields=["status"])
     audit_record(

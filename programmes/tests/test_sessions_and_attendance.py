@@ -397,3 +397,85 @@ def test_changing_a_cohorts_coordinator_is_audited_and_needs_a_coordinating_role
         cohort.refresh_from_db()
     assert len(events) == 1 and events[0].details["to"] == coordinator.membership.user.pk
     assert cohort.coordinator_id == coordinator.membership.user.pk
+
+
+def test_mark_all_present_keeps_the_marks_already_made(org, member_client):
+    """Regression: 'Mark all present' overwrote a 'late' and an 'absent' made before."""
+    client = member_client(org, Role.COORDINATOR)
+    session, (late, absent, unmarked) = _attendance_setup(org, 3)
+    url = reverse("session_detail", args=[org.slug, session.pk])
+    client.post(url, {f"status_{late.pk}": "late"})
+    client.post(url, {f"status_{absent.pk}": "absent", "mark_all_present": "1"})
+    with org_context(org.pk):
+        marks = dict(Attendance.objects.for_org(org).values_list("enrolment_id", "status"))
+    assert marks == {late.pk: "late", absent.pk: "absent", unmarked.pk: "present"}
+
+
+def test_attendance_cannot_be_taken_for_a_session_on_a_later_day(org, member_client):
+    client = member_client(org, Role.COORDINATOR)
+    session = SessionFactory(organisation=org, starts_at=timezone.now() + timedelta(days=3))
+    enrolment = EnrolmentFactory(organisation=org, cohort=session.cohort)
+    response = client.post(
+        reverse("session_detail", args=[org.slug, session.pk]),
+        {f"status_{enrolment.pk}": "present"},
+        follow=True,
+    )
+    assert b"has not happened yet" in response.content
+    with org_context(org.pk):
+        assert not Attendance.objects.for_org(org).exists()
+        assert Session.objects.get(pk=session.pk).status == "scheduled"
+
+
+def test_a_reinstated_session_that_was_held_counts_as_held_again(org, member_client):
+    client = member_client(org, Role.COORDINATOR)
+    session, enrolments = _attendance_setup(org, 1)
+    client.post(
+        reverse("session_detail", args=[org.slug, session.pk]),
+        {f"status_{enrolments[0].pk}": "present"},
+    )
+    url = reverse("session_status", args=[org.slug, session.pk])
+    assert b"Cancel the session" in client.get(url).content  # a confirmation comes first
+    client.post(url, {"status": "cancelled"})
+    client.post(url, {"status": "scheduled"})
+    with org_context(org.pk):
+        assert Session.objects.get(pk=session.pk).status == "held"
+
+
+def test_sessions_after_the_cohorts_end_are_refused(org):
+    cohort = CohortFactory(organisation=org, starts_on=date(2026, 3, 1), ends_on=date(2026, 3, 20))
+    with org_context(org.pk), pytest.raises(ApplicationError, match="after the cohort ends"):
+        sessions_generate(organisation=org, cohort=cohort, rule=_rule(count=10))
+    with org_context(org.pk):
+        assert not Session.objects.for_org(org).exists()
+
+
+@pytest.mark.parametrize(
+    ("starts", "ends", "message"),
+    [
+        ("0001-01-01T00:00", "0001-01-01T01:00", b"Choose a date between 2000 and 2100"),
+        ("2026-05-04T18:00", "2026-05-14T18:00", b"at most 12 hours"),
+    ],
+)
+def test_implausible_session_times_are_form_errors(org, member_client, starts, ends, message):
+    client = member_client(org, Role.COORDINATOR)
+    session = SessionFactory(organisation=org)
+    response = client.post(
+        reverse("session_edit", args=[org.slug, session.pk]), {"starts_at": starts, "ends_at": ends}
+    )
+    assert response.status_code == 400
+    assert message in response.content
+
+
+def test_oversized_ids_in_filters_and_forms_are_ignored_not_errors(org, member_client):
+    client = member_client(org, Role.COORDINATOR)
+    cohort = CohortFactory(organisation=org)
+    huge = "9" * 25
+    assert (
+        client.get(reverse("participant_list", args=[org.slug]), {"cohort": huge}).status_code
+        == 200
+    )
+    response = client.post(
+        reverse("cohort_enrol", args=[org.slug, cohort.pk]), {"participant": [huge]}, follow=True
+    )
+    assert response.status_code == 200
+    assert b"Choose at least one person" in response.content

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from cocora.core.errors import ApplicationError
+from cocora.core.ids import parse_ids
 from cocora.organisations.models import Membership, Role
 from cocora.organisations.permissions import can
 from cocora.organisations.views_base import OrgTemplateView
@@ -234,10 +235,7 @@ class CohortEnrolView(CohortMixin, OrgTemplateView):
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         cohort = self.get_cohort()
-        if "all" in request.POST:
-            ids = [int(pk) for pk in request.POST.getlist("shown") if pk.isdigit()]
-        else:
-            ids = [int(pk) for pk in request.POST.getlist("participant") if pk.isdigit()]
+        ids = parse_ids(request.POST.getlist("shown" if "all" in request.POST else "participant"))
         if not ids:
             messages.warning(request, _("Choose at least one person to enrol."))
             return redirect(request.get_full_path())

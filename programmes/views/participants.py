@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from cocora.audit.selectors import audit_events_for
 from cocora.audit.services import audit_record
 from cocora.core.errors import ApplicationError
+from cocora.core.ids import parse_id
 from cocora.organisations.permissions import can
 from cocora.organisations.views_base import OrgTemplateView
 
@@ -27,10 +28,9 @@ class ParticipantListView(OrgTemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         params = self.request.GET
-        cohort_id = params.get("cohort", "")
         filters = {
-            "search": params.get("q", "").strip(),
-            "cohort_id": int(cohort_id) if cohort_id.isdigit() else None,
+            "search": params.get("q", "").strip()[:100],
+            "cohort_id": parse_id(params.get("cohort", "")),
             "stage": params.get("stage", "")
             if params.get("stage") in EnrolmentStage.values
             else "",

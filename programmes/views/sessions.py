@@ -132,14 +132,21 @@ class SessionDetailView(SessionMixin, OrgTemplateView):
         enrolments = attendance_services.attendance_enrolments(
             organisation=self.organisation, session=session
         )
+        statuses = {}
+        for enrolment in enrolments:
+            value = request.POST.get(f"status_{enrolment.pk}")
+            if value:
+                statuses[enrolment.pk] = value
         if "mark_all_present" in request.POST:
-            statuses = {e.pk: AttendanceStatus.PRESENT.value for e in enrolments}
-        else:
-            statuses = {}
+            # Everyone not marked yet, here or earlier, is present; marks made stay as they are.
+            marked = set(
+                Attendance.objects.for_org(self.organisation)
+                .filter(session=session)
+                .values_list("enrolment_id", flat=True)
+            )
             for enrolment in enrolments:
-                value = request.POST.get(f"status_{enrolment.pk}")
-                if value:
-                    statuses[enrolment.pk] = value
+                if enrolment.pk not in statuses and enrolment.pk not in marked:
+                    statuses[enrolment.pk] = AttendanceStatus.PRESENT.value
         htmx = request.headers.get("HX-Request") == "true"
         try:
             saved = attendance_services.attendance_save(
@@ -224,11 +231,21 @@ class SessionEditView(SessionMixin, OrgTemplateView):
 
 
 class SessionStatusView(SessionMixin, OrgTemplateView):
-    permission = "sessions.manage"
+    """Cancel or reinstate a session, after a confirmation page."""
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    permission = "sessions.manage"
+    template_name = "programmes/sessions/status.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
         session = self.get_session()
-        return redirect("session_detail", org_slug=self.organisation.slug, session_id=session.pk)
+        context["session"] = session
+        context["new_status"] = (
+            SessionStatus.SCHEDULED
+            if session.status == SessionStatus.CANCELLED
+            else SessionStatus.CANCELLED
+        )
+        return context
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         session = self.get_session()
@@ -256,11 +273,17 @@ class SessionLogView(SessionMixin, OrgTemplateView):
     template_name = "programmes/sessions/log.html"
 
     def _activities(self, session: Any) -> list[Activity]:
+        """The activities of the session's module (all of the programme's when the session
+        has no module): a short list to tick on a phone."""
+        activities = Activity.objects.for_org(self.organisation).filter(
+            module__programme_id=session.cohort.programme_id
+        )
+        if session.module_id:
+            activities = activities.filter(module_id=session.module_id)
         return list(
-            Activity.objects.for_org(self.organisation)
-            .filter(module__programme_id=session.cohort.programme_id)
-            .select_related("module")
-            .order_by("module__position", "module__pk", "position", "pk")
+            activities.select_related("module").order_by(
+                "module__position", "module__pk", "position", "pk"
+            )
         )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:

@@ -1,0 +1,18 @@
+"""Reading record ids from user input: anything that is not a whole number a database id could
+be is ignored, never passed on to the database (where an oversized number would be an error)."""
+
+from collections.abc import Iterable
+
+MAX_ID = 2**63 - 1
+
+
+def parse_id(value: object) -> int | None:
+    text = str(value).strip()
+    if not text.isdigit() or len(text) > 19:
+        return None
+    number = int(text)
+    return number if 0 < number <= MAX_ID else None
+
+
+def parse_ids(values: Iterable[object]) -> list[int]:
+    return [number for value in values if (number := parse_id(value)) is not None]
