@@ -178,10 +178,13 @@ def session_set_status(
     if status not in SessionStatus.values:
         raise ApplicationError(_("Choose one of the listed statuses."), field="status")
     old = session.status
-    if status == SessionStatus.SCHEDULED and old == SessionStatus.CANCELLED:
-        # Reinstating a session that had been held brings it back as held.
-        if Attendance.objects.for_org(organisation).filter(session=session).exists():
-            status = SessionStatus.HELD
+    # Reinstating a session that had been held brings it back as held.
+    if (
+        status == SessionStatus.SCHEDULED
+        and old == SessionStatus.CANCELLED
+        and Attendance.objects.for_org(organisation).filter(session=session).exists()
+    ):
+        status = SessionStatus.HELD
     session.status = status
     session.save(update_fields=["status"])
     audit_record(
