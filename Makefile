@@ -20,7 +20,7 @@ run: $(STAMP)
 	DJANGO_SETTINGS_MODULE=cocora.settings.local $(PY) manage.py migrate --noinput -v 0
 	DJANGO_SETTINGS_MODULE=cocora.settings.local $(PY) manage.py compilemessages -v 0 --ignore '.venv/*' 2>/dev/null || true
 	DJANGO_SETTINGS_MODULE=cocora.settings.local $(PY) manage.py seed_demo
-	DJANGO_SETTINGS_MODULE=cocora.settings.local $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	DJANGO_SETTINGS_MODULE=cocora.settings.local COCORA_BASE_URL=http://127.0.0.1:$(PORT) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 ## test: checks, then the whole suite on throwaway PostgreSQL and Redis where installed
 test: $(STAMP)

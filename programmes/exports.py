@@ -83,11 +83,16 @@ def cohort_export_dataset(*, organisation: Organisation, cohort: Cohort) -> tabl
     enrolments = list(
         Enrolment.objects.for_org(organisation)
         .filter(cohort_id=cohort.pk)
-        # Withdrawing consent takes effect at once: whoever withdrew their participation
-        # consent, and has not given it again, is not exported.
+        # Withdrawing consent takes effect at once: whoever's participation consent was
+        # withdrawn by someone (the young person or a guardian) who has not given it again is
+        # not exported; a guardian's consent does not outweigh the young person's withdrawal.
         .exclude(
-            Exists(participation.filter(withdrawn_at__isnull=False))
-            & ~Exists(participation.filter(withdrawn_at__isnull=True))
+            Exists(participation.filter(given_by="self", withdrawn_at__isnull=False))
+            & ~Exists(participation.filter(given_by="self", withdrawn_at__isnull=True))
+        )
+        .exclude(
+            Exists(participation.filter(given_by="guardian", withdrawn_at__isnull=False))
+            & ~Exists(participation.filter(given_by="guardian", withdrawn_at__isnull=True))
         )
         .select_related("participant")
         .order_by("participant__display_name", "participant__code", "pk")

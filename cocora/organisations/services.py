@@ -256,7 +256,8 @@ def _send_invitation_email(invitation: Invitation) -> None:
         "inviter": invitation.invited_by,
         "expires_at": invitation.expires_at,
     }
-    with translation.override(organisation.language):
+    # In the organisation's language and time zone: the person has no settings of their own yet.
+    with translation.override(organisation.language), timezone.override(organisation.time_zone):
         subject = _("You are invited to join %(organisation)s on Cocora") % {
             "organisation": organisation.name
         }

@@ -129,4 +129,32 @@ def consent_withdraw(
         target=consent,
         details={"scope": consent.scope},
     )
+    if consent.scope == ConsentScope.PARTICIPATION:
+        _withdraw_places_without_consent(organisation=organisation, consent=consent, actor=actor)
     return consent
+
+
+def _withdraw_places_without_consent(
+    *, organisation: Organisation, consent: Consent, actor: object
+) -> None:
+    """Without participation consent nobody keeps a place: their enrolments in a place stage
+    move to withdrawn (the history stays)."""
+    from ..models import PLACE_STAGES, Enrolment, EnrolmentStage
+
+    participant = consent.participant
+    remaining = Consent.objects.for_org(organisation).filter(participant=participant)
+    if not participation_consent_missing(participant, remaining, organisation=organisation):
+        return
+    places = Enrolment.objects.for_org(organisation).filter(
+        participant=participant, stage__in=PLACE_STAGES
+    )
+    for enrolment in places:
+        enrolment.stage = EnrolmentStage.WITHDRAWN
+        enrolment.save(update_fields=["stage", "stage_changed_at"])
+        audit_record(
+            organisation=organisation,
+            actor=actor,
+            action="enrolment.stage_changed",
+            target=enrolment,
+            details={"to": EnrolmentStage.WITHDRAWN, "reason": "consent withdrawn"},
+        )

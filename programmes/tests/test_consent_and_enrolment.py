@@ -251,3 +251,25 @@ def test_an_implausible_year_of_birth_is_a_form_error(org, member_client):
     assert (
         b"does not look right" in response.content or b"greater than or equal" in response.content
     )
+
+
+def test_a_young_persons_own_withdrawal_outweighs_the_guardians_consent(org, member_client):
+    """Regression: with a guardian's consent still in force, a minor's own withdrawal left them
+    active, on attendance lists and in exports."""
+    client = member_client(org, Role.COORDINATOR)
+    minor = ParticipantFactory(organisation=org, birth_year=2013, display_name="Mina")
+    ConsentFactory(organisation=org, participant=minor, given_by="guardian")
+    own = ConsentFactory(organisation=org, participant=minor, given_by="self")
+    enrolment = EnrolmentFactory(organisation=org, participant=minor, stage="active")
+
+    client.post(reverse("consent_withdraw", args=[org.slug, own.pk]))
+
+    with org_context(org.pk):
+        assert Enrolment.objects.get(pk=enrolment.pk).stage == "withdrawn"
+    export = client.get(
+        reverse(
+            "cohort_export",
+            kwargs={"org_slug": org.slug, "cohort_id": enrolment.cohort_id, "fmt": "csv"},
+        )
+    )
+    assert b"Mina" not in export.content

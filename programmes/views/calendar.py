@@ -74,8 +74,22 @@ def my_sessions_context(*, organisation: Any, user: Any) -> dict[str, Any]:
             today_rows.append(row)
         else:
             later_days.setdefault(day, []).append(row)
+    following = (
+        sessions_for_user(
+            organisation=organisation,
+            user=user,
+            starts_after=datetime.combine(next_monday, time.min, tzinfo=tz),
+            starts_before=datetime.combine(next_monday + timedelta(days=365), time.min, tzinfo=tz),
+        )
+        .exclude(status=SessionStatus.CANCELLED)
+        .first()
+    )
     return {
         "today": today,
+        "next_session": following,
+        "next_session_url": _session_url(org_slug=organisation.slug, session=following)
+        if following
+        else None,
         "today_sessions": today_rows,
         "week_days": [{"day": d, "sessions": rows} for d, rows in later_days.items()],
         "is_last_day_of_week": today.weekday() == 6,

@@ -185,6 +185,14 @@ class ConsentWithdrawView(OrgTemplateView):
                 messages.success(
                     request, _("Withdrawn. No message will reach this person from now on.")
                 )
+            elif consent.scope == ConsentScope.PARTICIPATION:
+                messages.success(
+                    request,
+                    _(
+                        "The consent was withdrawn, with immediate effect. Without consent to take "
+                        "part, the person's places in cohorts were withdrawn too."
+                    ),
+                )
             else:
                 messages.success(request, _("The consent was withdrawn, with immediate effect."))
         return redirect(
