@@ -39,11 +39,12 @@ COPY . .
 RUN pip install --no-deps . \
     && rm -rf build *.egg-info
 
-# Static files and translations are built into the image. The secret key and host list on
+# Static files and translations are built into the image. The secret key, host list and keys on
 # this line exist only for these two commands and are not kept in the image.
 # compilemessages refuses to run when no locale directory exists at all, hence the mkdir.
 RUN export DJANGO_SECRET_KEY=build-only-dummy-secret-key-not-used-at-runtime-0123456789 \
         DJANGO_ALLOWED_HOSTS=localhost \
+        COCORA_FIELD_KEYS=build-only \
     && python manage.py collectstatic --noinput \
     && mkdir -p locale \
     && python manage.py compilemessages

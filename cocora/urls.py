@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
@@ -7,6 +8,8 @@ from cocora.organisations import views as organisation_views
 from cocora.organisations.urls import org_urlpatterns
 
 admin.site.site_header = "Cocora platform administration"
+# The admin signs in through allauth: the same rate limits and two-factor step as everyone.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 # Every page of an organisation lives under o/<org_slug>/; the isolation sweep in
 # tests/test_isolation.py requests every pattern below this prefix as an outsider.
@@ -25,6 +28,7 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
     path(ORG_PREFIX, include(org_urlpatterns)),
+    path(ORG_PREFIX, include("cocora.privacy.urls")),
     path(ORG_PREFIX, include("cocora.audit.urls")),
     # Domain apps are included by name: the core imports none of them.
     path(ORG_PREFIX, include("programmes.org_urls")),

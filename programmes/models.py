@@ -5,11 +5,12 @@ tables (cohort trainers, covered activities) are explicit models for the same re
 """
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, validate_email
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from cocora.core.fields import EncryptedCharField, EncryptedTextField
 from cocora.organisations.models import OrgScopedModel
 
 
@@ -189,11 +190,15 @@ class Participant(OrgScopedModel):
         blank=True,
         validators=[MinValueValidator(1900), MaxValueValidator(2100)],
     )
-    email = models.EmailField(_("email"), blank=True)
-    phone = models.CharField(_("mobile phone"), max_length=32, blank=True)
-    guardian_name = models.CharField(_("guardian's name"), max_length=120, blank=True)
-    guardian_email = models.EmailField(_("guardian's email"), blank=True)
-    guardian_phone = models.CharField(_("guardian's phone"), max_length=32, blank=True)
+    # Contact details are encrypted at rest (cocora.core.fields): they cannot be filtered on,
+    # except for emptiness. Email fields keep their validation; forms use EmailField for them.
+    email = EncryptedCharField(_("email"), max_length=254, blank=True, validators=[validate_email])
+    phone = EncryptedCharField(_("mobile phone"), max_length=32, blank=True)
+    guardian_name = EncryptedCharField(_("guardian's name"), max_length=120, blank=True)
+    guardian_email = EncryptedCharField(
+        _("guardian's email"), max_length=254, blank=True, validators=[validate_email]
+    )
+    guardian_phone = EncryptedCharField(_("guardian's phone"), max_length=32, blank=True)
     preferred_language = models.CharField(
         _("preferred language"), max_length=8, choices=settings.LANGUAGES, blank=True
     )
@@ -372,7 +377,8 @@ class SessionLog(OrgScopedModel):
         validators=[MinValueValidator(1), MaxValueValidator(5)],
     )
     follow_ups = models.TextField(_("follow-ups"), blank=True)
-    confidential_note = models.TextField(_("confidential note"), blank=True)
+    # Encrypted at rest (cocora.core.fields); never filtered on.
+    confidential_note = EncryptedTextField(_("confidential note"), blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

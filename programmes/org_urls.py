@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("programmes.urls_curriculum")),
     path("", include("programmes.urls_io")),
     path("", include("programmes.urls_calendar")),
+    path("", include("programmes.urls_privacy")),
 ]

@@ -37,6 +37,9 @@ def visible_without_context() -> int:
 def worker(transactional_db: Any, settings: Any):  # type: ignore[no-untyped-def]
     app.conf.task_always_eager = False
     app.conf.result_backend = settings.REDIS_URL.rsplit("/", 1)[0] + "/2"
+    # An eager task run earlier in the suite may have cached "no result backend": forget it.
+    app._backend_cache = None
+    vars(app._local).pop("backend", None)
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as w:
         yield w
     app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER

@@ -5,6 +5,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from .models import User
+from .services import user_deactivate
 
 
 @admin.register(User)
@@ -21,6 +22,13 @@ class UserAdmin(DjangoUserAdmin):
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
     filter_horizontal = ()
     list_filter = ("is_staff", "is_active")
+
+    def save_model(self, request: Any, obj: User, form: Any, change: bool) -> None:
+        was_active = change and User.objects.filter(pk=obj.pk, is_active=True).exists()
+        super().save_model(request, obj, form, change)
+        if was_active and not obj.is_active:
+            # Deactivating ends every session of the person at once.
+            user_deactivate(user=obj)
 
     def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
         # What a person recorded belongs to their organisations' trails (and the database

@@ -37,11 +37,13 @@ class AuditLogView(OrgTemplateView):
             .order_by("user__name")
         )
         form = AuditFilterForm(self.request.GET or None)
-        form.fields["actor"].choices = [
+        actor_field: Any = form.fields["actor"]
+        action_field: Any = form.fields["action"]
+        actor_field.choices = [
             ("", _("Anyone")),
             *[(m.user_id, str(m.user)) for m in members],
         ]
-        form.fields["action"].choices = [
+        action_field.choices = [
             ("", _("Anything")),
             *[(a, a) for a in audit_action_prefixes(organisation=self.organisation)],
         ]

@@ -104,7 +104,7 @@ def render() -> str:
 
         scope = "per organisation" if issubclass(model, OrgScopedModel) else "platform-wide"
         lines += [
-            f"## {model._meta.verbose_name.capitalize()} (`{model._meta.db_table}`, {scope})",
+            f"## {str(model._meta.verbose_name).capitalize()} (`{model._meta.db_table}`, {scope})",
             "",
         ]
         summary = _summary(model)
@@ -120,3 +120,20 @@ def render() -> str:
             "",
         ]
     return "\n".join(lines)
+
+
+def _describe_core() -> None:
+    from .models import EncryptionCanary
+
+    describe(
+        EncryptionCanary,
+        personal=False,
+        purpose="Proves at start-up that the configured field-encryption keys can read the "
+        "stored data.",
+        legal_basis="None needed: a fixed text, no personal data.",
+        seen_by="Nobody: read by the start-up check and rotate_keys only.",
+        retention="For the life of the installation.",
+    )
+
+
+_describe_core()

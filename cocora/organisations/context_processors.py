@@ -18,6 +18,8 @@ NAVIGATION = [
     (_("Programmes"), "programme_list", "programmes.view"),
     (_("Members"), "member_list", "members.view"),
     (_("Audit"), "audit_log", "audit.view"),
+    (_("Data protection"), "retention_settings", "privacy.manage"),
+    (_("Settings"), "organisation_settings", "organisation.manage"),
 ]
 
 

@@ -18,6 +18,11 @@ class Role(models.TextChoices):
     PARTNER = "partner", _("Partner contact")
 
 
+def organisation_logo_path(instance: "Organisation", filename: str) -> str:
+    # The name comes from cocora.core.images.image_clean (random), never from the uploader.
+    return f"organisations/{instance.pk}/logo/{filename}"
+
+
 class Organisation(models.Model):
     """The tenant: a municipality, NGO, youth centre or consortium that runs programmes on the
     platform. Everything its people record belongs to it and to nobody else."""
@@ -37,6 +42,8 @@ class Organisation(models.Model):
         validators=[MinValueValidator(13), MaxValueValidator(16)],
         help_text=_("Below this age participation needs a guardian's consent (13 to 16)."),
     )
+    # Always re-encoded by cocora.core.images.image_clean before it is stored (no metadata).
+    logo = models.ImageField(_("logo"), upload_to=organisation_logo_path, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

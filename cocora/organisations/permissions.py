@@ -35,6 +35,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "participants.import": STAFF,
     "participants.export": STAFF,
     "consents.manage": STAFF,
+    # Data protection: subject-access exports, erasure and retention periods.
+    "privacy.manage": frozenset({Role.ADMIN}),
     # Everyone's own calendar feed.
     "calendar.own": EVERYONE,
 }

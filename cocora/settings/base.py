@@ -55,6 +55,8 @@ INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 # SECTION: middleware
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # CSP, Permissions-Policy and no-store on every response, including other middleware's.
+    "cocora.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -64,7 +66,11 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Before the tenant transaction: a session past its 12 hours runs as anonymous from here on.
+    "cocora.core.middleware.SessionLifetimeMiddleware",
     "cocora.organisations.middleware.TenantTransactionMiddleware",
+    # After it: reading the user's memberships needs the user set for the transaction.
+    "cocora.core.middleware.MFARequiredMiddleware",
 ]
 
 # SECTION: templates
@@ -144,11 +150,14 @@ ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
-# The sixth failed login for the same account (or from the same address) within five
-# minutes is refused.
+# The sixth failed login for the same account within five minutes is refused. The limit per
+# address is higher, because behind a proxy or a school's network many people share one; set
+# COCORA_TRUSTED_PROXY_COUNT to the number of proxies in front of the application so that the
+# real client address is used.
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "5/5m/ip,5/5m/key",
+    "login_failed": "30/5m/ip,5/5m/key",
 }
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("COCORA_TRUSTED_PROXY_COUNT", default=0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Cocora"
 
@@ -170,6 +179,7 @@ LANGUAGES = [
     ("it", _("Italian")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["cocora.formats"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "UTC"
@@ -237,7 +247,61 @@ LOGGING = {
 COCORA_BASE_URL = env("COCORA_BASE_URL", default="http://127.0.0.1:8000")
 
 # SECTION: field encryption (see docs/security.md)
+# Comma-separated Fernet keys, newest first: new values are encrypted with the first key, stored
+# values are read with any of them. Their own secret, never derived from SECRET_KEY. Rotate by
+# putting a new key in front, running `manage.py rotate_keys`, then dropping the old key.
+# local.py and test.py fall back to a published development key; production.py requires it.
+COCORA_FIELD_KEYS = env.list("COCORA_FIELD_KEYS", default=[])
+# TOTP secrets and recovery-code seeds are stored encrypted with the same keys.
+MFA_ADAPTER = "cocora.core.mfa.MFAAdapter"
 
 # SECTION: sessions, MFA and headers (see docs/security.md)
+# Idle timeout: a session ends 30 minutes after its last request. The expiry date lives in the
+# session row (server side) and moves forward with every request.
+SESSION_COOKIE_AGE = env.int("COCORA_SESSION_IDLE_SECONDS", default=30 * 60)
+SESSION_SAVE_EVERY_REQUEST = True
+# Absolute timeout: signed out 12 hours after signing in, however active
+# (cocora.core.middleware.SessionLifetimeMiddleware).
+COCORA_SESSION_ABSOLUTE_SECONDS = env.int("COCORA_SESSION_ABSOLUTE_SECONDS", default=12 * 3600)
+# Organisation roles that must use an authenticator app (TOTP); platform staff must too whenever
+# this is not empty. Until they set one up, every page sends them to the set-up page
+# (cocora.core.middleware.MFARequiredMiddleware). Off here and in the demo (`make run`);
+# production.py defaults to admin,coordinator.
+COCORA_MFA_REQUIRED_ROLES = env.list("COCORA_MFA_REQUIRED_ROLES", default=[])
+# No inline script or style, no third-party host: every script and style sheet is a static file.
+# `data:` images are the QR code of the authenticator set-up and Bootstrap's form icons.
+COCORA_CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+COCORA_PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=()"
+)
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
 # SECTION: data protection and retention (see docs/data-protection.md)
+# The nightly retention run (cocora/privacy/tasks.py), at 02:30 in CELERY_TIMEZONE, when the
+# nights are quiet. Run by `celery -A cocora beat` (docker-compose's beat service).
+from celery.schedules import crontab  # noqa: E402 -- imported in its own section, on purpose
+
+CELERY_BEAT_SCHEDULE = {
+    "privacy-retention-nightly": {
+        "task": "privacy.retention_nightly",
+        "schedule": crontab(hour=2, minute=30),
+    },
+    # Expired sessions (30 minutes idle) are removed from the database every night.
+    "sessions-clear-nightly": {
+        "task": "core.sessions_clear",
+        "schedule": crontab(hour=3, minute=15),
+    },
+}

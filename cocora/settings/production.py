@@ -16,3 +16,23 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# ---------------------------------------------------------------------------------------------
+# Field encryption: required, no default. Comma-separated Fernet keys, newest first (see
+# cocora/core/crypto.py); the start-up check cocora.E001 refuses keys that cannot read the data.
+COCORA_FIELD_KEYS = env.list("COCORA_FIELD_KEYS")
+
+# ---------------------------------------------------------------------------------------------
+# Sessions, MFA and headers (see docs/security.md).
+# Admins and coordinators must use an authenticator app. COCORA_MFA_REQUIRED_ROLES= (empty) turns
+# the requirement off, for a demonstration only: `check --deploy` then warns.
+COCORA_MFA_REQUIRED_ROLES = env.list("COCORA_MFA_REQUIRED_ROLES", default=["admin", "coordinator"])
+# HSTS is sent once DJANGO_SECURE_HSTS_SECONDS is set (above; one year: 31536000), for the host
+# and its subdomains. Preloading commits the whole registrable domain to HTTPS for months: that is
+# the domain owner's decision (DJANGO_SECURE_HSTS_PRELOAD=true), so its warning is silenced.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=False)
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
+# Login rate limits count client addresses. Behind the reverse proxy that terminates TLS, the
+# client is the last address the proxy adds to X-Forwarded-For; set 0 when there is no proxy.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("COCORA_TRUSTED_PROXY_COUNT", default=1)

@@ -2,7 +2,7 @@
 Redis servers it starts itself; without them the suite falls back to SQLite."""
 
 from .base import *  # noqa: F403
-from .base import DATABASES
+from .base import COCORA_FIELD_KEYS, DATABASES
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -19,3 +19,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 # Serve static files straight from the app folders, no collectstatic needed.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Field encryption: DEVELOPMENT ONLY fallback, a published key that protects nothing. Used when
+# COCORA_FIELD_KEYS is empty; the same key in local and test settings (see cocora.core.crypto).
+if not COCORA_FIELD_KEYS:
+    from cocora.core.crypto import DEVELOPMENT_KEY
+
+    COCORA_FIELD_KEYS = [DEVELOPMENT_KEY]

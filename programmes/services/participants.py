@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from cocora.core.errors import ApplicationError
 from cocora.organisations.models import Organisation
+from cocora.privacy.selectors import erasure_record_for_subject
 
 from ..models import Participant
 
@@ -80,6 +81,10 @@ def participant_update(
         raise TypeError(f"Unknown participant fields: {sorted(unknown)}")
     if participant.organisation_id != organisation.pk:
         raise ApplicationError(_("This participant belongs to another organisation."))
+    if erasure_record_for_subject(organisation=organisation, subject=participant) is not None:
+        raise ApplicationError(
+            _("This person's record was erased on request; it cannot be filled in again.")
+        )
     if "display_name" in fields and not str(fields["display_name"]).strip():
         raise ApplicationError(
             _("Give a name: a first name or a nickname is enough."), field="display_name"

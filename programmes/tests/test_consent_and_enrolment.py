@@ -273,3 +273,17 @@ def test_a_young_persons_own_withdrawal_outweighs_the_guardians_consent(org, mem
         )
     )
     assert b"Mina" not in export.content
+
+
+def test_an_erased_record_cannot_be_filled_in_again(org, member_client):
+    admin = member_client(org, Role.ADMIN)
+    participant = ParticipantFactory(organisation=org, display_name="Kim")
+    admin.post(
+        reverse("participant_erase", args=[org.slug, participant.pk]),
+        {"confirm_code": participant.code},
+    )
+    response = admin.post(
+        reverse("participant_edit", args=[org.slug, participant.pk]), {"display_name": "Kim"}
+    )
+    assert response.status_code == 400
+    assert b"erased on request" in response.content

@@ -121,6 +121,7 @@ class ParticipantDetailView(OrgTemplateView):
         context.update(participant_detail(organisation=self.organisation, participant=participant))
         context["consent_form"] = kwargs.get("consent_form") or ConsentForm()
         context["can_manage"] = can(self.membership, "consents.manage")
+        context["can_handle_requests"] = can(self.membership, "privacy.manage")
         if self.request.method == "GET":
             # Looking at a young person's record is itself recorded.
             audit_record(
