@@ -177,3 +177,20 @@ def test_refusals_cannot_flood_another_organisations_audit_trail(org, other_org,
     for _ in range(30):
         assert outsider.get(reverse("member_list", args=[org.slug])).status_code == 404
     assert len(_events(org, "access.denied")) == 20
+
+
+def test_every_change_through_a_page_leaves_a_line(org, member_client):
+    coordinator = member_client(org, Role.COORDINATOR)
+    session = SessionFactory(organisation=org)
+    coordinator.post(
+        reverse("session_status", args=[org.slug, session.pk]), {"status": "cancelled"}
+    )
+    (line,) = _events(org, "page.session_status")
+    assert line.actor == coordinator.membership.user
+    assert line.details["ids"] == {"session_id": session.pk}
+
+
+def test_a_tampered_invitation_link_leaves_a_security_event(client, db):
+    response = client.get(reverse("invitation_accept", kwargs={"token": "forged:token"}))
+    assert response.status_code == 400
+    assert SignInEvent.objects.filter(kind="invitation_refused", login="invalid").count() == 1

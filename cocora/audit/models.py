@@ -36,16 +36,18 @@ class AuditEvent(OrgScopedModel):
 
 
 class SignInEvent(models.Model):
-    """A sign-in, failed sign-in or sign-out. Not tied to an organisation: it happens before one
-    is chosen. Kept for security review; append-only for the application."""
+    """A sign-in, failed sign-in, sign-out or refused invitation link. Not tied to an
+    organisation: it happens before one is known. Kept for security review; append-only for the
+    application."""
 
     class Kind(models.TextChoices):
         SIGNED_IN = "signed_in", _("Signed in")
         FAILED = "failed", _("Failed sign-in")
         SIGNED_OUT = "signed_out", _("Signed out")
+        INVITATION_REFUSED = "invitation_refused", _("Invitation link refused")
 
     occurred_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    kind = models.CharField(max_length=12, choices=Kind.choices)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

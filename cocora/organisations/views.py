@@ -190,6 +190,7 @@ class InvitationAcceptView(View):
         try:
             self.open_invitation = services.invitation_from_token(token=kwargs["token"])
         except ApplicationError as error:
+            _record_refused_invitation(request, reason=error.code)
             return render(
                 request,
                 "organisations/invitation_invalid.html",
@@ -247,3 +248,16 @@ class InvitationAcceptView(View):
             _("Welcome to %(organisation)s.") % {"organisation": membership.organisation.name},
         )
         return redirect("org_home", org_slug=membership.organisation.slug)
+
+
+def _record_refused_invitation(request: HttpRequest, *, reason: str) -> None:
+    """A tampered, expired or used invitation link leaves a security event (tampered links
+    cannot be tied to an organisation, so this is the platform-wide log)."""
+    from cocora.audit.models import SignInEvent
+
+    SignInEvent.objects.create(
+        kind=SignInEvent.Kind.INVITATION_REFUSED,
+        user=request.user if request.user.is_authenticated else None,
+        login=reason,
+        ip_address=request.META.get("REMOTE_ADDR") or None,
+    )

@@ -70,6 +70,8 @@ class OrgViewMixin:
             except PermissionDenied as error:
                 _record_denied(request, organisation, status=403, member=True)
                 return permission_denied(request, error)
+            if request.method not in ("GET", "HEAD", "OPTIONS") and response.status_code < 400:
+                _record_write(request, organisation, status=response.status_code)
             return response  # type: ignore[no-any-return]
         finally:
             timezone.deactivate()
@@ -96,6 +98,21 @@ class OrgViewMixin:
 
 class OrgTemplateView(OrgViewMixin, TemplateView):
     pass
+
+
+def _record_write(request: HttpRequest, organisation: Organisation, *, status: int) -> None:
+    """Every change made through a page leaves a line: which page, which ids, by whom. The
+    services add their own, more specific lines where a change needs explaining."""
+    from cocora.audit.services import audit_record
+
+    match = request.resolver_match
+    ids = {k: v for k, v in (match.kwargs if match else {}).items() if k != "org_slug"}
+    audit_record(
+        organisation=organisation,
+        actor=request.user,
+        action=f"page.{match.url_name if match else 'unknown'}",
+        details={"method": request.method, "path": request.path[:300], "ids": ids},
+    )
 
 
 # Refusals recorded per person and organisation per minute; past that they are counted, not

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cocora.audit.services import audit_record
 from cocora.core.errors import ApplicationError
 from cocora.organisations.models import Organisation
 
@@ -77,6 +78,13 @@ def attendance_save(
         update_conflicts=True,
         unique_fields=["organisation", "session", "enrolment"],
         update_fields=["status", "recorded_by", "recorded_at"],
+    )
+    audit_record(
+        organisation=organisation,
+        actor=actor,
+        action="attendance.saved",
+        target=session,
+        details={"count": len(statuses)},
     )
     if statuses and session.status != SessionStatus.HELD:
         session.status = SessionStatus.HELD

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cocora.audit.services import audit_record
 from cocora.core.errors import ApplicationError
 from cocora.organisations.models import Organisation
 from cocora.privacy.selectors import erasure_record_for_subject
@@ -55,7 +56,7 @@ def participant_validate_birth_year(birth_year: int | None, *, today: date | Non
 
 @transaction.atomic
 def participant_create(
-    *, organisation: Organisation, display_name: str, **fields: Any
+    *, organisation: Organisation, display_name: str, actor: Any = None, **fields: Any
 ) -> Participant:
     unknown = set(fields) - set(PARTICIPANT_FIELDS)
     if unknown:
@@ -67,14 +68,18 @@ def participant_create(
         )
     participant_validate_birth_year(fields.get("birth_year"))
     (code,) = participant_codes_generate(organisation=organisation, count=1)
-    return Participant.objects.create(
+    participant = Participant.objects.create(
         organisation=organisation, display_name=display_name, code=code, **fields
     )
+    audit_record(
+        organisation=organisation, actor=actor, action="participant.created", target=participant
+    )
+    return participant
 
 
 @transaction.atomic
 def participant_update(
-    *, organisation: Organisation, participant: Participant, **fields: Any
+    *, organisation: Organisation, participant: Participant, actor: Any = None, **fields: Any
 ) -> Participant:
     unknown = set(fields) - set(PARTICIPANT_FIELDS)
     if unknown:
@@ -93,4 +98,12 @@ def participant_update(
     for name, value in fields.items():
         setattr(participant, name, value)
     participant.save(update_fields=list(fields))
+    # Which fields changed, never their values.
+    audit_record(
+        organisation=organisation,
+        actor=actor,
+        action="participant.updated",
+        target=participant,
+        details={"fields": sorted(fields)},
+    )
     return participant

@@ -6,6 +6,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from cocora.audit.services import audit_record
 from cocora.core.errors import ApplicationError
 from cocora.organisations.models import Organisation, Role
 
@@ -71,6 +72,12 @@ def session_log_save(
             SessionLogActivity(organisation=organisation, log=log, activity_id=pk)
             for pk in sorted(valid - have)
         ]
+    )
+    audit_record(
+        organisation=organisation,
+        actor=author,
+        action="session_log.created" if created else "session_log.updated",
+        target=log,
     )
     return log
 

@@ -62,7 +62,9 @@ class ParticipantCreateView(OrgTemplateView):
         if form.is_valid():
             data = dict(form.cleaned_data)
             try:
-                participant = services.participant_create(organisation=self.organisation, **data)
+                participant = services.participant_create(
+                    organisation=self.organisation, actor=request.user, **data
+                )
             except ApplicationError as error:
                 form.add_error(error.field if error.field in form.fields else None, error.message)
             else:
@@ -96,7 +98,10 @@ class ParticipantEditView(OrgTemplateView):
         if form.is_valid():
             try:
                 services.participant_update(
-                    organisation=self.organisation, participant=participant, **form.cleaned_data
+                    organisation=self.organisation,
+                    participant=participant,
+                    actor=request.user,
+                    **form.cleaned_data,
                 )
             except ApplicationError as error:
                 form.add_error(error.field if error.field in form.fields else None, error.message)
