@@ -32,5 +32,7 @@ urlpatterns = [
     path(ORG_PREFIX, include("cocora.audit.urls")),
     # Domain apps are included by name: the core imports none of them.
     path(ORG_PREFIX, include("programmes.org_urls")),
+    path(ORG_PREFIX, include("partners.urls")),
+    path(ORG_PREFIX, include("ambassadors.urls")),
     path("", include("programmes.urls")),
 ]

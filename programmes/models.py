@@ -221,6 +221,7 @@ class ConsentScope(models.TextChoices):
     CONTACT = "contact", _("Contact by email or SMS")
     PHOTOS = "photos", _("Photos")
     EVALUATION = "evaluation", _("Evaluation surveys")
+    AMBASSADOR = "ambassador", _("Becoming an ambassador")
 
 
 class ConsentGiver(models.TextChoices):

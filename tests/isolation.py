@@ -5,6 +5,7 @@ creates one object of that kind in the given organisation and returns its id. A 
 parameter nobody taught the sweep fails the sweep, so no page goes untested.
 """
 
+import importlib
 from collections.abc import Callable
 from typing import Any
 
@@ -26,3 +27,12 @@ MAKERS: dict[str, Maker] = {
     "enrolment_id": lambda org: pf.EnrolmentFactory(organisation=org).pk,
     "session_id": lambda org: pf.SessionFactory(organisation=org).pk,
 }
+
+
+# Domain apps built on programmes teach the sweep their own parameters in <app>/tests/makers.py.
+for _app in ("partners", "ambassadors"):
+    try:
+        _module = importlib.import_module(f"{_app}.tests.makers")
+    except ModuleNotFoundError:
+        continue
+    MAKERS.update(_module.MAKERS)

@@ -37,6 +37,22 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "consents.manage": STAFF,
     # Data protection: subject-access exports, erasure and retention periods.
     "privacy.manage": frozenset({Role.ADMIN}),
+    # Partners and the Collaborative Programme (partners/).
+    "partners.view": STAFF,
+    "partners.manage": STAFF,
+    "disclosures.record": STAFF,
+    # Sharing despite a missing basis (e.g. immediate safety): admins only, with a reason.
+    "disclosures.override": frozenset({Role.ADMIN}),
+    "collaboration.view": STAFF,
+    "collaboration.manage": STAFF,
+    # A partner contact's own view of their organisation and what the agreement allows.
+    "partner_portal.view": frozenset({Role.PARTNER}),
+    # The Ambassador Programme (ambassadors/).
+    "ambassadors.view": STAFF,
+    "ambassadors.manage": STAFF,
+    "ambassadors.caps": frozenset({Role.ADMIN}),
+    # An ambassador's own tasks, insights and hours.
+    "ambassador_home.view": frozenset({Role.AMBASSADOR}),
     # Everyone's own calendar feed.
     "calendar.own": EVERYONE,
 }

@@ -15,6 +15,7 @@ from cocora.organisations.permissions import can
 from cocora.organisations.views_base import OrgTemplateView
 
 from ..forms import ConsentForm, ParticipantForm
+from ..panels import render_panels
 from ..models import Cohort, Consent, ConsentScope, EnrolmentStage, Participant
 from ..selectors.participants import ConsentState, participant_detail, participant_list
 from ..services import consent as consent_services
@@ -127,6 +128,12 @@ class ParticipantDetailView(OrgTemplateView):
         context["consent_form"] = kwargs.get("consent_form") or ConsentForm()
         context["can_manage"] = can(self.membership, "consents.manage")
         context["can_handle_requests"] = can(self.membership, "privacy.manage")
+        context["panels"] = render_panels(
+            request=self.request,
+            organisation=self.organisation,
+            membership=self.membership,
+            participant=participant,
+        )
         if self.request.method == "GET":
             # Looking at a young person's record is itself recorded.
             audit_record(

@@ -1,0 +1,23 @@
+"""Panels that apps built on programmes add to a participant's page (a partner's disclosure
+history, an ambassador's path), so that programmes imports none of them.
+
+An app's `participant_panels.py` registers `panel(*, request, organisation, membership,
+participant) -> str | None` returning rendered HTML, or None when the panel does not apply to
+this person or this viewer. Panels must check the viewer's permissions themselves.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+Panel = Callable[..., Any]
+panels: list[Panel] = []
+
+
+def register(panel: Panel) -> Panel:
+    if panel not in panels:
+        panels.append(panel)
+    return panel
+
+
+def render_panels(**kwargs: Any) -> list[str]:
+    return [html for panel in panels if (html := panel(**kwargs))]
