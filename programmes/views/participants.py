@@ -15,8 +15,8 @@ from cocora.organisations.permissions import can
 from cocora.organisations.views_base import OrgTemplateView
 
 from ..forms import ConsentForm, ParticipantForm
-from ..panels import render_panels
 from ..models import Cohort, Consent, ConsentScope, EnrolmentStage, Participant
+from ..panels import render_panels
 from ..selectors.participants import ConsentState, participant_detail, participant_list
 from ..services import consent as consent_services
 from ..services import participants as services
