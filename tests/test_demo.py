@@ -1,0 +1,44 @@
+"""The demo data: how people first meet the product."""
+
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from cocora.accounts.models import User
+from cocora.organisations.context import org_context
+from cocora.organisations.models import Organisation
+from programmes.models import Cohort, Participant, Session
+
+pytestmark = pytest.mark.django_db
+
+
+def _counts() -> dict[str, int]:
+    counts = {"users": User.objects.count()}
+    for org in Organisation.objects.all():
+        with org_context(org.pk):
+            counts[f"{org.slug}:participants"] = Participant.objects.for_org(org).count()
+            counts[f"{org.slug}:cohorts"] = Cohort.objects.for_org(org).count()
+            counts[f"{org.slug}:held"] = Session.objects.for_org(org).filter(status="held").count()
+    return counts
+
+
+def test_seed_demo_refuses_without_debug_unless_forced(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="--force"):
+        call_command("seed_demo", stdout=io.StringIO())
+    assert not Organisation.objects.exists()
+
+
+def test_seed_demo_is_idempotent_and_prints_the_logins(settings):
+    out = io.StringIO()
+    call_command("seed_demo", "--force", stdout=out)
+    first = _counts()
+    call_command("seed_demo", "--force", stdout=io.StringIO())
+
+    assert _counts() == first
+    assert first["users"] >= 10
+    assert first["nordby:held"] >= 4 and first["suedstadt:participants"] >= 12
+    for role in ("admin", "coordinator", "trainer", "ambassador", "partner"):
+        assert f"{role}@nordby.example" in out.getvalue()
+        assert f"{role}@suedstadt.example" in out.getvalue()
