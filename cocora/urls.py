@@ -30,6 +30,8 @@ urlpatterns = [
     path(ORG_PREFIX, include(org_urlpatterns)),
     path(ORG_PREFIX, include("cocora.privacy.urls")),
     path(ORG_PREFIX, include("cocora.audit.urls")),
+    path(ORG_PREFIX, include("cocora.notifications.org_urls")),
+    path("", include("cocora.notifications.urls")),
     # Domain apps are included by name: the core imports none of them.
     path(ORG_PREFIX, include("programmes.org_urls")),
     path(ORG_PREFIX, include("partners.urls")),

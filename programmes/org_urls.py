@@ -8,5 +8,6 @@ urlpatterns = [
     path("", include("programmes.urls_curriculum")),
     path("", include("programmes.urls_io")),
     path("", include("programmes.urls_calendar")),
+    path("", include("programmes.urls_handbooks")),
     path("", include("programmes.urls_privacy")),
 ]

@@ -23,6 +23,7 @@ NAVIGATION = [
     (_("Collaboration"), "collaboration_list", "collaboration.view"),
     (_("Members"), "member_list", "members.view"),
     (_("Audit"), "audit_log", "audit.view"),
+    (_("Emails"), "delivery_list", "deliveries.view"),
     (_("Data protection"), "retention_settings", "privacy.manage"),
     (_("Settings"), "organisation_settings", "organisation.manage"),
 ]

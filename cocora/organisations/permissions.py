@@ -53,6 +53,10 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "ambassadors.caps": frozenset({Role.ADMIN}),
     # An ambassador's own tasks, insights and hours.
     "ambassador_home.view": frozenset({Role.AMBASSADOR}),
+    # Handbook PDFs of a programme (programmes/handbooks).
+    "handbooks.export": STAFF,
+    # The email delivery log and failing addresses.
+    "deliveries.view": frozenset({Role.ADMIN}),
     # Everyone's own calendar feed.
     "calendar.own": EVERYONE,
 }

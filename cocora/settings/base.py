@@ -46,6 +46,8 @@ LOCAL_APPS = [
     "cocora.organisations",
     "cocora.audit",
     "cocora.privacy",
+    "cocora.documents",
+    "cocora.notifications",
     "programmes",
     "partners",
     "ambassadors",
@@ -305,3 +307,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=3, minute=15),
     },
 }
+
+# SECTION: handbook PDFs (see docs/handbooks.md)
+
+# SECTION: reminders and email delivery (see docs/notifications.md)

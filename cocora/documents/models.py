@@ -1,0 +1,1 @@
+"""HTML to PDF rendering with WeasyPrint and a fetcher that reads only our own files."""

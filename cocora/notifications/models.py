@@ -1,0 +1,1 @@
+"""Email sending with an exactly-once delivery log, opt-outs and templates."""
