@@ -124,10 +124,20 @@ def main() -> None:
     }
     for case in results["cases"].values():
         case["time_ratio"] = round(case["large"]["median_ms"] / case["small"]["median_ms"], 2)
+    # Handbook PDFs (benchmarks/handbooks.py): WeasyPrint against Chromium, cached re-export.
+    from benchmarks import handbooks
+
+    results["handbooks"] = handbooks.run(org)
     (ROOT / "var").mkdir(exist_ok=True)
     (ROOT / "var" / "bench.json").write_text(json.dumps(results, indent=2))
     write_table(results)
+    write_section("bench-handbooks", handbooks.table(results["handbooks"]))
     print(json.dumps(results, indent=2))
+    # Reminder fan-out (benchmarks/reminders.py): two Celery workers against one process;
+    # writes var/bench-reminders.json and the bench-reminders section itself.
+    from benchmarks import reminders
+
+    reminders.run_reminders_benchmark()
 
 
 def write_table(results: dict[str, Any]) -> None:
@@ -147,6 +157,16 @@ def write_table(results: dict[str, Any]) -> None:
     path = ROOT / "docs" / "performance.md"
     text = path.read_text()
     begin, end = "<!-- bench:begin -->", "<!-- bench:end -->"
+    head, _, rest = text.partition(begin)
+    _, _, tail = rest.partition(end)
+    path.write_text(head + begin + "\n" + "\n".join(lines) + "\n" + end + tail)
+
+
+def write_section(name: str, lines: list[str]) -> None:
+    """Replaces the lines between `<!-- name:begin -->` and `<!-- name:end -->`."""
+    path = ROOT / "docs" / "performance.md"
+    text = path.read_text()
+    begin, end = f"<!-- {name}:begin -->", f"<!-- {name}:end -->"
     head, _, rest = text.partition(begin)
     _, _, tail = rest.partition(end)
     path.write_text(head + begin + "\n" + "\n".join(lines) + "\n" + end + tail)

@@ -7,6 +7,7 @@ from .models import (
     CohortTrainer,
     Consent,
     Enrolment,
+    HandbookExport,
     Module,
     Participant,
     Programme,
@@ -103,4 +104,13 @@ describe(
     seen_by=STAFF_AND_TRAINERS,
     retention="With the session log.",
     personal=False,
+)
+
+describe(
+    HandbookExport,
+    purpose="A programme's handbook rendered as a PDF: status, the file, and who asked for it "
+    "when. The PDF holds the curriculum and the organisation's branding, no personal data.",
+    legal_basis="Contract with the organisation's staff (art. 6(1)(b)) for the requester's name.",
+    seen_by=STAFF,
+    retention="Until the programme is deleted; the file can be made again at any time.",
 )

@@ -399,3 +399,78 @@ class SessionLogActivity(OrgScopedModel):
                 fields=["organisation", "log", "activity"], name="session_log_activity_unique"
             )
         ]
+
+
+class HandbookExportStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RENDERING = "rendering", _("Rendering")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+def handbook_export_path(instance: "HandbookExport", filename: str) -> str:
+    # Kept in the private document storage: never under a public address.
+    return f"handbooks/{instance.organisation_id}/{filename}"  # type: ignore[attr-defined]
+
+
+def _private_document_storage():  # type: ignore[no-untyped-def]
+    from cocora.documents.storage import private_document_storage
+
+    return private_document_storage
+
+
+class HandbookExport(OrgScopedModel):
+    """A programme's handbook rendered as a PDF in one language, keyed by a hash of everything
+    that went into it (curriculum, branding, language, template version): asking again for the
+    same content returns the same file. Rendered by a worker; downloads are permission-checked."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="handbook_exports"
+    )
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=HandbookExportStatus.choices,
+        default=HandbookExportStatus.QUEUED,
+    )
+    progress = models.PositiveSmallIntegerField(
+        _("progress"), default=0, validators=[MaxValueValidator(100)]
+    )
+    file = models.FileField(
+        _("file"), upload_to=handbook_export_path, storage=_private_document_storage, blank=True
+    )
+    size = models.PositiveIntegerField(_("size in bytes"), null=True, blank=True)
+    pages = models.PositiveIntegerField(_("pages"), null=True, blank=True)
+    content_hash = models.CharField(_("content hash"), max_length=64)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        verbose_name = _("handbook export")
+        verbose_name_plural = _("handbook exports")
+        ordering = ("-requested_at", "-pk")
+        constraints = [
+            # Same content, same file: one finished export per content hash.
+            models.UniqueConstraint(
+                fields=["organisation", "content_hash"],
+                condition=Q(status="done"),
+                name="handbook_export_done_unique",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["organisation", "content_hash"]),
+            models.Index(fields=["organisation", "programme", "requested_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme} · {self.language} · {self.get_status_display()}"

@@ -26,6 +26,7 @@ MAKERS: dict[str, Maker] = {
     "consent_id": lambda org: pf.ConsentFactory(organisation=org).pk,
     "enrolment_id": lambda org: pf.EnrolmentFactory(organisation=org).pk,
     "session_id": lambda org: pf.SessionFactory(organisation=org).pk,
+    "export_id": lambda org: pf.HandbookExportFactory(organisation=org).pk,
 }
 
 

@@ -23,7 +23,7 @@ from typing import IO, Any
 from django.core.files.base import ContentFile
 from django.template.defaultfilters import filesizeformat, floatformat
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 from .errors import ApplicationError
 
@@ -82,7 +82,14 @@ def image_clean(
             if max_dimension and source_format == "JPEG":
                 # Lets the JPEG decoder scale while decoding: far less memory for large photos.
                 source.draft("RGB", (max_dimension, max_dimension))
-            source.load()
+            # WeasyPrint switches Pillow to accept truncated files for the whole process when
+            # it is imported; an upload must be complete whatever else runs in the process.
+            previous = ImageFile.LOAD_TRUNCATED_IMAGES
+            ImageFile.LOAD_TRUNCATED_IMAGES = False
+            try:
+                source.load()
+            finally:
+                ImageFile.LOAD_TRUNCATED_IMAGES = previous
             # Turn the picture the way the camera meant before the orientation tag goes away.
             oriented = ImageOps.exif_transpose(source)
         except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):

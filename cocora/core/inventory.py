@@ -49,6 +49,8 @@ OUR_APPS = (
     "audit",
     "privacy",
     "core",
+    "documents",
+    "notifications",
     "programmes",
     "partners",
     "ambassadors",

@@ -6,3 +6,9 @@ class NotificationsConfig(AppConfig):
     name = "cocora.notifications"
     label = "notifications"
     verbose_name = _("Notifications")
+
+    def ready(self) -> None:
+        from django.utils.module_loading import autodiscover_modules
+
+        # Each app's reminders.py registers its reminder rules (see registry).
+        autodiscover_modules("reminders")

@@ -244,6 +244,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # WeasyPrint reports every rendering step at INFO; failures still show.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 COCORA_BASE_URL = env("COCORA_BASE_URL", default="http://127.0.0.1:8000")
@@ -309,5 +312,31 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # SECTION: handbook PDFs (see docs/handbooks.md)
+# Generated documents (handbook PDFs) are kept here, outside any public address and outside the
+# folders the PDF fetcher may read; inside the media volume by default so that backups keep them.
+COCORA_PRIVATE_MEDIA_ROOT = Path(
+    env("COCORA_PRIVATE_MEDIA_ROOT", default=str(MEDIA_ROOT / "private"))
+)
+# A handbook still "rendering" after this many seconds is taken to be lost (its worker died) and
+# may be rendered again by a redelivered task or a new request.
+COCORA_HANDBOOK_RENDER_TIMEOUT = env.int("COCORA_HANDBOOK_RENDER_TIMEOUT", default=900)
+# The handbook task lives in a sub-package that Celery's autodiscovery does not look into.
+CELERY_IMPORTS = (*globals().get("CELERY_IMPORTS", ()), "programmes.handbooks.tasks")
+
 
 # SECTION: reminders and email delivery (see docs/notifications.md)
+# Planning runs every 15 minutes: each rule says what is due (a session within 24 hours, the
+# Monday digest) and the same run re-dispatches deliveries left claimed by a dead worker.
+# A claim older than NOTIFICATIONS_CLAIM_TIMEOUT seconds is taken over by the next batch: it must
+# be far longer than a chunk takes to send, and far shorter than the broker's visibility timeout.
+NOTIFICATIONS_CLAIM_TIMEOUT = env.int("COCORA_NOTIFICATIONS_CLAIM_TIMEOUT", default=600)
+# Recipients per send task, all over one SMTP connection.
+NOTIFICATIONS_CHUNK_SIZE = env.int("COCORA_NOTIFICATIONS_CHUNK_SIZE", default=50)
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "notifications-plan": {
+            "task": "notifications.plan_all",
+            "schedule": crontab(minute="*/15"),
+        },
+    }
+)

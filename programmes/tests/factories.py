@@ -14,6 +14,7 @@ from programmes.models import (
     CohortTrainer,
     Consent,
     Enrolment,
+    HandbookExport,
     Module,
     Participant,
     Programme,
@@ -150,3 +151,17 @@ class SessionLogFactory(OrgScopedFactory):
     )
     organisation = factory.SubFactory(OrganisationFactory)
     summary = "We talked about rights."
+
+
+class HandbookExportFactory(OrgScopedFactory):
+    class Meta:
+        model = HandbookExport
+
+    programme = factory.SubFactory(
+        ProgrammeFactory, organisation=factory.SelfAttribute("..organisation")
+    )
+    organisation = factory.SubFactory(OrganisationFactory)
+    language = "en"
+    status = "failed"
+    error = "A test failure."
+    content_hash = factory.Sequence(lambda n: f"{n:064x}")

@@ -398,6 +398,7 @@ class ProgrammeDetailView(CurriculumPage):
         modules = programme_curriculum(organisation=self.organisation, programme=self.programme)
         context["programme"] = self.programme
         context["modules"] = modules
+        context["can_export_handbook"] = can(self.membership, "handbooks.export")
         context["total_hours"], context["total_minutes"] = divmod(
             sum(module.duration_minutes for module in modules), 60
         )

@@ -145,6 +145,18 @@ def test_a_truncated_image_is_refused() -> None:
     assert refused.value.code == "damaged_image"
 
 
+def test_a_truncated_image_is_refused_even_after_weasyprint_was_imported() -> None:
+    """Regression: importing WeasyPrint (handbook rendering) made Pillow accept truncated files
+    for the whole process, so the upload check depended on which test ran first."""
+    import weasyprint  # noqa: F401
+
+    out = io.BytesIO()
+    Image.effect_noise((200, 200), 50).convert("RGB").save(out, "PNG")
+    with pytest.raises(ApplicationError) as refused:
+        image_clean(_upload(out.getvalue()[:-400]))
+    assert refused.value.code == "damaged_image"
+
+
 def test_a_script_appended_to_a_png_does_not_survive() -> None:
     script = b"<script>alert(document.cookie)</script>"
     data = png_with_gps() + script

@@ -1,0 +1,1 @@
+"""Every read of the ambassadors app that pages share, with the queries each page needs."""

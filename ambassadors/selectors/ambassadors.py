@@ -1,0 +1,205 @@
+"""Reads of ambassadors: the coordinator's roster, one ambassador's page, and who an
+ambassador-role member is."""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import (
+    Count,
+    DecimalField,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from cocora.organisations.models import Organisation
+
+from ..models import (
+    FINISHED_STATUSES,
+    OPEN_STATUSES,
+    Ambassador,
+    CheckIn,
+    Debrief,
+    OutreachTask,
+)
+from ..services.care import checkin_due_for
+from ..services.tasks import effective_caps
+
+
+def ambassador_for_user(*, organisation: Organisation, user: Any) -> Ambassador | None:
+    """The ambassador record of a signed-in member: linked to their account, or (before the
+    first visit links it) reached through the invitation they accepted with their address."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    email = (user.email or "").strip()
+    match = Q(user_id=user.pk)
+    if email:
+        match |= Q(
+            user__isnull=True,
+            invitation__email__iexact=email,
+            invitation__accepted_at__isnull=False,
+        )
+    return (
+        Ambassador.objects.for_org(organisation)
+        .filter(match)
+        .select_related("participant", "invitation")
+        .order_by("user_id", "pk")
+        .first()
+    )
+
+
+def _scalar(queryset: QuerySet[Any], value: Any, output_field: Any) -> Subquery:
+    # One correlated subquery per column keeps the roster at one query, without the row
+    # multiplication that joining tasks, check-ins and debriefs at once would cause.
+    return Subquery(
+        queryset.filter(ambassador=OuterRef("pk"))
+        .order_by()
+        .values("ambassador")
+        .annotate(result=value)
+        .values("result")[:1],
+        output_field=output_field,
+    )
+
+
+@dataclass
+class RosterRow:
+    ambassador: Ambassador
+    open_count: int
+    overdue_count: int
+    hours_this_month: Decimal
+    last_checkin: date | None
+    checkin_due: date | None
+    last_debrief: date | None
+    debrief_due: date | None
+    today: date
+
+    @property
+    def checkin_overdue(self) -> bool:
+        return self.checkin_due is not None and self.checkin_due < self.today
+
+    @property
+    def debrief_pending(self) -> bool:
+        return self.debrief_due is not None
+
+
+def ambassador_roster(*, organisation: Organisation, today: date | None = None) -> list[RosterRow]:
+    """Every ambassador with open and overdue tasks, hours this month, last check-in (and when
+    the next is due) and last debrief. One query whatever the number of ambassadors."""
+    today = today or timezone.localdate()
+    month_start = today.replace(day=1)
+    tasks = OutreachTask.objects.for_org(organisation)
+    checkins = CheckIn.objects.for_org(organisation)
+    debriefs = Debrief.objects.for_org(organisation)
+    integer, hours = IntegerField(), DecimalField(max_digits=6, decimal_places=1)
+    ambassadors = (
+        Ambassador.objects.for_org(organisation)
+        .select_related("participant")
+        .annotate(
+            open_count=Coalesce(
+                _scalar(tasks.filter(status__in=OPEN_STATUSES), Count("pk"), integer), 0
+            ),
+            overdue_count=Coalesce(
+                _scalar(
+                    tasks.filter(status__in=OPEN_STATUSES, due_on__lt=today), Count("pk"), integer
+                ),
+                0,
+            ),
+            hours_this_month=Coalesce(
+                _scalar(
+                    tasks.filter(
+                        status__in=FINISHED_STATUSES, completed_on__range=(month_start, today)
+                    ),
+                    Sum("hours_spent"),
+                    hours,
+                ),
+                Decimal("0"),
+                output_field=hours,
+            ),
+            checkin_count=Coalesce(_scalar(checkins, Count("pk"), integer), 0),
+            last_checkin=_scalar(checkins, Max("held_on"), None),
+            last_debrief=_scalar(debriefs.filter(held_on__isnull=False), Max("held_on"), None),
+            debrief_due=_scalar(debriefs.filter(held_on__isnull=True), Min("due_on"), None),
+        )
+        .order_by("participant__display_name", "pk")
+    )
+    return [
+        RosterRow(
+            ambassador=a,
+            open_count=a.open_count,
+            overdue_count=a.overdue_count,
+            hours_this_month=a.hours_this_month,
+            last_checkin=a.last_checkin,
+            checkin_due=checkin_due_for(a, held_count=a.checkin_count, last_held_on=a.last_checkin),
+            last_debrief=a.last_debrief,
+            debrief_due=a.debrief_due,
+            today=today,
+        )
+        for a in ambassadors
+    ]
+
+
+def ambassador_page(*, organisation: Organisation, ambassador: Ambassador) -> dict[str, Any]:
+    """What a coordinator sees about one ambassador: tasks, check-ins (with notes), debriefs,
+    caps and when the next check-in is due."""
+    today = timezone.localdate()
+    tasks = list(
+        OutreachTask.objects.for_org(organisation)
+        .filter(ambassador=ambassador)
+        .select_related("buddy__participant")
+        .order_by("-due_on", "-pk")
+    )
+    checkins = list(
+        CheckIn.objects.for_org(organisation)
+        .filter(ambassador=ambassador)
+        .select_related("recorded_by")
+        .order_by("-held_on", "-pk")
+    )
+    debriefs = list(
+        Debrief.objects.for_org(organisation)
+        .filter(ambassador=ambassador)
+        .select_related("task", "held_by")
+        .order_by("-due_on", "-pk")
+    )
+    open_cap, hours_cap = effective_caps(ambassador, organisation)
+    due = checkin_due_for(
+        ambassador,
+        held_count=len(checkins),
+        last_held_on=checkins[0].held_on if checkins else None,
+    )
+    return {
+        "tasks": tasks,
+        "open_count": sum(1 for t in tasks if t.status in OPEN_STATUSES),
+        "checkins": checkins,
+        "debriefs": debriefs,
+        "open_cap": open_cap,
+        "hours_cap": hours_cap,
+        "checkin_due": due,
+        "checkin_overdue": due is not None and due < today,
+        "today": today,
+    }
+
+
+def ambassador_for_participant(
+    *, organisation: Organisation, participant_id: int
+) -> Ambassador | None:
+    return Ambassador.objects.for_org(organisation).filter(participant_id=participant_id).first()
+
+
+def ambassador_choices(
+    *, organisation: Organisation, working_only: bool = True
+) -> list[Ambassador]:
+    from ..models import WORKING_STATUSES
+
+    queryset = Ambassador.objects.for_org(organisation).select_related("participant")
+    if working_only:
+        queryset = queryset.filter(status__in=WORKING_STATUSES)
+    return list(queryset.order_by("participant__display_name", "pk"))

@@ -1,0 +1,107 @@
+from typing import Any
+
+from django import forms
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import translation
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+from django.views.decorators.csrf import csrf_exempt
+
+from cocora.core.errors import ApplicationError
+from cocora.core.forms import StyledFormMixin
+from cocora.organisations.views_base import OrgTemplateView
+
+from . import services
+from .models import DeliveryStatus, RecipientKind
+from .registry import kind_labels
+from .selectors import delivery_kinds, delivery_list, delivery_status_counts, failing_address_list
+
+
+class DeliveryFilterForm(StyledFormMixin, forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("Any")), *DeliveryStatus.choices]
+    )
+    kind = forms.ChoiceField(label=_("Reminder"), required=False)
+    recipient_kind = forms.ChoiceField(
+        label=_("Recipient"), required=False, choices=[("", _("Anyone")), *RecipientKind.choices]
+    )
+
+
+class DeliveryListView(OrgTemplateView):
+    """The organisation's email delivery log for admins: what was sent, skipped or failed, and
+    the addresses that mail servers refused."""
+
+    permission = "deliveries.view"
+    template_name = "notifications/delivery_list.html"
+    page_size = 50
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        labels = kind_labels()
+        form = DeliveryFilterForm(self.request.GET or None)
+        kind_field: Any = form.fields["kind"]
+        kind_field.choices = [
+            ("", _("Any")),
+            *[(k, labels.get(k, k)) for k in delivery_kinds(organisation=self.organisation)],
+        ]
+        filters: dict[str, str] = {}
+        if form.is_valid():
+            filters = {k: form.cleaned_data[k] for k in ("status", "kind", "recipient_kind")}
+        deliveries = delivery_list(organisation=self.organisation, **filters)
+        page = Paginator(deliveries, self.page_size).get_page(self.request.GET.get("page"))
+        for delivery in page.object_list:
+            delivery.kind_label = labels.get(delivery.kind, delivery.kind)  # type: ignore[attr-defined]
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        counts = delivery_status_counts(organisation=self.organisation)
+        context.update(
+            form=form,
+            page=page,
+            query=query.urlencode(),
+            counts=[(label, counts.get(value, 0)) for value, label in DeliveryStatus.choices],
+            failing=list(failing_address_list(organisation=self.organisation)[:100]),
+        )
+        return context
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+class UnsubscribeView(View):
+    """The page behind an email's unsubscribe link. GET asks for a confirmation (mail scanners
+    follow links, they must not unsubscribe anyone); POST unsubscribes. POST is also what mail
+    programs send for one-click unsubscribe (RFC 8058), without a CSRF token: the signed token
+    in the link is the credential, and the only thing it can do is stop reminders."""
+
+    def _answer(self, request: HttpRequest, token: str, *, confirm: bool) -> HttpResponse:
+        with transaction.atomic():
+            try:
+                if confirm:
+                    target = services.unsubscribe_confirm(token=token)
+                else:
+                    target = services.unsubscribe_lookup(token=token)
+            except ApplicationError as error:
+                return render(
+                    request,
+                    "notifications/unsubscribe_invalid.html",
+                    {"reason": error.message},
+                    status=410 if error.code == "gone" else 400,
+                )
+            with translation.override(target.delivery.language):
+                return render(
+                    request,
+                    "notifications/unsubscribe.html",
+                    {
+                        "target": target,
+                        "organisation": target.organisation,
+                        "kind_label": target.kind_label,
+                    },
+                )
+
+    def get(self, request: HttpRequest, token: str) -> HttpResponse:
+        return self._answer(request, token, confirm=False)
+
+    def post(self, request: HttpRequest, token: str) -> HttpResponse:
+        return self._answer(request, token, confirm=True)

@@ -1,0 +1,1 @@
+"""Every read of the partners app that views share."""

@@ -1,0 +1,186 @@
+"""Reads of the partner directory: the list with its filters, a partner's page, agreements."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+
+from cocora.audit.selectors import audit_events_for
+from cocora.organisations.models import Organisation
+
+from ..models import (
+    DEFAULT_MATRIX,
+    Agreement,
+    CollaborationActivity,
+    Disclosure,
+    InformationClass,
+    IntegrityCheck,
+    PartnerContact,
+    PartnerOrganisation,
+    SharingRule,
+)
+from ..services.checks import CheckState, PartnerCheckStatus, check_status, organisation_today
+
+# A review within this many days shows as "due soon" in the directory.
+REVIEW_SOON = timedelta(days=60)
+
+
+class ReviewFilter:
+    OVERDUE = "overdue"  # never checked, not passed, or past the review date
+    SOON = "soon"
+    OK = "ok"
+    CHOICES = (OVERDUE, SOON, OK)
+
+
+@dataclass
+class PartnerRow:
+    partner: PartnerOrganisation
+    status: PartnerCheckStatus
+    today: date
+
+    @property
+    def review_soon(self) -> bool:
+        check = self.status.check
+        return (
+            self.status.state == CheckState.PASSED
+            and check is not None
+            and check.next_review_on <= self.today + REVIEW_SOON
+        )
+
+    @property
+    def review_state(self) -> str:
+        if self.status.state != CheckState.PASSED:
+            return ReviewFilter.OVERDUE
+        return ReviewFilter.SOON if self.review_soon else ReviewFilter.OK
+
+
+def _latest_checks(organisation: Organisation, partner_ids: list[int]) -> dict[int, IntegrityCheck]:
+    """The latest check of each partner, in one query."""
+    latest = (
+        IntegrityCheck.objects.for_org(organisation)
+        .filter(partner=OuterRef("partner"))
+        .order_by("-checked_on", "-pk")
+        .values("pk")[:1]
+    )
+    checks = (
+        IntegrityCheck.objects.for_org(organisation)
+        .filter(partner_id__in=partner_ids)
+        .annotate(latest_pk=Subquery(latest))
+        .select_related("reviewer")
+    )
+    return {c.partner_id: c for c in checks if c.pk == c.latest_pk}
+
+
+def partner_list(
+    *,
+    organisation: Organisation,
+    kind: str = "",
+    status: str = "",
+    review: str = "",
+    today: date | None = None,
+) -> list[PartnerRow]:
+    """The directory with its filters: two queries whatever the number of partners (partners
+    with their counts, and their latest checks)."""
+    today = today or organisation_today(organisation)
+    partners: QuerySet[PartnerOrganisation] = PartnerOrganisation.objects.for_org(organisation)
+    if kind:
+        partners = partners.filter(kind=kind)
+    if status:
+        partners = partners.filter(status=status)
+    partners = partners.annotate(
+        contact_count=Count("contacts", distinct=True),
+        agreement_count=Count("agreements", distinct=True),
+    ).order_by("name")
+    partner_rows = list(partners)
+    checks = _latest_checks(organisation, [p.pk for p in partner_rows])
+    rows = [
+        PartnerRow(partner=p, status=check_status(checks.get(p.pk), today=today), today=today)
+        for p in partner_rows
+    ]
+    if review in ReviewFilter.CHOICES:
+        rows = [r for r in rows if r.review_state == review]
+    return rows
+
+
+@dataclass
+class MatrixRow:
+    information_class: str
+    label: str
+    level: str
+    level_label: str
+    purpose: str
+    named: bool
+
+
+def matrix_rows(*, organisation: Organisation, agreement: Agreement | None) -> list[MatrixRow]:
+    """Every information class with its level: the strict defaults where nothing is set."""
+    from ..models import NAMED_CLASSES, SharingLevel
+
+    rules = {}
+    if agreement is not None:
+        rules = {
+            r.information_class: r
+            for r in SharingRule.objects.for_org(organisation).filter(agreement=agreement)
+        }
+    rows = []
+    for information_class in InformationClass:
+        rule = rules.get(information_class.value)
+        level = rule.level if rule else str(DEFAULT_MATRIX[information_class])
+        rows.append(
+            MatrixRow(
+                information_class=information_class.value,
+                label=str(information_class.label),
+                level=level,
+                level_label=str(SharingLevel(level).label),
+                purpose=rule.purpose if rule else "",
+                named=information_class in NAMED_CLASSES,
+            )
+        )
+    return rows
+
+
+def agreement_for(*, organisation: Organisation, partner: PartnerOrganisation) -> Agreement | None:
+    return Agreement.objects.for_org(organisation).filter(partner=partner).first()
+
+
+def partner_detail(*, organisation: Organisation, partner: PartnerOrganisation) -> dict[str, Any]:
+    """Everything a partner's page shows: contacts, agreement and matrix, checks, the
+    activities it took part in, disclosures made to it, and the history of the record."""
+    today = organisation_today(organisation)
+    checks = list(
+        IntegrityCheck.objects.for_org(organisation)
+        .filter(partner=partner)
+        .select_related("reviewer")
+        .order_by("-checked_on", "-pk")
+    )
+    agreement = agreement_for(organisation=organisation, partner=partner)
+    return {
+        "contacts": list(
+            PartnerContact.objects.for_org(organisation)
+            .filter(partner=partner)
+            .select_related("user")
+            .order_by("name")
+        ),
+        "agreement": agreement,
+        "matrix": matrix_rows(organisation=organisation, agreement=agreement),
+        "checks": checks,
+        "check_status": check_status(checks[0] if checks else None, today=today),
+        "activities": list(
+            CollaborationActivity.objects.for_org(organisation)
+            .filter(partner_links__partner=partner)
+            .order_by("-held_at")[:20]
+        ),
+        "disclosures": list(
+            Disclosure.objects.for_org(organisation)
+            .filter(partner=partner)
+            .select_related("participant", "disclosed_by")
+            .order_by("-disclosed_at")[:50]
+        ),
+        "history": audit_events_for(organisation=organisation, target=partner),
+        "today": today,
+    }
+
+
+def contacts_prefetch(organisation: Organisation) -> Prefetch:
+    return Prefetch("contacts", queryset=PartnerContact.objects.for_org(organisation))

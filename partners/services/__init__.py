@@ -1,0 +1,1 @@
+"""Every write of the partners app: named actions that own their transaction."""

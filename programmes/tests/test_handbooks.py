@@ -1,0 +1,278 @@
+"""Handbook PDFs: the book's content (pdftotext), same content gives the same export without a
+second render, changes give a new hash, failures and retries, and the pages' permissions."""
+
+import io
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+from PIL import Image
+
+from cocora.audit.models import AuditEvent
+from cocora.organisations.context import org_context
+from cocora.organisations.models import Role
+from cocora.testing.queries import count_queries
+from programmes.handbooks import services
+from programmes.handbooks.selectors import handbook_export_list
+from programmes.handbooks.tasks import handbook_render
+from programmes.models import HandbookExport, Module
+from programmes.services.curriculum import programme_create_from_builtin
+from programmes.tests.factories import HandbookExportFactory, ProgrammeFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _files(tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.COCORA_PRIVATE_MEDIA_ROOT = tmp_path / "media" / "private"
+
+
+@pytest.fixture
+def renders(monkeypatch):
+    """Counts real renders (the renderer still runs)."""
+    calls = []
+    original = services.render_pdf
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(services, "render_pdf", counting)
+    return calls
+
+
+@pytest.fixture
+def prevention(org):
+    with org_context(org.pk):
+        return programme_create_from_builtin(organisation=org, kind="prevention")
+
+
+def _request(org, programme, user=None, language="en"):
+    with org_context(org.pk):
+        return services.handbook_export_request(
+            organisation=org, programme=programme, language=language, actor=user
+        )
+
+
+def _render(org, export):
+    # The task itself, run in this process: org_task, the service, the same code as a worker.
+    handbook_render.apply(args=(org.pk, export.pk)).get()
+    with org_context(org.pk):
+        return HandbookExport.objects.for_org(org).get(pk=export.pk)
+
+
+def pdf_text(path: str | Path) -> str:
+    return subprocess.run(  # noqa: S603  (poppler on a file we wrote)
+        ["pdftotext", "-layout", str(path), "-"],  # noqa: S607  (poppler from the PATH)
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+
+
+def test_the_prevention_handbook_is_a_book_with_contents_page_numbers_and_modules(
+    org, prevention, renders, tmp_path
+):
+    # Given the demo-sized Prevention curriculum (9 modules)
+    with org_context(org.pk):
+        titles = list(
+            Module.objects.for_org(org).filter(programme=prevention).values_list("title", flat=True)
+        )
+
+    # When its handbook is asked for and rendered
+    export = _render(org, _request(org, prevention))
+
+    # Then the PDF is stored with its pages and size
+    assert export.status == "done", export.error
+    assert export.progress == 100 and renders == [1]
+    assert 20 <= export.pages <= 60
+    assert export.size == Path(export.file.path).stat().st_size
+    assert str(tmp_path / "media" / "private") in export.file.path
+    text = pdf_text(export.file.path)
+    pages = text.split("\f")
+    assert len([page for page in pages if page.strip()]) == export.pages
+    # The contents name every module with the page it starts on (target-counter)...
+    contents = pages[1]
+    assert "Contents" in contents
+    starts = []
+    for number, title in enumerate(titles, start=1):
+        line = next(line for line in contents.splitlines() if f"{number}. {title[:20]}" in line)
+        page_number = int(line.rsplit(maxsplit=1)[-1])
+        starts.append(page_number)
+        # ...and that page starts the module, with "n / N" at its foot.
+        assert title[:20] in pages[page_number - 1]
+        assert f"{page_number} / {export.pages}" in pages[page_number - 1]
+    assert starts == sorted(starts) and len(set(starts)) == len(starts)
+    for appendix in ("Session plan", "Attendance sheet", "Consent form"):
+        assert appendix in contents
+    # Running headers: a module's title heads each page it covers.
+    for title, start, end in zip(titles, starts, starts[1:], strict=False):
+        for page in pages[start - 1 : end - 1]:
+            assert title[:20] in page.strip().splitlines()[0]
+    # No personal data in the handbook.
+    assert "Young person" not in text
+
+
+def test_same_content_gives_the_same_export_without_rendering_again(org, prevention, renders):
+    export = _render(org, _request(org, prevention))
+
+    again = _request(org, prevention)
+
+    assert again.pk == export.pk and again.status == "done"
+    assert renders == [1]
+    # A redelivered task for a finished export renders nothing either.
+    _render(org, export)
+    assert renders == [1]
+
+
+def test_two_requests_before_rendering_make_one_export(org, prevention, renders):
+    first = _request(org, prevention)
+    second = _request(org, prevention)
+    assert first.pk == second.pk and first.status == "queued"
+
+
+def test_a_changed_module_a_logo_or_a_language_gives_a_new_hash(org, prevention, renders):
+    done = _render(org, _request(org, prevention))
+    with org_context(org.pk):
+        module = Module.objects.for_org(org).filter(programme=prevention).first()
+        module.content_md += "\n\nOne more paragraph."
+        module.save()
+    changed = _request(org, prevention)
+    assert changed.pk != done.pk and changed.content_hash != done.content_hash
+
+    german = _request(org, prevention, language="de")
+    assert german.content_hash not in (done.content_hash, changed.content_hash)
+
+    logo = io.BytesIO()
+    Image.new("RGB", (40, 20), (200, 30, 30)).save(logo, "PNG")
+    org.logo.save("logo.png", io.BytesIO(logo.getvalue()), save=True)
+    branded = _request(org, prevention)
+    assert branded.content_hash not in (done.content_hash, changed.content_hash)
+    rendered = _render(org, branded)
+    assert rendered.status == "done"
+    with open(rendered.file.path, "rb") as handle:
+        # The logo was read from MEDIA_ROOT through the fetcher and embedded as an image.
+        assert b"/Subtype /Image" in handle.read()
+
+
+def test_a_failed_render_shows_its_error_and_can_be_retried(
+    org, prevention, renders, monkeypatch, member_client
+):
+    # Given a render that breaks
+    def broken(*args, **kwargs):
+        raise RuntimeError("font cache unavailable")
+
+    monkeypatch.setattr(services, "render_pdf", broken)
+    export = _render(org, _request(org, prevention))
+    assert export.status == "failed"
+    assert "font cache unavailable" in export.error and not export.file
+
+    # Then the exports page shows the error and a retry button
+    client = member_client(org, Role.COORDINATOR)
+    page = client.get(_url("handbook_exports", org, programme_id=prevention.pk))
+    assert "font cache unavailable" in page.content.decode()
+    assert _url("handbook_retry", org, export_id=export.pk) in page.content.decode()
+
+    # When it is retried with a working renderer
+    monkeypatch.undo()
+    response = client.post(_url("handbook_retry", org, export_id=export.pk))
+    assert response.status_code == 302
+    with org_context(org.pk):
+        assert HandbookExport.objects.for_org(org).get(pk=export.pk).status == "queued"
+    assert _render(org, export).status == "done"
+    # GET on the retry address looks the export up and goes back to the page.
+    response = client.get(_url("handbook_retry", org, export_id=export.pk))
+    assert response.status_code == 302
+
+
+def _url(name, org, **kwargs):
+    return reverse(name, kwargs={"org_slug": org.slug, **kwargs})
+
+
+def test_request_page_download_and_audit(org, prevention, member_client, renders):
+    client = member_client(org, Role.ADMIN)
+    url = _url("handbook_exports", org, programme_id=prevention.pk)
+    page = client.get(url)
+    assert page.status_code == 200
+    assert 'name="language"' in page.content.decode()
+
+    response = client.post(url, {"language": "en"})
+    assert response.status_code == 302
+    with org_context(org.pk):
+        export = HandbookExport.objects.for_org(org).get()
+    assert export.requested_by == client.membership.user
+
+    # Queued: the row polls its status fragment; without JavaScript, "Refresh" reloads the page.
+    page = client.get(url).content.decode()
+    status_url = _url("handbook_status", org, export_id=export.pk)
+    assert f'hx-get="{status_url}"' in page and 'hx-trigger="every 2s"' in page
+    assert f'href="{url}"' in page
+    fragment = client.get(status_url, HTTP_HX_REQUEST="true")
+    assert fragment.status_code == 200 and "<progress" in fragment.content.decode()
+    assert client.get(status_url).status_code == 302
+
+    _render(org, export)
+    fragment = client.get(status_url, HTTP_HX_REQUEST="true").content.decode()
+    assert "hx-trigger" not in fragment  # polling stops when it is done
+    download = client.get(_url("handbook_download", org, export_id=export.pk))
+    assert download.status_code == 200
+    assert download["Content-Type"] == "application/pdf"
+    assert download["Content-Disposition"].startswith("attachment;")
+    assert b"".join(download.streaming_content).startswith(b"%PDF")
+    with org_context(org.pk):
+        assert AuditEvent.objects.for_org(org).filter(action="handbook.downloaded").count() == 1
+
+    # The programme page links to the handbook for staff.
+    detail = client.get(_url("programme_detail", org, programme_id=prevention.pk))
+    assert url in detail.content.decode()
+
+
+@pytest.mark.parametrize("role", [Role.TRAINER, Role.AMBASSADOR, Role.PARTNER])
+def test_other_roles_may_not_request_or_download(org, role, member_client):
+    export = HandbookExportFactory(organisation=org, status="done")
+    client = member_client(org, role)
+    urls = [
+        _url("handbook_exports", org, programme_id=export.programme_id),
+        _url("handbook_download", org, export_id=export.pk),
+        _url("handbook_status", org, export_id=export.pk),
+        _url("handbook_retry", org, export_id=export.pk),
+    ]
+    for url in urls:
+        assert client.get(url).status_code == 403
+        assert client.post(url, {"language": "en"}).status_code == 403
+    if role == Role.TRAINER:
+        # Trainers read the curriculum but see no handbook link.
+        detail = client.get(_url("programme_detail", org, programme_id=export.programme_id))
+        assert urls[0] not in detail.content.decode()
+
+
+def test_another_organisations_exports_are_not_found(org, other_org, member_client):
+    theirs = HandbookExportFactory(organisation=other_org, status="failed")
+    mine = ProgrammeFactory(organisation=org)
+    client = member_client(org, Role.ADMIN)
+    for name in ("handbook_download", "handbook_status", "handbook_retry"):
+        url = _url(name, org, export_id=theirs.pk)
+        assert client.get(url).status_code == 404
+        assert client.post(url).status_code == 404
+    url = _url("handbook_exports", org, programme_id=theirs.programme_id)
+    assert client.post(url, {"language": "en"}).status_code == 404
+    assert client.get(_url("handbook_exports", org, programme_id=mine.pk)).status_code == 200
+    with org_context(other_org.pk):
+        assert HandbookExport.objects.for_org(other_org).get().status == "failed"
+
+
+def test_the_exports_list_takes_one_query_for_5_and_50_rows(org):
+    programme = ProgrammeFactory(organisation=org)
+    for total, more in ((5, 5), (50, 45)):
+        HandbookExportFactory.create_batch(more, organisation=org, programme=programme)
+        with org_context(org.pk):
+            queries, rows = count_queries(
+                lambda: [
+                    (row.programme.title, row.requested_by)
+                    for row in handbook_export_list(organisation=org)
+                ]
+            )
+        assert len(rows) == total
+        assert queries == 1  # the exports, joined with their programme and requester

@@ -1,0 +1,82 @@
+"""Partners in a real browser: a coordinator records an integrity check, edits a sharing matrix
+and records a joint activity with two partners."""
+
+import re
+
+import pytest
+from django.core.management import call_command
+
+from tests.browser import DESKTOP, chromium
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+PASSWORD = "demo-pass-2024"
+
+
+@pytest.fixture
+def demo(transactional_db):  # type: ignore[no-untyped-def]
+    call_command("seed_demo", "--force", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+def sign_in(page, base, email):
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(re.compile(r".*/o/nordby/$"))
+
+
+def test_coordinator_checks_a_partner_sets_its_sharing_rules_and_records_an_activity(
+    live_server, demo
+):
+    with chromium() as browser:
+        page = browser.new_page(viewport=DESKTOP)
+        sign_in(page, live_server.url, "coordinator@nordby.example")
+
+        # The directory flags the school whose review is overdue.
+        page.get_by_role("link", name="Partners", exact=True).click()
+        school = page.get_by_role("row", name=re.compile("Vestskolen"))
+        assert "review overdue" in school.inner_text()
+
+        # An integrity check of the prospective youth club.
+        page.get_by_role("link", name="Klubben Søndermarken").click()
+        page.get_by_role("link", name="Record an integrity check").click()
+        for item in ("Governance is known", "Safeguarding policy seen", "A named contact person"):
+            page.get_by_label(item).check()
+        page.get_by_label("Passed", exact=True).check()
+        page.get_by_label("Partner informed on").fill("2026-01-05")
+        page.get_by_label("Partner informed how").select_option(label="In a meeting")
+        page.get_by_role("button", name="Record the check").click()
+        page.get_by_text("The integrity check was recorded.").wait_for()
+        assert "checked" in page.locator("main p.text-body-secondary").first.inner_text()
+
+        # Its agreement: strict defaults, then names may be shared.
+        page.get_by_role("link", name="Record the agreement").click()
+        names = page.get_by_role("group", name="Names of participants")
+        assert names.get_by_label("With the young person's (or guardian's) consent").is_checked()
+        page.get_by_label("Purpose of the cooperation").fill("Joint summer trips for the club.")
+        page.get_by_label("Starts on").fill("2026-01-10")
+        names.get_by_label("Allowed", exact=True).check()
+        page.get_by_label("Purpose – Names of participants").fill("Lists for the summer trip")
+        page.get_by_role("button", name="Save the agreement").click()
+        page.get_by_text("The agreement and its sharing rules were saved.").wait_for()
+        row = page.locator("#sharing-matrix").get_by_role("row", name=re.compile("Names of"))
+        assert "Allowed" in row.inner_text() and "summer trip" in row.inner_text()
+        notes = page.locator("#sharing-matrix").get_by_role("row", name=re.compile("Confidential"))
+        assert "Never" in notes.inner_text()
+
+        # A dialogue meeting with two partners.
+        page.get_by_role("link", name="Collaboration", exact=True).click()
+        page.get_by_role("link", name="Record an activity").click()
+        page.get_by_label("Kind").select_option(label="Dialogue meeting")
+        page.get_by_label("Title").fill("Dialogmøde om sommerferien")
+        page.get_by_label("Date and time").fill("2026-06-02T18:00")
+        page.get_by_label("Place").fill("Klubhuset")
+        page.get_by_label("Klubben Søndermarken").check()
+        page.get_by_label("FC Nordby Ungdom").check()
+        page.get_by_label("Community members present").fill("14")
+        page.get_by_label("Professionals present").fill("3")
+        page.get_by_role("button", name="Save").click()
+        page.get_by_text("The activity Dialogmøde om sommerferien was recorded.").wait_for()
+        partners = page.locator("#activity-partners").inner_text()
+        assert "Klubben Søndermarken" in partners and "FC Nordby Ungdom" in partners
+        assert "18:00" in page.locator("main").inner_text()
