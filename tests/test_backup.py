@@ -24,6 +24,7 @@ from cocora.organisations.tests.factories import (
     MembershipFactory,
     OrganisationFactory,
 )
+from cocora.testing.require import service_missing
 from cocora.testing.services import find_pg_bindir
 from programmes.tests import factories as pf
 
@@ -41,14 +42,14 @@ def _url(base: str, **changes: str) -> str:
 def _env_url(name: str) -> str:
     url = os.environ.get(name)
     if not url:
-        pytest.skip(f"{name} is not set (cocora.testing.services sets it)")
+        service_missing(f"{name} is not set (cocora.testing.services sets it)")
     return url
 
 
 def _bindir() -> Path:
     bindir = find_pg_bindir()
     if bindir is None or not (bindir / "pg_dump").exists():
-        pytest.skip("pg_dump and pg_restore are not installed")
+        service_missing("pg_dump and pg_restore are not installed")
     return bindir
 
 

@@ -34,6 +34,7 @@ from cocora.privacy.services import (
     retention_run,
 )
 from cocora.privacy.tasks import retention_nightly
+from cocora.testing.require import service_missing
 
 pytestmark = pytest.mark.django_db
 
@@ -179,7 +180,7 @@ def test_the_purge_command_run_as_the_owner_role_removes_only_what_is_past_the_p
 ):
     owner_url = os.environ.get("COCORA_TEST_OWNER_DATABASE_URL")
     if not owner_url:
-        pytest.skip("needs the owner role of the throwaway database (make test)")
+        service_missing("the owner role of the throwaway database is needed (make test)")
     now = datetime.now(UTC)
     old = _audit_event_at(org, now - timedelta(days=62 * 31))
     kept = _audit_event_at(org, now - timedelta(days=30))
