@@ -1,10 +1,8 @@
 """What the ambassadors pages share: who the signed-in ambassador is, and how a service's
 refusal becomes a message."""
 
-from django import forms
 from django.http import Http404
 
-from cocora.core.errors import ApplicationError
 from cocora.organisations.permissions import can
 
 from ..models import Ambassador
@@ -39,7 +37,3 @@ class OwnAmbassadorMixin:
         if ambassador is None:
             raise Http404
         return ambassador
-
-
-def add_error(form: forms.Form, error: ApplicationError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)

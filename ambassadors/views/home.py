@@ -9,13 +9,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cocora.core.errors import ApplicationError
+from cocora.core.forms import add_application_error
 from cocora.organisations.views_base import OrgTemplateView
 
 from ..forms import InsightForm, TaskProposeForm
 from ..selectors.tasks import ambassador_home, insights_of
 from ..services.insights import insight_share
 from ..services.tasks import task_propose
-from .base import OwnAmbassadorMixin, add_error
+from .base import OwnAmbassadorMixin
 
 
 class AmbassadorHomeView(OwnAmbassadorMixin, OrgTemplateView):
@@ -57,7 +58,7 @@ class TaskProposeView(OwnAmbassadorMixin, OrgTemplateView):
                     **form.cleaned_data,
                 )
             except ApplicationError as error:
-                add_error(form, error)
+                add_application_error(form, error)
             else:
                 messages.success(
                     request, _("Your proposal was sent. Your coordinator will answer it.")
@@ -91,7 +92,7 @@ class MyInsightsView(OwnAmbassadorMixin, OrgTemplateView):
                     **form.cleaned_data,
                 )
             except ApplicationError as error:
-                add_error(form, error)
+                add_application_error(form, error)
             else:
                 messages.success(
                     request, _("Thank you for sharing. You will see here what becomes of it.")

@@ -8,13 +8,13 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from cocora.core.errors import ApplicationError
+from cocora.core.forms import add_application_error
 from cocora.organisations.views_base import OrgTemplateView
 
 from ..forms import InsightReviewForm
 from ..models import InsightStatus, PeerInsight
 from ..selectors.tasks import insight_list
 from ..services.insights import insight_review
-from .base import add_error
 
 
 class InsightListView(OrgTemplateView):
@@ -61,7 +61,7 @@ class InsightReviewView(OrgTemplateView):
                     **form.cleaned_data,
                 )
             except ApplicationError as error:
-                add_error(form, error)
+                add_application_error(form, error)
             else:
                 messages.success(request, _("Saved. The ambassador sees your answer."))
                 return redirect("peer_insight_list", org_slug=self.organisation.slug)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cocora.core.errors import ApplicationError
+from cocora.core.forms import add_application_error
 from cocora.organisations.permissions import can
 from cocora.organisations.views_base import OrgTemplateView
 from programmes.models import Cohort, Participant, ProgrammeKind
@@ -20,7 +21,6 @@ from ..selectors.ambassadors import ambassador_page, ambassador_roster
 from ..services import ambassadors as services
 from ..services import care
 from ..services.promotion import ambassador_path_blockers, ambassador_promote
-from .base import add_error
 
 
 class RosterView(OrgTemplateView):
@@ -96,7 +96,7 @@ class AmbassadorStatusView(AmbassadorDetailView):
                     actor=request.user,
                 )
             except ApplicationError as error:
-                add_error(form, error)
+                add_application_error(form, error)
             else:
                 messages.success(request, _("The status was changed."))
                 return self.back()
@@ -126,7 +126,7 @@ class AmbassadorCapsView(AmbassadorDetailView):
                     actor=request.user,
                 )
             except ApplicationError as error:
-                add_error(form, error)
+                add_application_error(form, error)
             else:
                 messages.success(request, _("The caps were saved."))
                 return self.back()
@@ -152,7 +152,7 @@ class CheckInCreateView(AmbassadorDetailView):
                     **form.cleaned_data,
                 )
             except ApplicationError as error:
-                add_error(form, error)
+                add_application_error(form, error)
             else:
                 messages.success(request, _("The check-in was recorded."))
                 return self.back()
@@ -184,7 +184,7 @@ class DebriefRecordView(OrgTemplateView):
                     **form.cleaned_data,
                 )
             except ApplicationError as error:
-                add_error(form, error)
+                add_application_error(form, error)
             else:
                 messages.success(
                     request,
@@ -223,7 +223,7 @@ class SettingsView(OrgTemplateView):
                     organisation=self.organisation, actor=request.user, **form.cleaned_data
                 )
             except ApplicationError as error:
-                add_error(form, error)
+                add_application_error(form, error)
             else:
                 messages.success(request, _("The caps were saved."))
                 return redirect("ambassador_roster", org_slug=self.organisation.slug)
@@ -273,7 +273,7 @@ class PromoteView(OrgTemplateView):
                     actor=request.user,
                 )
             except ApplicationError as error:
-                add_error(form, error)
+                add_application_error(form, error)
             else:
                 messages.success(
                     request,

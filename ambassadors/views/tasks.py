@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cocora.core.errors import ApplicationError
+from cocora.core.forms import add_application_error
 from cocora.organisations.permissions import can
 from cocora.organisations.views_base import OrgTemplateView
 
@@ -18,7 +19,7 @@ from ..models import OutreachTask, TaskStatus
 from ..selectors.ambassadors import ambassador_choices
 from ..selectors.tasks import DueFilter, task_board
 from ..services import tasks as services
-from .base import OwnAmbassadorMixin, add_error
+from .base import OwnAmbassadorMixin
 
 
 class TaskBoardView(OrgTemplateView):
@@ -87,7 +88,7 @@ class TaskCreateView(OrgTemplateView):
                     actor=request.user,
                 )
             except ApplicationError as error:
-                add_error(form, error)
+                add_application_error(form, error)
             else:
                 messages.success(
                     request,
@@ -154,7 +155,7 @@ class TaskDetailView(TaskAccessMixin, OrgTemplateView):
                     **form.cleaned_data,
                 )
             except ApplicationError as error:
-                add_error(form, error)
+                add_application_error(form, error)
             else:
                 if task.difficult_moment:
                     messages.success(

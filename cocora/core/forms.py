@@ -2,6 +2,8 @@ from typing import Any
 
 from django import forms
 
+from cocora.core.errors import ApplicationError
+
 
 class StyledFormMixin:
     """Gives every widget Bootstrap's class and ties it to its hint for screen readers."""
@@ -28,3 +30,9 @@ class StyledFormMixin:
                 widget.attrs["aria-invalid"] = "true"
                 widget.attrs["class"] = widget.attrs.get("class", "") + " is-invalid"
                 widget.attrs["aria-describedby"] = f"{self.auto_id % name}_hint"  # type: ignore[attr-defined]
+
+
+def add_application_error(form: forms.BaseForm, error: ApplicationError) -> None:
+    """Shows a service's refusal on the form: on its field when the form has that field,
+    otherwise above the form."""
+    form.add_error(error.field if error.field in form.fields else None, error.message)

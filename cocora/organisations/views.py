@@ -10,6 +10,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from cocora.core.errors import ApplicationError
+from cocora.core.forms import add_application_error
 
 from . import home_registry, services
 from .forms import AcceptWithNewAccountForm, InvitationForm, RoleForm
@@ -79,7 +80,7 @@ class InvitationCreateView(MemberListView):
                     invited_by=request.user,  # type: ignore[arg-type]
                 )
             except ApplicationError as error:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
+                add_application_error(form, error)
             else:
                 messages.success(
                     request,

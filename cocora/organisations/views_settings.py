@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from cocora.core.errors import ApplicationError
-from cocora.core.forms import StyledFormMixin
+from cocora.core.forms import StyledFormMixin, add_application_error
 from cocora.core.images import MAX_BYTES, MAX_PIXELS
 from cocora.core.middleware import allow_private_caching
 
@@ -70,7 +70,7 @@ class OrganisationSettingsView(OrgTemplateView):
                     remove_logo=form.cleaned_data["remove_logo"],
                 )
             except ApplicationError as error:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
+                add_application_error(form, error)
             else:
                 messages.success(request, _("The organisation's settings were saved."))
                 return redirect("organisation_settings", org_slug=self.organisation.slug)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from cocora.core.errors import ApplicationError
+from cocora.core.forms import add_application_error
 from cocora.organisations.views_base import OrgTemplateView
 
 from .forms import retention_policies_form
@@ -80,7 +81,7 @@ class RetentionSettingsView(OrgTemplateView):
                         )
                         changed += policy is not None
             except ApplicationError as error:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
+                add_application_error(form, error)
             else:
                 if changed:
                     messages.success(

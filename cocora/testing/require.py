@@ -1,5 +1,6 @@
-"""For tests that find a service missing at run time: skipped with the reason on a developer's
-machine, a failure where every service must be there (COCORA_REQUIRE_SERVICES=1, as in CI)."""
+"""The one place where a test is skipped: a service it needs (PostgreSQL, Redis, Chromium,
+pg_dump) is not on this developer's machine. Where every service must be there
+(COCORA_REQUIRE_SERVICES=1, as in CI, issue 2) it is a failure instead, so CI runs everything."""
 
 import os
 from typing import NoReturn

@@ -9,6 +9,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from cocora.core.errors import ApplicationError
+from cocora.core.forms import add_application_error
 from cocora.core.ids import parse_id
 from cocora.organisations.models import Membership, Role
 from cocora.organisations.permissions import can
@@ -27,7 +28,6 @@ from ..selectors.collaboration import collaboration_get, collaboration_list, fol
 from ..selectors.portal import partner_portal
 from ..services import collaboration as services
 from ..services.checks import organisation_today
-from .partners import add_error
 
 
 class CollaborationListView(OrgTemplateView):
@@ -106,7 +106,7 @@ class CollaborationCreateView(CollaborationFormMixin, OrgTemplateView):
                     **self.service_fields(form.cleaned_data, options),
                 )
             except ApplicationError as error:
-                add_error(form, error)
+                add_application_error(form, error)
             else:
                 messages.success(
                     request,
@@ -164,7 +164,7 @@ class CollaborationEditView(CollaborationFormMixin, OrgTemplateView):
                     **self.service_fields(form.cleaned_data, options),
                 )
             except ApplicationError as error:
-                add_error(form, error)
+                add_application_error(form, error)
             else:
                 messages.success(request, _("Saved."))
                 return redirect(
@@ -226,7 +226,7 @@ class FollowUpCreateView(CollaborationDetailView):
                     actor=request.user,
                 )
             except ApplicationError as error:
-                add_error(form, error)
+                add_application_error(form, error)
             else:
                 messages.success(request, _("The follow-up was added."))
                 return redirect(

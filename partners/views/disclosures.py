@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from cocora.audit.services import audit_record
 from cocora.core.errors import ApplicationError
+from cocora.core.forms import add_application_error
 from cocora.organisations.permissions import can
 from cocora.organisations.views_base import OrgTemplateView
 from programmes.models import Participant
@@ -17,7 +18,6 @@ from ..forms import DisclosureForm, SharingConsentForm
 from ..models import Disclosure, PartnerOrganisation, SharingConsent
 from ..selectors.disclosures import partners_for_sharing
 from ..services import disclosures as services
-from .partners import add_error
 
 
 class DisclosureCreateView(OrgTemplateView):
@@ -54,7 +54,7 @@ class DisclosureCreateView(OrgTemplateView):
                     actor=request.user,
                 )
             except ApplicationError as error:
-                add_error(form, error)
+                add_application_error(form, error)
             else:
                 if disclosure.is_override:
                     messages.warning(
@@ -129,7 +129,7 @@ class SharingConsentCreateView(OrgTemplateView):
                     actor=request.user,
                 )
             except ApplicationError as error:
-                add_error(form, error)
+                add_application_error(form, error)
             else:
                 messages.success(request, _("The consent to share was recorded."))
                 return redirect(

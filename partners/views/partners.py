@@ -3,7 +3,6 @@ matrix (and its printable version), integrity checks."""
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -11,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from cocora.audit.services import audit_record
 from cocora.core.errors import ApplicationError
+from cocora.core.forms import add_application_error
 from cocora.organisations.models import Membership, Role
 from cocora.organisations.permissions import can
 from cocora.organisations.views_base import OrgTemplateView
@@ -41,10 +41,6 @@ from ..selectors.partners import (
 from ..services import agreements as agreement_services
 from ..services import checks as check_services
 from ..services import directory as services
-
-
-def add_error(form: forms.Form, error: ApplicationError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 class PartnerListView(OrgTemplateView):
@@ -91,7 +87,7 @@ class PartnerCreateView(OrgTemplateView):
                     organisation=self.organisation, actor=request.user, **form.cleaned_data
                 )
             except ApplicationError as error:
-                add_error(form, error)
+                add_application_error(form, error)
             else:
                 messages.success(
                     request,
@@ -129,7 +125,7 @@ class PartnerEditView(OrgTemplateView):
                     **form.cleaned_data,
                 )
             except ApplicationError as error:
-                add_error(form, error)
+                add_application_error(form, error)
             else:
                 messages.success(request, _("Saved."))
                 return redirect(
@@ -198,7 +194,7 @@ class ContactCreateView(OrgTemplateView):
                     **data,
                 )
             except ApplicationError as error:
-                add_error(form, error)
+                add_application_error(form, error)
             else:
                 messages.success(request, _("The contact was added."))
                 return redirect(
@@ -243,7 +239,7 @@ class ContactEditView(OrgTemplateView):
                     **data,
                 )
             except ApplicationError as error:
-                add_error(form, error)
+                add_application_error(form, error)
             else:
                 messages.success(request, _("Saved."))
                 return redirect(
@@ -319,7 +315,7 @@ class AgreementEditView(OrgTemplateView):
                     **{name: data[name] for name in agreement_services.AGREEMENT_FIELDS},
                 )
             except ApplicationError as error:
-                add_error(form, error)
+                add_application_error(form, error)
             else:
                 messages.success(request, _("The agreement and its sharing rules were saved."))
                 return redirect(
@@ -381,7 +377,7 @@ class IntegrityCheckCreateView(OrgTemplateView):
                     actor=request.user,
                 )
             except ApplicationError as error:
-                add_error(form, error)
+                add_application_error(form, error)
             else:
                 messages.success(request, _("The integrity check was recorded."))
                 return redirect(
@@ -433,7 +429,7 @@ class IntegrityCheckInformedView(IntegrityCheckDetailView):
                     **form.cleaned_data,
                 )
             except ApplicationError as error:
-                add_error(form, error)
+                add_application_error(form, error)
             else:
                 messages.success(request, _("Recorded how the partner was informed."))
                 return redirect(

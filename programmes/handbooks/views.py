@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from cocora.audit.services import audit_record
 from cocora.core.errors import ApplicationError
-from cocora.core.forms import StyledFormMixin
+from cocora.core.forms import StyledFormMixin, add_application_error
 from cocora.organisations.views_base import OrgTemplateView
 from programmes.models import HandbookExport, HandbookExportStatus, Programme
 
@@ -93,7 +93,7 @@ class HandbookExportsView(HandbookPage):
                     actor=request.user,
                 )
             except ApplicationError as error:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
+                add_application_error(form, error)
             else:
                 if export.status == HandbookExportStatus.DONE:
                     messages.success(

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from cocora.core.errors import ApplicationError
+from cocora.core.forms import add_application_error
 from cocora.core.ids import parse_ids
 from cocora.organisations.models import Membership, Role
 from cocora.organisations.permissions import can
@@ -106,7 +107,7 @@ class CohortCreateView(CohortFormMixin, OrgTemplateView):
                     trainer_ids=data["trainers"],
                 )
             except ApplicationError as error:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
+                add_application_error(form, error)
             else:
                 messages.success(
                     request,
@@ -177,7 +178,7 @@ class CohortEditView(CohortMixin, CohortFormMixin, OrgTemplateView):
                     actor=request.user,
                 )
             except ApplicationError as error:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
+                add_application_error(form, error)
             else:
                 messages.success(request, _("The cohort was saved."))
                 return redirect(

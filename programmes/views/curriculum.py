@@ -20,7 +20,7 @@ from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 
 from cocora.core.errors import ApplicationError
-from cocora.core.forms import StyledFormMixin
+from cocora.core.forms import StyledFormMixin, add_application_error
 from cocora.organisations.permissions import can
 from cocora.organisations.views_base import OrgTemplateView
 
@@ -168,7 +168,7 @@ def _detail_url(organisation_slug: str, programme_id: int, anchor: str = "") -> 
 
 
 def _add_service_error(form: forms.Form, error: ApplicationError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
+    add_application_error(form, error)
 
 
 class CurriculumPage(OrgTemplateView):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from cocora.audit.selectors import audit_events_for
 from cocora.audit.services import audit_record
 from cocora.core.errors import ApplicationError
+from cocora.core.forms import add_application_error
 from cocora.core.ids import parse_id
 from cocora.organisations.permissions import can
 from cocora.organisations.views_base import OrgTemplateView
@@ -67,7 +68,7 @@ class ParticipantCreateView(OrgTemplateView):
                     organisation=self.organisation, actor=request.user, **data
                 )
             except ApplicationError as error:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
+                add_application_error(form, error)
             else:
                 messages.success(
                     request,
@@ -105,7 +106,7 @@ class ParticipantEditView(OrgTemplateView):
                     **form.cleaned_data,
                 )
             except ApplicationError as error:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
+                add_application_error(form, error)
             else:
                 messages.success(request, _("Saved."))
                 return redirect(
@@ -165,7 +166,7 @@ class ConsentCreateView(ParticipantDetailView):
                     **form.cleaned_data,
                 )
             except ApplicationError as error:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
+                add_application_error(form, error)
             else:
                 messages.success(request, _("The consent was recorded."))
                 return redirect(

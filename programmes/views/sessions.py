@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 
 from cocora.audit.services import audit_record
 from cocora.core.errors import ApplicationError
+from cocora.core.forms import add_application_error
 from cocora.organisations.permissions import can
 from cocora.organisations.views_base import OrgTemplateView
 
@@ -78,7 +79,7 @@ class SessionsGenerateView(CohortMixin, OrgTemplateView):
                     actor=request.user,
                 )
             except ApplicationError as error:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
+                add_application_error(form, error)
             else:
                 messages.success(
                     request,
@@ -221,7 +222,7 @@ class SessionEditView(SessionMixin, OrgTemplateView):
                     module=next((m for m in modules if m.pk == data["module"]), None),
                 )
             except ApplicationError as error:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
+                add_application_error(form, error)
             else:
                 messages.success(request, _("The session was saved."))
                 return redirect(
@@ -356,7 +357,7 @@ class SessionLogView(SessionMixin, OrgTemplateView):
                     activity_ids=data["activities"],
                 )
             except ApplicationError as error:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
+                add_application_error(form, error)
             else:
                 messages.success(request, _("The session log was saved."))
                 return redirect(
