@@ -37,4 +37,5 @@ urlpatterns = [
     path(ORG_PREFIX, include("partners.urls")),
     path(ORG_PREFIX, include("ambassadors.urls")),
     path("", include("programmes.urls")),
+    path("", include("cocora.api.urls")),
 ]

@@ -43,7 +43,7 @@ class OrgViewMixin:
         if membership is None:
             # Someone knocked on another organisation's door: that organisation's admins see it.
             set_db_context(organisation_id=organisation.pk, user_id=request.user.pk)
-            _record_denied(request, organisation, status=404, member=False)
+            record_denied(request, organisation, status=404, member=False)
             set_db_context(organisation_id=None, user_id=request.user.pk)
             return page_not_found(request, Http404())
         set_db_context(organisation_id=organisation.pk, user_id=request.user.pk)
@@ -52,7 +52,7 @@ class OrgViewMixin:
         request.organisation = organisation  # type: ignore[attr-defined]
         request.membership = membership  # type: ignore[attr-defined]
         if not can(membership, self.permission):
-            _record_denied(request, organisation, status=403, member=True)
+            record_denied(request, organisation, status=403, member=True)
             return permission_denied(request, PermissionDenied())
         timezone.activate(organisation.time_zone)
         try:
@@ -65,13 +65,13 @@ class OrgViewMixin:
                     if hasattr(response, "render") and not response.is_rendered:
                         response.render()
             except Http404 as error:
-                _record_denied(request, organisation, status=404, member=True)
+                record_denied(request, organisation, status=404, member=True)
                 return page_not_found(request, error)
             except PermissionDenied as error:
-                _record_denied(request, organisation, status=403, member=True)
+                record_denied(request, organisation, status=403, member=True)
                 return permission_denied(request, error)
             if request.method not in ("GET", "HEAD", "OPTIONS") and response.status_code < 400:
-                _record_write(request, organisation, status=response.status_code)
+                record_write(request, organisation, status=response.status_code)
             return response  # type: ignore[no-any-return]
         finally:
             timezone.deactivate()
@@ -100,9 +100,12 @@ class OrgTemplateView(OrgViewMixin, TemplateView):
     pass
 
 
-def _record_write(request: HttpRequest, organisation: Organisation, *, status: int) -> None:
-    """Every change made through a page leaves a line: which page, which ids, by whom. The
-    services add their own, more specific lines where a change needs explaining."""
+def record_write(
+    request: HttpRequest, organisation: Organisation, *, status: int, channel: str = "page"
+) -> None:
+    """Every change made through a page (or the API: channel "api") leaves a line: which page,
+    which ids, by whom. The services add their own, more specific lines where a change needs
+    explaining."""
     from cocora.audit.services import audit_record
 
     match = request.resolver_match
@@ -110,7 +113,7 @@ def _record_write(request: HttpRequest, organisation: Organisation, *, status: i
     audit_record(
         organisation=organisation,
         actor=request.user,
-        action=f"page.{match.url_name if match else 'unknown'}",
+        action=f"{channel}.{match.url_name if match else 'unknown'}",
         details={"method": request.method, "path": request.path[:300], "ids": ids},
     )
 
@@ -120,7 +123,7 @@ def _record_write(request: HttpRequest, organisation: Organisation, *, status: i
 DENIALS_RECORDED_PER_MINUTE = 20
 
 
-def _record_denied(
+def record_denied(
     request: HttpRequest, organisation: Organisation, *, status: int, member: bool
 ) -> None:
     from django.core.cache import cache

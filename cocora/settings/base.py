@@ -48,6 +48,7 @@ LOCAL_APPS = [
     "cocora.privacy",
     "cocora.documents",
     "cocora.notifications",
+    "cocora.api",
     "programmes",
     "partners",
     "ambassadors",
@@ -222,14 +223,43 @@ CELERY_TIMEZONE = "UTC"
 # SECTION: REST framework
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Bearer first: its challenge makes a missing sign-in a 401, not a 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "cocora.api.authentication.BearerTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["cocora.api.throttling.TokenRateThrottle"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PAGINATION_CLASS": "cocora.api.pagination.PagePagination",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "EXCEPTION_HANDLER": "cocora.api.exceptions.api_exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    "COERCE_DECIMAL_TO_STRING": False,
 }
+# Requests per token (or per signed-in person) through the API.
+COCORA_API_RATE = env("COCORA_API_RATE", default="600/min")
 SPECTACULAR_SETTINGS = {
     "TITLE": "Cocora API",
     "VERSION": "1",
+    "DESCRIPTION": (
+        "Everything the pages of an organisation can do, for integrations. Every path lives "
+        "under `/api/v1/o/{org_slug}/`, answers under the same roles as the pages, and leaves "
+        "the same audit lines. Sign in with a personal access token (`Authorization: Bearer "
+        "ccr_…`, created on your profile for one organisation) or the browser session. Errors "
+        "share one shape: `{\"code\", \"message\", \"errors\"}`. See docs/api.md."
+    ),
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/api/v1/o/\{org_slug\}",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "cocora.api.schema.add_error_responses",
+    ],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -26,3 +26,6 @@ if not COCORA_FIELD_KEYS:
     from cocora.core.crypto import DEVELOPMENT_KEY
 
     COCORA_FIELD_KEYS = [DEVELOPMENT_KEY]
+
+# The suite and the fuzzing run send many requests with one token; the limit has its own test.
+COCORA_API_RATE = "100000/min"

@@ -1,0 +1,52 @@
+"""Shared pieces of the API's serializers."""
+
+from typing import Any
+
+from django.db.models import Model
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from rest_framework import serializers
+
+
+class InputSerializer(serializers.Serializer):
+    """What a client sends. Unknown fields are an error rather than silently dropped: a typo in
+    a field name should not look like success."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError({name: [_("Unknown field.")] for name in unknown})
+        return super().to_internal_value(data)
+
+
+class OrgObjectField(serializers.PrimaryKeyRelatedField):
+    """An id of an object of the request's organisation. Another organisation's id is answered
+    exactly like an id that does not exist."""
+
+    default_error_messages = {
+        "does_not_exist": gettext_lazy("There is no such object in this organisation."),
+        "incorrect_type": gettext_lazy("Expected an id (a whole number)."),
+    }
+
+    def __init__(self, model: type[Model], **kwargs: Any) -> None:
+        self.model = model
+        kwargs.setdefault("queryset", model._default_manager.none())
+        super().__init__(**kwargs)
+
+    def get_queryset(self) -> Any:
+        organisation = self.context.get("organisation")
+        if organisation is None:
+            return self.model._default_manager.none()
+        return self.model._default_manager.for_org(organisation)  # type: ignore[attr-defined]
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, bool) or not isinstance(data, int | str):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        try:
+            pk = int(data)
+        except (TypeError, ValueError):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        if not 0 < pk < 2**63:
+            self.fail("does_not_exist", pk_value=data)
+        return super().to_internal_value(pk)
