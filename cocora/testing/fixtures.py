@@ -48,3 +48,37 @@ def admin_client_(org: Organisation) -> Client:
 def member_client():  # type: ignore[no-untyped-def]
     """Factory: member_client(org, role) -> a logged-in test client with `.membership`."""
     return _member_client
+
+
+def make_api_client(
+    organisation: Organisation, role: str, *, read_only: bool = False, user: Any = None
+) -> Any:
+    """A DRF test client that sends a fresh personal access token of a new member (or of `user`,
+    who must be a member already) of `organisation`. Has `.membership`, `.token` and `.raw`."""
+    from rest_framework.test import APIClient
+
+    from cocora.api.services import api_token_create
+    from cocora.organisations.context import org_context
+
+    if user is None:
+        membership = cast(Membership, MembershipFactory(organisation=organisation, role=role))
+    else:
+        with org_context(organisation.pk):
+            membership = Membership.objects.for_org(organisation).get(user=user)
+    with org_context(organisation.pk, user_id=membership.user_id):
+        token, raw = api_token_create(
+            organisation=organisation, user=membership.user, name="test", read_only=read_only
+        )
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    client.membership = membership  # type: ignore[attr-defined]
+    client.token = token  # type: ignore[attr-defined]
+    client.raw = raw  # type: ignore[attr-defined]
+    return client
+
+
+@pytest.fixture
+def api_client():  # type: ignore[no-untyped-def]
+    """Factory: api_client(org, role, read_only=False) -> an APIClient sending a token, with
+    `.membership`, `.token` and `.raw` (the token itself)."""
+    return make_api_client

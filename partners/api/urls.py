@@ -1,1 +1,3 @@
+"""The partners app's API, under /api/v1/o/<org_slug>/."""
+
 urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Stub: filled in below."""
+
+urlpatterns: list = []
