@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install migrate seed lint format typecheck bench messages clean
+.PHONY: run test install migrate seed lint format typecheck bench messages schema clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -44,6 +44,10 @@ format: $(STAMP)
 
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy cocora
+
+## schema: write the API's OpenAPI description to docs/openapi.yaml (a test compares them)
+schema: $(STAMP)
+	DJANGO_SETTINGS_MODULE=cocora.settings.test $(PY) manage.py spectacular --validate --fail-on-warn --file docs/openapi.yaml
 
 messages: $(STAMP)
 	$(PY) manage.py makemessages --all --ignore '.venv/*' --ignore 'var/*'

@@ -31,6 +31,7 @@ urlpatterns = [
     path(ORG_PREFIX, include("cocora.privacy.urls")),
     path(ORG_PREFIX, include("cocora.audit.urls")),
     path(ORG_PREFIX, include("cocora.notifications.org_urls")),
+    path(ORG_PREFIX, include("cocora.api.page_urls")),
     path("", include("cocora.notifications.urls")),
     # Domain apps are included by name: the core imports none of them.
     path(ORG_PREFIX, include("programmes.org_urls")),

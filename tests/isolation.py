@@ -27,7 +27,38 @@ MAKERS: dict[str, Maker] = {
     "enrolment_id": lambda org: pf.EnrolmentFactory(organisation=org).pk,
     "session_id": lambda org: pf.SessionFactory(organisation=org).pk,
     "export_id": lambda org: pf.HandbookExportFactory(organisation=org).pk,
+    "token_id": lambda org: _token(org),
+    "delivery_id": lambda org: _delivery(org),
 }
+
+
+def _token(org: Organisation) -> int:
+    from cocora.api.services import api_token_create
+    from cocora.organisations.context import org_context
+
+    membership = MembershipFactory(organisation=org, role=Role.ADMIN)
+    with org_context(org.pk):
+        token, _raw = api_token_create(organisation=org, user=membership.user, name="sweep")
+    return token.pk
+
+
+def _delivery(org: Organisation) -> int:
+    from cocora.notifications.models import Delivery
+    from cocora.organisations.context import org_context
+
+    with org_context(org.pk):
+        return Delivery.objects.create(
+            organisation=org,
+            rule="sweep",
+            kind="sweep",
+            object_type="sweep",
+            object_id="1",
+            occasion="once",
+            recipient_kind="trainer",
+            address_hash="0" * 64,
+            language="en",
+            idempotency_key=f"sweep-{org.pk}",
+        ).pk
 
 
 # Domain apps built on programmes teach the sweep their own parameters in <app>/tests/makers.py.

@@ -19,6 +19,7 @@ from tests.isolation import MAKERS
 pytestmark = pytest.mark.django_db
 
 ORG_PREFIX = "o/<slug:org_slug>/"
+API_PREFIX = "api/v1/o/<slug:org_slug>/"
 PARAM = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
 # What a careless view would happily store; the sweep sends it with every POST.
 HOSTILE_POST = {
@@ -41,7 +42,16 @@ def _routes(patterns: list[Any], prefix: str = "") -> list[str]:
 
 
 def org_routes() -> list[str]:
-    return sorted(r for r in _routes(get_resolver().url_patterns) if r.startswith(ORG_PREFIX))
+    """Every page and every API path of an organisation."""
+    return sorted(
+        r
+        for r in _routes(get_resolver().url_patterns)
+        if r.startswith(ORG_PREFIX) or r.startswith(API_PREFIX)
+    )
+
+
+def api_routes() -> list[str]:
+    return [r for r in org_routes() if r.startswith(API_PREFIX)]
 
 
 def _path(route: str, org: Organisation, ids: dict[str, Any]) -> str:
@@ -85,6 +95,7 @@ def test_the_sweep_finds_the_organisation_pages() -> None:
     routes = org_routes()
     assert ORG_PREFIX in routes
     assert any("members" in r for r in routes)
+    assert f"{API_PREFIX}me/" in routes and f"{API_PREFIX}cohorts/" in routes
 
 
 def test_every_url_parameter_has_a_maker() -> None:
@@ -158,3 +169,34 @@ def test_every_refusal_is_recorded_in_the_organisation_that_was_asked(client, tw
 
     assert [(d["status"], d["member"]) for d in _denials(victim)] == [(404, False)]
     assert [(d["status"], d["member"]) for d in _denials(home)] == [(404, True)]
+
+
+API_METHODS = ["get", "post", "put", "patch", "delete"]
+HOSTILE_JSON = {**HOSTILE_POST, "organisation": 1, "organisation_id": 1, "user": 1}
+
+
+@pytest.mark.parametrize("method", API_METHODS)
+def test_api_tokens_get_404_for_another_organisation_and_its_ids_whatever_the_method(
+    two_orgs, api_client, method
+):
+    """The API with a token: another organisation's paths (even where the person is a member
+    too: the token belongs to one organisation) and another organisation's ids inside one's own
+    paths are 404, and nothing changes."""
+    victim, home, outsider = two_orgs
+    routes = api_routes()
+    ids = {name: MAKERS[name](victim) for route in routes for name in _params(route)}
+    client = api_client(home, Role.ADMIN, user=outsider.user)
+    MembershipFactory(organisation=victim, role=Role.ADMIN, user=outsider.user)
+    before = _snapshot([victim, home])
+
+    answers = {}
+    for route in routes:
+        for org in (victim, home):
+            if org is home and not _params(route):
+                continue
+            path = _path(route, org, ids)
+            response = getattr(client, method)(path, HOSTILE_JSON, format="json")
+            answers[path] = (response.status_code, response.json().get("code"))
+
+    assert {p: a for p, a in answers.items() if a != (404, "not_found")} == {}
+    assert _snapshot([victim, home]) == before

@@ -13,10 +13,11 @@ import hashlib
 from typing import Any, ClassVar
 
 from django.db import transaction
+from django.http import Http404, HttpResponseNotModified
 from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from rest_framework import exceptions, status, viewsets
+from rest_framework import exceptions, viewsets
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -63,7 +64,8 @@ class OrgViewSet(viewsets.GenericViewSet):
         action = getattr(self, "action", None)
         if action and action in self.permissions:
             return self.permissions[action]
-        key = "read" if self.request.method in SAFE_METHODS else "write"
+        # A method the path does not offer needs only "read": the answer is a 404 or a 405.
+        key = "read" if action is None or self.request.method in SAFE_METHODS else "write"
         return self.permissions.get(key)
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
@@ -88,12 +90,25 @@ class OrgViewSet(viewsets.GenericViewSet):
             api_token_touch(token=token)
         permission = self.required_permission()
         if permission is None or not can(membership, permission):
+            # 403 is for objects the caller can see; an id they cannot see stays a 404.
+            self._raise_if_invisible(kwargs)
             self._denial = (organisation, 403, True)
             raise RoleLacksPermission()
         if token is not None and token.read_only and request.method not in SAFE_METHODS:
             self._denial = (organisation, 403, True)
             raise ReadOnlyToken()
         timezone.activate(organisation.time_zone)
+
+    def _raise_if_invisible(self, kwargs: dict[str, Any]) -> None:
+        if not self.lookup_url_kwarg or self.lookup_url_kwarg not in kwargs:
+            return
+        try:
+            self.get_object()
+        except (exceptions.NotFound, Http404):
+            self._denial = (self.organisation, 404, True)
+            raise exceptions.NotFound() from None
+        except Exception:  # noqa: S110 - a selector that refuses this role: the 403 follows
+            pass
 
     def get_queryset(self) -> Any:
         if getattr(self, "swagger_fake_view", False):
@@ -153,13 +168,13 @@ class OrgViewSet(viewsets.GenericViewSet):
         ):
             record_write(request, organisation, status=response.status_code, channel="api")
 
-    def _conditional(self, request: Any, response: Response) -> Response:
+    def _conditional(self, request: Any, response: Response) -> Any:
         """A strong ETag on every successful read; `If-None-Match` with it answers 304, so a
         client that syncs can skip what has not changed."""
         body = JSONRenderer().render(response.data)
         etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
         if etag in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
-            not_modified = Response(status=status.HTTP_304_NOT_MODIFIED)
+            not_modified = HttpResponseNotModified()
             not_modified["ETag"] = etag
             return not_modified
         response["ETag"] = etag

@@ -59,6 +59,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "deliveries.view": frozenset({Role.ADMIN}),
     # Everyone's own calendar feed.
     "calendar.own": EVERYONE,
+    # Everyone's own API tokens (the API then applies the person's role, as the pages do).
+    "api_tokens.own": EVERYONE,
 }
 
 

@@ -1,0 +1,74 @@
+"""The profile's token pages: create (shown once), list, revoke."""
+
+import re
+
+import pytest
+
+from cocora.api.models import ApiToken
+from cocora.audit.models import AuditEvent
+from cocora.organisations.context import org_context
+from cocora.organisations.models import Role
+
+pytestmark = pytest.mark.django_db
+
+
+def _tokens(org):  # type: ignore[no-untyped-def]
+    with org_context(org.pk):
+        return list(ApiToken.objects.for_org(org).order_by("pk"))
+
+
+def test_a_member_creates_a_token_that_is_shown_once_and_works(org, member_client, client):
+    ambassador = member_client(org, Role.AMBASSADOR)
+    url = f"/o/{org.slug}/api-tokens/"
+    response = ambassador.post(url, {"name": "phone app", "expires": "30", "read_only": "on"})
+    assert response.status_code == 201
+    raw = re.search(r'value="(ccr_[^"]+)"', response.content.decode()).group(1)
+    [token] = _tokens(org)
+    assert token.user == ambassador.membership.user and token.read_only
+    assert token.expires_at is not None
+
+    listing = ambassador.get(url).content.decode()
+    assert "phone app" in listing and token.prefix in listing
+    assert raw not in listing
+
+    me = client.get(f"/api/v1/o/{org.slug}/me/", HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert me.json()["role"] == "ambassador"
+    with org_context(org.pk):
+        assert AuditEvent.objects.for_org(org).filter(action="api_token.created").count() == 1
+
+
+def test_a_token_needs_a_name_and_a_known_expiry(org, member_client):
+    coordinator = member_client(org, Role.COORDINATOR)
+    url = f"/o/{org.slug}/api-tokens/"
+    assert coordinator.post(url, {"name": "  ", "expires": "30"}).status_code == 400
+    assert coordinator.post(url, {"name": "x", "expires": "9999"}).status_code == 400
+    assert _tokens(org) == []
+
+
+def test_revoking_stops_the_token_and_only_ones_own_tokens_can_be_revoked(
+    org, member_client, api_client
+):
+    owner = api_client(org, Role.TRAINER)
+    someone = member_client(org, Role.ADMIN)
+    revoke = f"/o/{org.slug}/api-tokens/{owner.token.pk}/revoke/"
+    # Even an admin cannot revoke (or see) another person's token through this page.
+    assert someone.get(revoke).status_code == 404
+    assert someone.post(revoke).status_code == 404
+    assert owner.get(f"/api/v1/o/{org.slug}/me/").status_code == 200
+
+    owner_pages = member_client(org, Role.TRAINER)
+    owner_pages.force_login(owner.membership.user)
+    assert owner_pages.post(revoke).status_code == 302
+    assert owner.get(f"/api/v1/o/{org.slug}/me/").status_code == 401
+    listing = owner_pages.get(f"/o/{org.slug}/api-tokens/").content.decode()
+    assert "revoked" in listing
+
+
+def test_the_profile_links_to_the_token_page_of_each_organisation(org, other_org, member_client):
+    from cocora.organisations.tests.factories import MembershipFactory
+
+    person = member_client(org, Role.TRAINER)
+    MembershipFactory(organisation=other_org, role=Role.ADMIN, user=person.membership.user)
+    profile = person.get("/profile/").content.decode()
+    assert f"/o/{org.slug}/api-tokens/" in profile
+    assert f"/o/{other_org.slug}/api-tokens/" in profile
