@@ -40,3 +40,7 @@ urlpatterns = [
     path("", include("programmes.urls")),
     path("", include("cocora.api.urls")),
 ]
+
+# Under /api/ even a path that no view answers gets the API's JSON error shape.
+handler404 = "cocora.api.exceptions.page_not_found"
+handler500 = "cocora.api.exceptions.server_error"

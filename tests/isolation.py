@@ -54,7 +54,7 @@ def _delivery(org: Organisation) -> int:
             object_type="sweep",
             object_id="1",
             occasion="once",
-            recipient_kind="trainer",
+            recipient_kind="user",
             address_hash="0" * 64,
             language="en",
             idempotency_key=f"sweep-{org.pk}",

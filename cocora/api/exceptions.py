@@ -81,3 +81,27 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
             body = error_body(str(code), str(detail))
     response.data = body
     return response
+
+
+def _is_api(request: Any) -> bool:
+    return str(request.path).startswith("/api/")
+
+
+def page_not_found(request: Any, exception: Exception) -> Any:
+    """Django's 404 for a path no view answers: the API's error shape under /api/."""
+    from django.http import JsonResponse
+    from django.views import defaults
+
+    if _is_api(request):
+        return JsonResponse(error_body("not_found", _("Not found.")), status=404)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request: Any) -> Any:
+    from django.http import JsonResponse
+    from django.views import defaults
+
+    if _is_api(request):
+        body = error_body("server_error", _("Something went wrong on our side; nothing was saved."))
+        return JsonResponse(body, status=500)
+    return defaults.server_error(request)

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.pagination import PageNumberPagination
@@ -15,6 +17,13 @@ class PagePagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE
     page_query_param = "page"
+
+    def paginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> Any:
+        try:
+            return super().paginate_queryset(queryset, request, view)
+        except exceptions.NotFound as error:
+            # A page past the end is a bad query parameter, not a missing object.
+            raise exceptions.ValidationError({self.page_query_param: [error.detail]}) from None
 
     def get_page_size(self, request: Request) -> int:
         raw = request.query_params.get(self.page_size_query_param)

@@ -133,7 +133,9 @@ def test_malformed_json_wrong_media_type_and_huge_pages_get_documented_errors(or
         page = client.get(f"{base}/deliveries/?page_size={size}")
         assert page.status_code == 400
         assert "page_size" in page.json()["errors"]
-    assert client.get(f"{base}/deliveries/?page=99").status_code == 404
+    past_the_end = client.get(f"{base}/deliveries/?page=99")
+    assert past_the_end.status_code == 400
+    assert "page" in past_the_end.json()["errors"]
 
 
 def test_unchanged_reads_answer_304_to_their_etag(org, api_client):
@@ -156,7 +158,7 @@ def _delivery(org: Any, n: int) -> None:
                 object_type="programmes.session",
                 object_id=str(i),
                 occasion="24h",
-                recipient_kind="trainer",
+                recipient_kind="user",
                 address_hash="x" * 64,
                 language="en",
                 idempotency_key=f"{org.pk}-{n}-{i}",
@@ -216,3 +218,27 @@ def test_the_schema_and_docs_are_served_without_a_cdn(client):
     html = docs.content.decode()
     assert "/static/drf_spectacular_sidecar/" in html
     assert "cdn" not in html.lower() and "https://" not in html
+
+
+def test_unknown_api_paths_answer_in_the_error_shape_and_pages_stay_html(org, api_client):
+    client = api_client(org, Role.ADMIN)
+    response = client.get(f"/api/v1/o/{org.slug}/no-such-thing/")
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+    assert "text/html" in client.get("/no-such-page/")["Content-Type"]
+
+
+def test_a_role_without_the_permission_gets_403_on_visible_objects_and_404_on_others(
+    org, other_org, api_client
+):
+    coordinator = api_client(org, Role.COORDINATOR)
+    _delivery(org, 1)
+    _delivery(other_org, 1)
+    with org_context(org.pk):
+        own = Delivery.objects.for_org(org).get().pk
+    with org_context(other_org.pk):
+        foreign = Delivery.objects.for_org(other_org).get().pk
+    base = f"/api/v1/o/{org.slug}/deliveries"
+    assert coordinator.get(f"{base}/{own}/").status_code == 403
+    assert coordinator.get(f"{base}/{foreign}/").status_code == 404
+    assert coordinator.get(f"{base}/999999/").status_code == 404
