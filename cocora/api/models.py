@@ -1,6 +1,8 @@
 """Personal access tokens: how scripts and other systems use the API as a person, in one
 organisation. Only a hash of each token is stored; the token itself is shown once."""
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -39,7 +41,7 @@ class ApiToken(OrgScopedModel):
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
 
-    def is_usable(self, now: "timezone.datetime | None" = None) -> bool:
+    def is_usable(self, now: datetime | None = None) -> bool:
         now = now or timezone.now()
         if self.revoked_at is not None:
             return False
