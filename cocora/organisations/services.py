@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from cocora.accounts.models import User
 from cocora.accounts.services import user_create
+from cocora.api.models import ApiToken
 from cocora.audit.services import audit_record
 from cocora.core.errors import ApplicationError
 
@@ -94,6 +95,8 @@ def membership_remove(*, organisation: Organisation, membership_id: int, actor: 
         target=membership,
         details={"email": membership.user.email, "role": membership.role},
     )
+    # The person's API tokens for this organisation go with the membership.
+    ApiToken.objects.for_org(organisation).filter(user_id=membership.user_id).delete()
     membership.delete()
 
 

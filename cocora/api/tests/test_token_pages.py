@@ -72,3 +72,12 @@ def test_the_profile_links_to_the_token_page_of_each_organisation(org, other_org
     profile = person.get("/profile/").content.decode()
     assert f"/o/{org.slug}/api-tokens/" in profile
     assert f"/o/{other_org.slug}/api-tokens/" in profile
+
+
+def test_removing_a_member_removes_their_tokens(org, member_client, api_client):
+    admin = member_client(org, Role.ADMIN)
+    trainer = api_client(org, Role.TRAINER)
+    response = admin.post(f"/o/{org.slug}/members/{trainer.membership.pk}/remove/")
+    assert response.status_code == 302
+    assert _tokens(org) == []
+    assert trainer.get(f"/api/v1/o/{org.slug}/me/").status_code == 401
