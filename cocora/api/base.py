@@ -147,7 +147,11 @@ class OrgViewSet(viewsets.GenericViewSet):
             except _Rollback as rollback:
                 response = rollback.response
             self._audit(response)
-            if request.method == "GET" and response.status_code == 200:
+            if (
+                request.method == "GET"
+                and response.status_code == 200
+                and isinstance(response, Response)
+            ):
                 response = self._conditional(request, response)
             return response
         finally:

@@ -17,7 +17,9 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from cocora.core.errors import ApplicationError
 
 # A service's refusal that concerns the state of things rather than the input: 409 Conflict.
-CONFLICT_CODES = frozenset({"conflict", "gone", "in_use", "cap", "debrief", "duplicate"})
+CONFLICT_CODES = frozenset(
+    {"conflict", "gone", "in_use", "cap", "debrief", "duplicate", "not_ready"}
+)
 FORBIDDEN_CODES = frozenset({"forbidden"})
 
 

@@ -4,7 +4,7 @@ from django.core.cache import cache
 from django.db.models import QuerySet
 
 from cocora.organisations.models import Organisation
-from programmes.models import HandbookExport, HandbookExportStatus
+from programmes.models import HandbookExport, HandbookExportStatus, Programme
 
 IN_FLIGHT = (HandbookExportStatus.QUEUED, HandbookExportStatus.RENDERING)
 LIST_LIMIT = 50
@@ -14,14 +14,15 @@ def progress_cache_key(export_id: int) -> str:
     return f"cocora:handbook:{export_id}:progress"
 
 
-def handbook_export_list(*, organisation: Organisation) -> QuerySet[HandbookExport]:
-    """The organisation's exports, newest first, with their programme and requester: one query
-    whatever the number of rows."""
-    return (
-        HandbookExport.objects.for_org(organisation)
-        .select_related("programme", "requested_by")
-        .order_by("-requested_at", "-pk")
-    )
+def handbook_export_list(
+    *, organisation: Organisation, programme: Programme | None = None
+) -> QuerySet[HandbookExport]:
+    """The organisation's exports (or one programme's), newest first, with their programme and
+    requester: one query whatever the number of rows."""
+    exports = HandbookExport.objects.for_org(organisation)
+    if programme is not None:
+        exports = exports.filter(programme=programme)
+    return exports.select_related("programme", "requested_by").order_by("-requested_at", "-pk")
 
 
 def handbook_export_get(*, organisation: Organisation, export_id: int) -> HandbookExport:

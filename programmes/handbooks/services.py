@@ -14,11 +14,13 @@ the row is only committed at the end, live progress goes to the cache.
 import hashlib
 import json
 import logging
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -26,6 +28,7 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from cocora.audit.services import audit_record
 from cocora.core.errors import ApplicationError
 from cocora.documents.fetcher import SafeURLFetcher, static_file_url
 from cocora.documents.rendering import render_pdf
@@ -165,7 +168,9 @@ def handbook_export_retry(
     finished meanwhile, returns that export instead."""
     export = HandbookExport.objects.for_org(organisation).select_for_update().get(pk=export.pk)
     if export.status != HandbookExportStatus.FAILED:
-        raise ApplicationError(_("Only a handbook whose rendering failed can be tried again."))
+        raise ApplicationError(
+            _("Only a handbook whose rendering failed can be tried again."), code="conflict"
+        )
     done = (
         HandbookExport.objects.for_org(organisation)
         .filter(content_hash=export.content_hash, status=HandbookExportStatus.DONE)
@@ -184,6 +189,43 @@ def handbook_export_retry(
     export.save()
     _enqueue(export)
     return export
+
+
+@dataclass(frozen=True)
+class HandbookDownload:
+    handle: File
+    filename: str
+
+
+def handbook_export_download(
+    *, organisation: Organisation, export: HandbookExport, actor: Any
+) -> HandbookDownload:
+    """Opens a finished handbook's PDF for download and writes the download to the audit trail.
+    Refuses ("not_ready") while the export is queued, rendering or failed, and ("gone") when its
+    file has gone missing from the storage. The caller closes the handle (a file response does)."""
+    if export.organisation_id != organisation.pk:  # type: ignore[attr-defined]
+        raise ApplicationError(_("The handbook does not belong to this organisation."))
+    if export.status != HandbookExportStatus.DONE or not export.file:
+        raise ApplicationError(
+            _("This handbook is not ready yet: wait until its status is done."), code="not_ready"
+        )
+    try:
+        handle = export.file.open("rb")
+    except FileNotFoundError:
+        logger.error("Handbook export %s is done but its file is missing.", export.pk)
+        raise ApplicationError(
+            _("The file of this handbook is missing. Please tell your administrator."),
+            code="gone",
+        ) from None
+    audit_record(
+        organisation=organisation,
+        actor=actor,
+        action="handbook.downloaded",
+        target=export,
+        details={"programme_id": export.programme_id, "language": export.language},  # type: ignore[attr-defined]
+    )
+    name = f"{slugify(export.programme.title) or 'handbook'}-{export.language}.pdf"
+    return HandbookDownload(handle=handle, filename=name)
 
 
 def _publish_progress(export: HandbookExport, percent: int) -> None:

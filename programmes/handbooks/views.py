@@ -9,11 +9,9 @@ from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cocora.audit.services import audit_record
 from cocora.core.errors import ApplicationError
 from cocora.core.forms import StyledFormMixin, add_application_error
 from cocora.organisations.views_base import OrgTemplateView
@@ -127,22 +125,18 @@ class HandbookStatusView(HandbookPage):
 class HandbookDownloadView(HandbookPage):
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         export = self.get_export()
-        if export.status != HandbookExportStatus.DONE or not export.file:
-            raise Http404
         try:
-            handle = export.file.open("rb")
-        except FileNotFoundError:
+            download = services.handbook_export_download(
+                organisation=self.organisation, export=export, actor=request.user
+            )
+        except ApplicationError:
+            # Not ready, or its file is missing: the page has nothing to send.
             raise Http404 from None
-        audit_record(
-            organisation=self.organisation,
-            actor=request.user,
-            action="handbook.downloaded",
-            target=export,
-            details={"programme_id": export.programme_id, "language": export.language},  # type: ignore[attr-defined]
-        )
-        name = f"{slugify(export.programme.title) or 'handbook'}-{export.language}.pdf"
         return FileResponse(
-            handle, as_attachment=True, filename=name, content_type="application/pdf"
+            download.handle,
+            as_attachment=True,
+            filename=download.filename,
+            content_type="application/pdf",
         )
 
 

@@ -1,5 +1,6 @@
 """Reads of participants and their consent."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -29,17 +30,16 @@ class ParticipantRow:
         return not self.missing
 
 
-def participant_list(
+def participant_queryset(
     *,
     organisation: Organisation,
     search: str = "",
     cohort_id: int | None = None,
     stage: str = "",
-    consent: str = "",
-    today: date | None = None,
-) -> list[ParticipantRow]:
-    """The participant list with its filters: three queries whatever the number of rows."""
-    today = today or timezone.localdate()
+) -> QuerySet[Participant]:
+    """The participants matching the list's filters (name or code, cohort, stage), by name, with
+    their consents and enrolments (and cohorts) prefetched: three queries however many rows are
+    read, so that a caller may slice it into pages first."""
     participants: QuerySet[Participant] = Participant.objects.for_org(organisation)
     if search:
         participants = participants.filter(
@@ -52,13 +52,26 @@ def participant_list(
         if stage:
             enrolments = enrolments.filter(stage=stage)
         participants = participants.filter(pk__in=enrolments.values("participant_id"))
-    participants = participants.prefetch_related(
+    return participants.prefetch_related(
         Prefetch("consents", queryset=Consent.objects.for_org(organisation)),
         Prefetch(
             "enrolments",
             queryset=Enrolment.objects.for_org(organisation).select_related("cohort"),
         ),
     ).order_by("display_name", "code")
+
+
+def participant_rows(
+    participants: Iterable[Participant],
+    *,
+    organisation: Organisation,
+    consent: str = "",
+    today: date | None = None,
+) -> list[ParticipantRow]:
+    """Each participant with what their consent to take part still lacks and whether they may
+    be contacted, keeping only those in the `consent` state when one is given. No queries of
+    its own: it reads what participant_queryset prefetched."""
+    today = today or timezone.localdate()
     rows = []
     for participant in participants:
         consents = participant.consents.all()
@@ -78,14 +91,35 @@ def participant_list(
     return rows
 
 
-def participant_detail(*, organisation: Organisation, participant: Participant) -> dict[str, Any]:
-    today = timezone.localdate()
-    consents = list(
+def participant_list(
+    *,
+    organisation: Organisation,
+    search: str = "",
+    cohort_id: int | None = None,
+    stage: str = "",
+    consent: str = "",
+    today: date | None = None,
+) -> list[ParticipantRow]:
+    """The participant list with its filters: three queries whatever the number of rows."""
+    participants = participant_queryset(
+        organisation=organisation, search=search, cohort_id=cohort_id, stage=stage
+    )
+    return participant_rows(participants, organisation=organisation, consent=consent, today=today)
+
+
+def consent_list(*, organisation: Organisation, participant: Participant) -> QuerySet[Consent]:
+    """A participant's consents, by scope and newest first, with who recorded them."""
+    return (
         Consent.objects.for_org(organisation)
         .filter(participant=participant)
         .select_related("recorded_by")
-        .order_by("scope", "-given_on")
+        .order_by("scope", "-given_on", "-pk")
     )
+
+
+def participant_detail(*, organisation: Organisation, participant: Participant) -> dict[str, Any]:
+    today = timezone.localdate()
+    consents = list(consent_list(organisation=organisation, participant=participant))
     enrolments = list(
         Enrolment.objects.for_org(organisation)
         .filter(participant=participant)

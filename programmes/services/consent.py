@@ -119,7 +119,9 @@ def consent_withdraw(
     if consent.organisation_id != organisation.pk:
         raise ApplicationError(_("This consent belongs to another organisation."))
     if consent.withdrawn_at is not None:
-        raise ApplicationError(_("This consent was withdrawn already."))
+        # A second withdrawal is refused rather than repeated: it would move the withdrawal's
+        # time and write a second line to the trail ("conflict": a 409 in the API).
+        raise ApplicationError(_("This consent was withdrawn already."), code="conflict")
     consent.withdrawn_at = timezone.now()
     consent.save(update_fields=["withdrawn_at"])
     audit_record(

@@ -87,8 +87,10 @@ def participant_update(
     if participant.organisation_id != organisation.pk:
         raise ApplicationError(_("This participant belongs to another organisation."))
     if erasure_record_for_subject(organisation=organisation, subject=participant) is not None:
+        # "gone": the record is there but may not be filled in again (a 409 in the API).
         raise ApplicationError(
-            _("This person's record was erased on request; it cannot be filled in again.")
+            _("This person's record was erased on request; it cannot be filled in again."),
+            code="gone",
         )
     if "display_name" in fields and not str(fields["display_name"]).strip():
         raise ApplicationError(
@@ -107,3 +109,13 @@ def participant_update(
         details={"fields": sorted(fields)},
     )
     return participant
+
+
+def participant_record_viewed(
+    *, organisation: Organisation, participant: Participant, actor: Any
+) -> None:
+    """Writes to the audit trail that `actor` looked at the participant's record: reading a
+    young person's record is itself recorded, on the page and through the API alike."""
+    audit_record(
+        organisation=organisation, actor=actor, action="participant.viewed", target=participant
+    )

@@ -136,12 +136,8 @@ class ParticipantDetailView(OrgTemplateView):
             participant=participant,
         )
         if self.request.method == "GET":
-            # Looking at a young person's record is itself recorded.
-            audit_record(
-                organisation=self.organisation,
-                actor=self.request.user,
-                action="participant.viewed",
-                target=participant,
+            services.participant_record_viewed(
+                organisation=self.organisation, participant=participant, actor=self.request.user
             )
         context["seen_by"] = (
             audit_events_for(organisation=self.organisation, target=participant)
