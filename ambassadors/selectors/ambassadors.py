@@ -91,16 +91,18 @@ class RosterRow:
         return self.debrief_due is not None
 
 
-def ambassador_roster(*, organisation: Organisation, today: date | None = None) -> list[RosterRow]:
-    """Every ambassador with open and overdue tasks, hours this month, last check-in (and when
-    the next is due) and last debrief. One query whatever the number of ambassadors."""
+def ambassador_roster_queryset(
+    *, organisation: Organisation, today: date | None = None
+) -> QuerySet[Ambassador]:
+    """Every ambassador annotated with open and overdue tasks, hours this month, check-ins and
+    debriefs (see roster_row). One query whatever the number of ambassadors."""
     today = today or timezone.localdate()
     month_start = today.replace(day=1)
     tasks = OutreachTask.objects.for_org(organisation)
     checkins = CheckIn.objects.for_org(organisation)
     debriefs = Debrief.objects.for_org(organisation)
     integer, hours = IntegerField(), DecimalField(max_digits=6, decimal_places=1)
-    ambassadors = (
+    return (
         Ambassador.objects.for_org(organisation)
         .select_related("participant")
         .annotate(
@@ -131,19 +133,31 @@ def ambassador_roster(*, organisation: Organisation, today: date | None = None) 
         )
         .order_by("participant__display_name", "pk")
     )
+
+
+def roster_row(ambassador: Ambassador, *, today: date) -> RosterRow:
+    """The roster's line about one ambassador of ambassador_roster_queryset; no query."""
+    a: Any = ambassador
+    return RosterRow(
+        ambassador=a,
+        open_count=a.open_count,
+        overdue_count=a.overdue_count,
+        hours_this_month=a.hours_this_month,
+        last_checkin=a.last_checkin,
+        checkin_due=checkin_due_for(a, held_count=a.checkin_count, last_held_on=a.last_checkin),
+        last_debrief=a.last_debrief,
+        debrief_due=a.debrief_due,
+        today=today,
+    )
+
+
+def ambassador_roster(*, organisation: Organisation, today: date | None = None) -> list[RosterRow]:
+    """Every ambassador with open and overdue tasks, hours this month, last check-in (and when
+    the next is due) and last debrief. One query whatever the number of ambassadors."""
+    today = today or timezone.localdate()
     return [
-        RosterRow(
-            ambassador=a,
-            open_count=a.open_count,
-            overdue_count=a.overdue_count,
-            hours_this_month=a.hours_this_month,
-            last_checkin=a.last_checkin,
-            checkin_due=checkin_due_for(a, held_count=a.checkin_count, last_held_on=a.last_checkin),
-            last_debrief=a.last_debrief,
-            debrief_due=a.debrief_due,
-            today=today,
-        )
-        for a in ambassadors
+        roster_row(a, today=today)
+        for a in ambassador_roster_queryset(organisation=organisation, today=today)
     ]
 
 
@@ -203,3 +217,21 @@ def ambassador_choices(
     if working_only:
         queryset = queryset.filter(status__in=WORKING_STATUSES)
     return list(queryset.order_by("participant__display_name", "pk"))
+
+
+def checkin_list(*, organisation: Organisation) -> QuerySet[CheckIn]:
+    """Every check-in with its ambassador, newest first (coordinators only: notes included)."""
+    return (
+        CheckIn.objects.for_org(organisation)
+        .select_related("ambassador__participant")
+        .order_by("-held_on", "-pk")
+    )
+
+
+def debrief_list(*, organisation: Organisation) -> QuerySet[Debrief]:
+    """Every debrief with its ambassador, by due date (coordinators only: notes included)."""
+    return (
+        Debrief.objects.for_org(organisation)
+        .select_related("ambassador__participant")
+        .order_by("due_on", "pk")
+    )

@@ -44,13 +44,31 @@ def task_board(
         tasks = tasks.filter(status=status)
     if ambassador_id:
         tasks = tasks.filter(ambassador_id=ambassador_id)
+    return tasks_due(tasks, due=due, today=today).order_by("due_on", "pk")
+
+
+def tasks_due(
+    tasks: QuerySet[OutreachTask], *, due: str, today: date | None = None
+) -> QuerySet[OutreachTask]:
+    """Narrows tasks to overdue (open, past the due date), due in the next seven days, or due
+    later; any other value leaves them as they are."""
+    today = today or timezone.localdate()
     if due == DueFilter.OVERDUE:
-        tasks = tasks.filter(status__in=OPEN_STATUSES, due_on__lt=today)
-    elif due == DueFilter.WEEK:
-        tasks = tasks.filter(due_on__range=(today, today + timedelta(days=7)))
-    elif due == DueFilter.LATER:
-        tasks = tasks.filter(due_on__gt=today + timedelta(days=7))
-    return tasks.order_by("due_on", "pk")
+        return tasks.filter(status__in=OPEN_STATUSES, due_on__lt=today)
+    if due == DueFilter.WEEK:
+        return tasks.filter(due_on__range=(today, today + timedelta(days=7)))
+    if due == DueFilter.LATER:
+        return tasks.filter(due_on__gt=today + timedelta(days=7))
+    return tasks
+
+
+def tasks_of(*, organisation: Organisation, ambassador: Ambassador) -> QuerySet[OutreachTask]:
+    """All of one ambassador's own tasks, by due date; nobody else's."""
+    return (
+        OutreachTask.objects.for_org(organisation)
+        .filter(ambassador=ambassador)
+        .order_by("due_on", "pk")
+    )
 
 
 def task_for_viewer(
@@ -132,18 +150,23 @@ def ambassador_home(
     )
 
 
-def insights_of(*, organisation: Organisation, ambassador: Ambassador) -> list[PeerInsight]:
-    return list(
-        PeerInsight.objects.for_org(organisation)
-        .filter(ambassador=ambassador)
-        .order_by("-created_at", "-pk")
-    )
-
-
-def insight_list(*, organisation: Organisation, status: str = "") -> list[PeerInsight]:
+def insight_queryset(
+    *, organisation: Organisation, status: str = "", ambassador: Ambassador | None = None
+) -> QuerySet[PeerInsight]:
+    """Peer insights, newest first: every one for coordinators, or one ambassador's own."""
     insights = PeerInsight.objects.for_org(organisation).select_related(
         "ambassador__participant", "reviewed_by"
     )
+    if ambassador is not None:
+        insights = insights.filter(ambassador=ambassador)
     if status:
         insights = insights.filter(status=status)
-    return list(insights.order_by("-created_at", "-pk"))
+    return insights.order_by("-created_at", "-pk")
+
+
+def insights_of(*, organisation: Organisation, ambassador: Ambassador) -> list[PeerInsight]:
+    return list(insight_queryset(organisation=organisation, ambassador=ambassador))
+
+
+def insight_list(*, organisation: Organisation, status: str = "") -> list[PeerInsight]:
+    return list(insight_queryset(organisation=organisation, status=status))

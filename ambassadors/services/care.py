@@ -98,7 +98,7 @@ def debrief_record(
     require_coordinator(organisation, actor, doing=_("record a debrief"))
     debrief = Debrief.objects.for_org(organisation).select_for_update().get(pk=debrief.pk)
     if debrief.held_on is not None:
-        raise ApplicationError(_("This debrief was recorded already."))
+        raise ApplicationError(_("This debrief was recorded already."), code="conflict")
     if held_on > timezone.localdate():
         raise ApplicationError(
             _("A debrief cannot be recorded for a day in the future."), field="held_on"

@@ -29,6 +29,7 @@ from ..models import (
     OPEN_STATUSES,
     WORKING_STATUSES,
     Ambassador,
+    AmbassadorSettings,
     Debrief,
     OutreachTask,
     TaskKind,
@@ -46,8 +47,12 @@ MAX_ESTIMATED_HOURS = Decimal("40")
 MAX_HOURS_SPENT = Decimal("99")
 
 
-def effective_caps(ambassador: Ambassador, organisation: Organisation) -> tuple[int, Decimal]:
-    caps = caps_for(organisation)
+def effective_caps(
+    ambassador: Ambassador, organisation: Organisation, *, caps: AmbassadorSettings | None = None
+) -> tuple[int, Decimal]:
+    """The caps that apply to one ambassador: their own where an admin raised them, else the
+    organisation's. A list passes the organisation's `caps` once instead of a query per row."""
+    caps = caps or caps_for(organisation)
     return (
         ambassador.open_tasks_cap or caps.open_tasks_cap,
         ambassador.weekly_hours_cap or caps.weekly_hours_cap,
@@ -84,8 +89,10 @@ def _hours(value: Any, *, field: str, label: str, maximum: Decimal) -> Decimal:
 
 
 def _clean_task_fields(
-    *, kind: str, title: str, due_on: date, estimated_hours: Any, today: date
+    *, kind: str, title: str, due_on: date, estimated_hours: Any, today: date | None
 ) -> tuple[str, Decimal]:
+    """Cleans what a task is; `today` None skips the due date check (a due date kept as it
+    was when a task is changed may lie in the past: the task is overdue, not invalid)."""
     if kind not in TaskKind.values:
         raise ApplicationError(_("Choose one of the listed kinds of task."), field="kind")
     title = (title or "").strip()
@@ -93,7 +100,7 @@ def _clean_task_fields(
         raise ApplicationError(_("Give the task a title."), field="title")
     if len(title) > 200:
         raise ApplicationError(_("Keep the title under 200 characters."), field="title")
-    if due_on < today:
+    if today is not None and due_on < today:
         raise ApplicationError(
             _("The due date %(due)s is in the past: choose today or a later day.")
             % {"due": formats.date_format(due_on, "SHORT_DATE_FORMAT")},
@@ -117,6 +124,29 @@ def _check_can_take(
 ) -> None:
     """Refuses a new open task beyond the ambassador's caps. The caller holds the lock on the
     ambassador row (lock_ambassador), so the counts below cannot change underneath."""
+    _check_available(organisation, ambassador)
+    open_cap, hours_cap = effective_caps(ambassador, organisation)
+    open_tasks = OutreachTask.objects.for_org(organisation).filter(
+        ambassador=ambassador, status__in=OPEN_STATUSES
+    )
+    open_count = open_tasks.count()
+    if open_count >= open_cap:
+        raise ApplicationError(
+            _(
+                "%(name)s has %(count)s open tasks: the cap is %(cap)s open tasks per "
+                "ambassador. Wait until one is done, or ask an admin to raise the cap."
+            )
+            % {"name": ambassador.participant.display_name, "count": open_count, "cap": open_cap},
+            field="ambassador",
+            code="cap",
+        )
+    _check_weekly_hours(
+        organisation, ambassador, due_on=due_on, estimated_hours=estimated_hours, cap=hours_cap
+    )
+
+
+def _check_available(organisation: Organisation, ambassador: Ambassador) -> None:
+    """Tasks go to working ambassadors, and to nobody while a debrief is outstanding."""
     name = ambassador.participant.display_name
     if ambassador.status not in WORKING_STATUSES:
         raise ApplicationError(
@@ -140,26 +170,29 @@ def _check_can_take(
             field="ambassador",
             code="debrief",
         )
-    open_cap, hours_cap = effective_caps(ambassador, organisation)
-    open_tasks = OutreachTask.objects.for_org(organisation).filter(
-        ambassador=ambassador, status__in=OPEN_STATUSES
-    )
-    open_count = open_tasks.count()
-    if open_count >= open_cap:
-        raise ApplicationError(
-            _(
-                "%(name)s has %(count)s open tasks: the cap is %(cap)s open tasks per "
-                "ambassador. Wait until one is done, or ask an admin to raise the cap."
-            )
-            % {"name": name, "count": open_count, "cap": open_cap},
-            field="ambassador",
-            code="cap",
-        )
+
+
+def _check_weekly_hours(
+    organisation: Organisation,
+    ambassador: Ambassador,
+    *,
+    due_on: date,
+    estimated_hours: Decimal,
+    cap: Decimal | None = None,
+    leaving_out: OutreachTask | None = None,
+) -> None:
+    """The estimated hours of open tasks due in one week stay within the cap; `leaving_out` is
+    a task being changed, whose old hours no longer count."""
+    if cap is None:
+        cap = effective_caps(ambassador, organisation)[1]
     monday, sunday = week_of(due_on)
-    booked = open_tasks.filter(due_on__range=(monday, sunday)).aggregate(
-        total=Sum("estimated_hours")
-    )["total"] or Decimal("0")
-    if booked + estimated_hours > hours_cap:
+    booked_tasks = OutreachTask.objects.for_org(organisation).filter(
+        ambassador=ambassador, status__in=OPEN_STATUSES, due_on__range=(monday, sunday)
+    )
+    if leaving_out is not None:
+        booked_tasks = booked_tasks.exclude(pk=leaving_out.pk)
+    booked = booked_tasks.aggregate(total=Sum("estimated_hours"))["total"] or Decimal("0")
+    if booked + estimated_hours > cap:
         raise ApplicationError(
             _(
                 "This task would give %(name)s %(total)s hours in the week of %(week)s: the cap "
@@ -167,10 +200,10 @@ def _check_can_take(
                 "to raise the cap."
             )
             % {
-                "name": name,
+                "name": ambassador.participant.display_name,
                 "total": hours_text(booked + estimated_hours),
                 "week": formats.date_format(monday, "SHORT_DATE_FORMAT"),
-                "cap": hours_text(hours_cap),
+                "cap": hours_text(cap),
             },
             field="estimated_hours",
             code="cap",
@@ -202,10 +235,12 @@ def _lock_task(organisation: Organisation, task: OutreachTask) -> OutreachTask:
 
 
 def _refuse_move(task: OutreachTask, wanted: str) -> ApplicationError:
+    # A conflict with the task's current state, not bad input: the API answers 409.
     return ApplicationError(
         _("A task that is %(current)s cannot be %(wanted)s.")
         % {"current": task.get_status_display().lower(), "wanted": wanted},
         field="status",
+        code="conflict",
     )
 
 
@@ -259,6 +294,88 @@ def task_assign(
         created_by=actor,
     )
     _audit(organisation, actor, "assigned", task, kind=kind, buddy_id=task.buddy_id)
+    return task
+
+
+# What a coordinator may change on a task that is not finished, and while it is in which state.
+TASK_EDITABLE_FIELDS = frozenset(
+    {"kind", "title", "description", "due_on", "estimated_hours", "buddy", "ambassador"}
+)
+CHANGEABLE_STATUSES = (TaskStatus.PROPOSED, *OPEN_STATUSES)
+
+
+@transaction.atomic
+def task_update(
+    *,
+    organisation: Organisation,
+    task: OutreachTask,
+    changes: dict[str, Any],
+    actor: Any,
+    today: date | None = None,
+) -> OutreachTask:
+    """A coordinator changes a proposed or open task (what, when, how long, buddy) or gives an
+    assigned task to another ambassador. An open task stays within the caps: its new week's
+    hours, and for another ambassador everything a new task must pass."""
+    unknown = sorted(set(changes) - TASK_EDITABLE_FIELDS)
+    if unknown:
+        raise ApplicationError(
+            _("These cannot be changed on a task: %(fields)s.") % {"fields": ", ".join(unknown)}
+        )
+    require_coordinator(organisation, actor, doing=_("change a task"))
+    task = _lock_task(organisation, task)
+    if task.status not in CHANGEABLE_STATUSES:
+        raise _refuse_move(task, _("changed"))
+    today = today or timezone.localdate()
+    ambassador = changes.get("ambassador", task.ambassador)
+    check_same_organisation(organisation, ambassador)
+    reassigned = ambassador.pk != task.ambassador_id
+    if reassigned and task.status != TaskStatus.ASSIGNED:
+        raise ApplicationError(
+            _(
+                "Only an assigned task that has not started can go to another ambassador; this "
+                "one is %(status)s."
+            )
+            % {"status": task.get_status_display().lower()},
+            field="ambassador",
+        )
+    due_on = changes.get("due_on", task.due_on)
+    title, hours = _clean_task_fields(
+        kind=changes.get("kind", task.kind),
+        title=changes.get("title", task.title),
+        due_on=due_on,
+        estimated_hours=changes.get("estimated_hours", task.estimated_hours),
+        today=today if due_on != task.due_on else None,
+    )
+    buddy = changes.get("buddy", task.buddy)
+    ambassador = lock_ambassador(organisation, ambassador)
+    if reassigned or "buddy" in changes:
+        _check_buddy(organisation, ambassador, buddy)
+    if task.status in OPEN_STATUSES:
+        if reassigned:
+            _check_can_take(organisation, ambassador, due_on=due_on, estimated_hours=hours)
+        elif due_on != task.due_on or hours != task.estimated_hours:
+            _check_weekly_hours(
+                organisation, ambassador, due_on=due_on, estimated_hours=hours, leaving_out=task
+            )
+    from_ambassador_id = task.ambassador_id
+    task.ambassador = ambassador
+    task.buddy = buddy
+    task.kind = changes.get("kind", task.kind)
+    task.title = title
+    task.description = (changes.get("description", task.description) or "").strip()
+    task.due_on = due_on
+    task.estimated_hours = hours
+    task.save()
+    # Names of what changed, not the values: titles and descriptions are free text.
+    _audit(
+        organisation,
+        actor,
+        "changed",
+        task,
+        fields=sorted(changes),
+        from_ambassador_id=from_ambassador_id,
+        buddy_id=task.buddy_id,
+    )
     return task
 
 

@@ -3,11 +3,8 @@ refusal becomes a message."""
 
 from django.http import Http404
 
-from cocora.organisations.permissions import can
-
 from ..models import Ambassador
-from ..selectors.ambassadors import ambassador_for_user
-from ..services.ambassadors import ambassador_link_account
+from ..services.own import ambassador_for_member
 
 
 class OwnAmbassadorMixin:
@@ -15,21 +12,11 @@ class OwnAmbassadorMixin:
 
     def own_ambassador(self) -> Ambassador | None:
         if not hasattr(self, "_own_ambassador"):
-            ambassador = None
-            if can(self.membership, "ambassador_home.view"):  # type: ignore[attr-defined]
-                ambassador = ambassador_for_user(
-                    organisation=self.organisation,  # type: ignore[attr-defined]
-                    user=self.request.user,  # type: ignore[attr-defined]
-                )
-            if ambassador is not None and ambassador.user_id is None:
-                # First visit after accepting the invitation: from now on only this account
-                # acts as this ambassador.
-                ambassador = ambassador_link_account(
-                    organisation=self.organisation,  # type: ignore[attr-defined]
-                    ambassador=ambassador,
-                    user=self.request.user,  # type: ignore[attr-defined]
-                )
-            self._own_ambassador = ambassador
+            self._own_ambassador = ambassador_for_member(
+                organisation=self.organisation,  # type: ignore[attr-defined]
+                membership=self.membership,  # type: ignore[attr-defined]
+                user=self.request.user,  # type: ignore[attr-defined]
+            )
         return self._own_ambassador
 
     def own_ambassador_or_404(self) -> Ambassador:
