@@ -12,14 +12,12 @@ from cocora.audit.models import AuditEvent
 from cocora.organisations.context import org_context
 from cocora.organisations.models import Organisation, Role
 from cocora.testing.fixtures import make_api_client
-from cocora.testing.queries import count_queries, tenant_settings_queries
+from cocora.testing.queries import api_tenant_settings_queries, count_queries
 
 from .factories import AmbassadorFactory
 
-# On PostgreSQL an API request also sets the tenant settings five times: reset at the start,
-# the token's hash for its lookup, the user without an organisation (membership), the
-# organisation, and restored at the end. None on SQLite.
-API_TENANT_QUERIES = 5 * tenant_settings_queries()
+# On PostgreSQL an API request also sets the tenant settings (see the helper). None on SQLite.
+API_TENANT_QUERIES = api_tenant_settings_queries()
 
 
 def api(org: Organisation, path: str) -> str:

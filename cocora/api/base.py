@@ -76,7 +76,9 @@ class OrgViewSet(viewsets.GenericViewSet):
             raise exceptions.NotFound()
         user = request.user
         token = request.auth if isinstance(request.auth, ApiToken) else None
-        set_db_context(organisation_id=None, user_id=user.pk)
+        if token is not None:
+            # The middleware ran before the token was read: the transaction knows nobody yet.
+            set_db_context(organisation_id=None, user_id=user.pk)
         membership = membership_for_user(organisation=organisation, user=user)  # type: ignore[arg-type]
         if membership is None or (token is not None and token.organisation_id != organisation.pk):
             self._denial = (organisation, 404, False)
@@ -146,6 +148,7 @@ class OrgViewSet(viewsets.GenericViewSet):
                         raise _Rollback(response)
             except _Rollback as rollback:
                 response = rollback.response
+                self._reenter()
             self._audit(response)
             if (
                 request.method == "GET"
@@ -157,13 +160,16 @@ class OrgViewSet(viewsets.GenericViewSet):
         finally:
             timezone.deactivate()
 
+    def _reenter(self) -> None:
+        """A rolled-back savepoint took the organisation's context with it: enter it again."""
+        organisation = getattr(self, "organisation", None)
+        if organisation is not None:
+            set_db_context(organisation_id=organisation.pk, user_id=self.request.user.pk)
+
     def _audit(self, response: Response) -> None:
         request = self.request
         organisation = getattr(self, "organisation", None)
         user_id = request.user.pk if request.user.is_authenticated else None
-        if organisation is not None:
-            # A rolled-back savepoint took the organisation's context with it: enter it again.
-            set_db_context(organisation_id=organisation.pk, user_id=user_id)
         if self._denial is not None:
             denied_org, status_code, member = self._denial
             # Someone knocked on another organisation's door: that organisation's admins see it.

@@ -1,3 +1,11 @@
-"""The partners app's API, under /api/v1/o/<org_slug>/."""
+"""The partners app's API, under /api/v1/o/<org_slug>/: the directory (partners, agreements,
+integrity checks), the Collaborative Programme (activities, follow-ups) and disclosures. Staff
+only, like the pages; partner contacts use their portal page."""
 
-urlpatterns: list = []
+from . import collaboration, directory, disclosures
+
+urlpatterns = [
+    *directory.urlpatterns,
+    *collaboration.urlpatterns,
+    *disclosures.urlpatterns,
+]

@@ -19,13 +19,22 @@ def _partner_links(organisation: Organisation) -> Prefetch:
     )
 
 
-def collaboration_list(
+def activity_ids_with_partner(*, organisation: Organisation, partner_id: int) -> QuerySet[Any]:
+    """The ids of the activities a partner took part in, as a subquery."""
+    return (
+        CollaborationPartner.objects.for_org(organisation)
+        .filter(partner_id=partner_id)
+        .values("activity_id")
+    )
+
+
+def collaboration_queryset(
     *,
     organisation: Organisation,
     partner_id: int | None = None,
     kind: str = "",
     year: int | None = None,
-) -> list[CollaborationActivity]:
+) -> QuerySet[CollaborationActivity]:
     """Activities, newest first, with their partners, programme and cohort: two queries
     whatever the number of activities (activities, partner links with partners)."""
     activities: QuerySet[CollaborationActivity] = CollaborationActivity.objects.for_org(
@@ -33,29 +42,59 @@ def collaboration_list(
     )
     if partner_id:
         activities = activities.filter(
-            pk__in=CollaborationPartner.objects.for_org(organisation)
-            .filter(partner_id=partner_id)
-            .values("activity_id")
+            pk__in=activity_ids_with_partner(organisation=organisation, partner_id=partner_id)
         )
     if kind:
         activities = activities.filter(kind=kind)
     if year:
         activities = activities.filter(held_at__year=year)
-    return list(
+    return (
         activities.select_related("programme", "cohort")
         .prefetch_related(_partner_links(organisation))
         .order_by("-held_at", "-pk")
     )
 
 
+def collaboration_list(
+    *,
+    organisation: Organisation,
+    partner_id: int | None = None,
+    kind: str = "",
+    year: int | None = None,
+) -> list[CollaborationActivity]:
+    return list(
+        collaboration_queryset(
+            organisation=organisation, partner_id=partner_id, kind=kind, year=year
+        )
+    )
+
+
+def follow_up_queryset(
+    *,
+    organisation: Organisation,
+    activity: CollaborationActivity | None = None,
+    open_only: bool = False,
+) -> QuerySet[FollowUp]:
+    """Follow-ups, the earliest due first, with their activity and owners: one query."""
+    follow_ups = FollowUp.objects.for_org(organisation).select_related(
+        "activity", "owner", "owner_partner"
+    )
+    if activity is not None:
+        follow_ups = follow_ups.filter(activity=activity)
+    if open_only:
+        follow_ups = follow_ups.filter(done_at__isnull=True)
+    return follow_ups.order_by("due_on", "pk")
+
+
 def follow_ups_open(*, organisation: Organisation) -> list[FollowUp]:
     """Open follow-ups, the earliest due first: one query."""
-    return list(
-        FollowUp.objects.for_org(organisation)
-        .filter(done_at__isnull=True)
-        .select_related("activity", "owner", "owner_partner")
-        .order_by("due_on", "pk")
-    )
+    return list(follow_up_queryset(organisation=organisation, open_only=True))
+
+
+def collaboration_get_by_id(
+    *, organisation: Organisation, activity_id: int
+) -> CollaborationActivity | None:
+    return CollaborationActivity.objects.for_org(organisation).filter(pk=activity_id).first()
 
 
 def collaboration_get(
@@ -83,11 +122,7 @@ def activities_of_partner(
 ) -> list[CollaborationActivity]:
     return list(
         CollaborationActivity.objects.for_org(organisation)
-        .filter(
-            pk__in=CollaborationPartner.objects.for_org(organisation)
-            .filter(partner=partner)
-            .values("activity_id")
-        )
+        .filter(pk__in=activity_ids_with_partner(organisation=organisation, partner_id=partner.pk))
         .prefetch_related(_partner_links(organisation))
         .order_by("-held_at")
     )

@@ -2,6 +2,8 @@
 
 from typing import Any
 
+from django.db.models import QuerySet
+
 from cocora.organisations.models import Organisation
 from programmes.models import Participant
 
@@ -35,3 +37,9 @@ def participant_sharing(*, organisation: Organisation, participant: Participant)
 def partners_for_sharing(*, organisation: Organisation) -> list[PartnerOrganisation]:
     """Every partner, ended ones included: the service says why it will not share with them."""
     return list(PartnerOrganisation.objects.for_org(organisation).order_by("name"))
+
+
+def disclosure_queryset(*, organisation: Organisation) -> QuerySet[Disclosure]:
+    """Every disclosure, the latest first: one query. Ids only, no join: a list of disclosures
+    names no young person."""
+    return Disclosure.objects.for_org(organisation).order_by("-disclosed_at", "-pk")

@@ -1,5 +1,6 @@
 """Reads of the partner directory: the list with its filters, a partner's page, agreements."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -72,6 +73,41 @@ def _latest_checks(organisation: Organisation, partner_ids: list[int]) -> dict[i
     return {c.partner_id: c for c in checks if c.pk == c.latest_pk}
 
 
+def partner_queryset(
+    *, organisation: Organisation, kind: str = "", status: str = ""
+) -> QuerySet[PartnerOrganisation]:
+    """Partners by name, with their numbers of contacts and agreements: one query."""
+    partners: QuerySet[PartnerOrganisation] = PartnerOrganisation.objects.for_org(organisation)
+    if kind:
+        partners = partners.filter(kind=kind)
+    if status:
+        partners = partners.filter(status=status)
+    return partners.annotate(
+        contact_count=Count("contacts", distinct=True),
+        agreement_count=Count("agreements", distinct=True),
+    ).order_by("name", "pk")
+
+
+def partner_get(*, organisation: Organisation, partner_id: int) -> PartnerOrganisation | None:
+    return PartnerOrganisation.objects.for_org(organisation).filter(pk=partner_id).first()
+
+
+def partner_rows(
+    *,
+    organisation: Organisation,
+    partners: Iterable[PartnerOrganisation],
+    today: date | None = None,
+) -> list[PartnerRow]:
+    """Each partner with what its latest check means today: one query for all their checks."""
+    today = today or organisation_today(organisation)
+    partners = list(partners)
+    checks = _latest_checks(organisation, [p.pk for p in partners])
+    return [
+        PartnerRow(partner=p, status=check_status(checks.get(p.pk), today=today), today=today)
+        for p in partners
+    ]
+
+
 def partner_list(
     *,
     organisation: Organisation,
@@ -82,25 +118,17 @@ def partner_list(
 ) -> list[PartnerRow]:
     """The directory with its filters: two queries whatever the number of partners (partners
     with their counts, and their latest checks)."""
-    today = today or organisation_today(organisation)
-    partners: QuerySet[PartnerOrganisation] = PartnerOrganisation.objects.for_org(organisation)
-    if kind:
-        partners = partners.filter(kind=kind)
-    if status:
-        partners = partners.filter(status=status)
-    partners = partners.annotate(
-        contact_count=Count("contacts", distinct=True),
-        agreement_count=Count("agreements", distinct=True),
-    ).order_by("name")
-    partner_rows = list(partners)
-    checks = _latest_checks(organisation, [p.pk for p in partner_rows])
-    rows = [
-        PartnerRow(partner=p, status=check_status(checks.get(p.pk), today=today), today=today)
-        for p in partner_rows
-    ]
+    partners = partner_queryset(organisation=organisation, kind=kind, status=status)
+    rows = partner_rows(organisation=organisation, partners=partners, today=today)
     if review in ReviewFilter.CHOICES:
         rows = [r for r in rows if r.review_state == review]
     return rows
+
+
+def partner_ids_in_review_state(*, organisation: Organisation, review: str) -> list[int]:
+    """The partners whose review is overdue, due soon or fine (ReviewFilter): two queries. The
+    same judgement as the directory's filter, so that the API's filter cannot drift from it."""
+    return [row.partner.pk for row in partner_list(organisation=organisation, review=review)]
 
 
 @dataclass
@@ -113,19 +141,16 @@ class MatrixRow:
     named: bool
 
 
-def matrix_rows(*, organisation: Organisation, agreement: Agreement | None) -> list[MatrixRow]:
-    """Every information class with its level: the strict defaults where nothing is set."""
+def matrix_from_rules(rules: Iterable[SharingRule]) -> list[MatrixRow]:
+    """Every information class with its level, in the order of InformationClass: the strict
+    defaults where an agreement has no rule for a class. No query of its own, so that a list
+    of agreements can pass each one's prefetched rules."""
     from ..models import NAMED_CLASSES, SharingLevel
 
-    rules = {}
-    if agreement is not None:
-        rules = {
-            r.information_class: r
-            for r in SharingRule.objects.for_org(organisation).filter(agreement=agreement)
-        }
+    by_class = {r.information_class: r for r in rules}
     rows = []
     for information_class in InformationClass:
-        rule = rules.get(information_class.value)
+        rule = by_class.get(information_class.value)
         level = rule.level if rule else str(DEFAULT_MATRIX[information_class])
         rows.append(
             MatrixRow(
@@ -140,6 +165,35 @@ def matrix_rows(*, organisation: Organisation, agreement: Agreement | None) -> l
     return rows
 
 
+def matrix_rows(*, organisation: Organisation, agreement: Agreement | None) -> list[MatrixRow]:
+    """Every information class with its level: the strict defaults where nothing is set."""
+    rules: list[SharingRule] = []
+    if agreement is not None:
+        rules = list(SharingRule.objects.for_org(organisation).filter(agreement=agreement))
+    return matrix_from_rules(rules)
+
+
+def agreement_queryset(*, organisation: Organisation) -> QuerySet[Agreement]:
+    """Agreements with their sharing rules: two queries whatever their number."""
+    return (
+        Agreement.objects.for_org(organisation)
+        .prefetch_related(
+            Prefetch("rules", queryset=SharingRule.objects.for_org(organisation).order_by("pk"))
+        )
+        .order_by("partner__name", "pk")
+    )
+
+
+def integrity_check_queryset(
+    *, organisation: Organisation, partner: PartnerOrganisation | None = None
+) -> QuerySet[IntegrityCheck]:
+    """Checks, the latest first, with their reviewers: one query."""
+    checks = IntegrityCheck.objects.for_org(organisation).select_related("reviewer")
+    if partner is not None:
+        checks = checks.filter(partner=partner)
+    return checks.order_by("-checked_on", "-pk")
+
+
 def agreement_for(*, organisation: Organisation, partner: PartnerOrganisation) -> Agreement | None:
     return Agreement.objects.for_org(organisation).filter(partner=partner).first()
 
@@ -148,12 +202,7 @@ def partner_detail(*, organisation: Organisation, partner: PartnerOrganisation) 
     """Everything a partner's page shows: contacts, agreement and matrix, checks, the
     activities it took part in, disclosures made to it, and the history of the record."""
     today = organisation_today(organisation)
-    checks = list(
-        IntegrityCheck.objects.for_org(organisation)
-        .filter(partner=partner)
-        .select_related("reviewer")
-        .order_by("-checked_on", "-pk")
-    )
+    checks = list(integrity_check_queryset(organisation=organisation, partner=partner))
     agreement = agreement_for(organisation=organisation, partner=partner)
     return {
         "contacts": list(

@@ -132,3 +132,72 @@ def agreement_save(
         details={"partner": partner.pk, "matrix_changes": changed},
     )
     return agreement
+
+
+def agreement_create(
+    *,
+    organisation: Organisation,
+    partner: PartnerOrganisation,
+    purpose: str,
+    starts_on: date,
+    matrix: Mapping[str, Any] | None = None,
+    actor: Any = None,
+    **fields: Any,
+) -> Agreement:
+    """Creates a partner's agreement; refuses when the partner has one already (there is one
+    agreement per partner, kept up to date). Classes left out of `matrix` take the strict
+    defaults."""
+    unknown = set(fields) - set(AGREEMENT_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown agreement fields: {sorted(unknown)}")
+    if partner.organisation_id != organisation.pk:
+        raise ApplicationError(_("This partner belongs to another organisation."))
+    if Agreement.objects.for_org(organisation).filter(partner=partner).exists():
+        raise ApplicationError(
+            _("%(partner)s has an agreement already: change that one.") % {"partner": partner.name},
+            field="partner",
+            code="duplicate",
+        )
+    return agreement_save(
+        organisation=organisation,
+        partner=partner,
+        purpose=purpose,
+        starts_on=starts_on,
+        matrix=matrix,
+        actor=actor,
+        **fields,
+    )
+
+
+def agreement_update(
+    *,
+    organisation: Organisation,
+    agreement: Agreement,
+    matrix: Mapping[str, tuple[str, str | None]] | None = None,
+    actor: Any = None,
+    **fields: Any,
+) -> Agreement:
+    """Changes only the given fields and matrix cells (a partial change): every other value,
+    and the purpose of a cell given as (level, None), stays as it is."""
+    unknown = set(fields) - set(AGREEMENT_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown agreement fields: {sorted(unknown)}")
+    if agreement.organisation_id != organisation.pk:
+        raise ApplicationError(_("This agreement belongs to another organisation."))
+    values = {name: fields.get(name, getattr(agreement, name)) for name in AGREEMENT_FIELDS}
+    cells: dict[str, Any] = {}
+    if matrix:
+        purposes = {
+            rule.information_class: rule.purpose
+            for rule in SharingRule.objects.for_org(organisation).filter(agreement=agreement)
+        }
+        for information_class, (level, purpose) in matrix.items():
+            kept = purposes.get(information_class, "")
+            cells[information_class] = (level, kept if purpose is None else purpose)
+    return agreement_save(
+        organisation=organisation,
+        partner=agreement.partner,
+        matrix=cells,
+        actor=actor,
+        **values,
+    )

@@ -34,7 +34,15 @@ ACTIVITY_FIELDS = (
 )
 
 
-def _check_activity(organisation: Organisation, fields: dict[str, Any]) -> None:
+def _check_activity(
+    organisation: Organisation,
+    fields: dict[str, Any],
+    *,
+    current: CollaborationActivity | None = None,
+) -> None:
+    """Checks the given fields; for a change (`current`), the programme and cohort are checked
+    together with the one that is kept, so that a partial change cannot pair a cohort with
+    another programme."""
     unknown = set(fields) - set(ACTIVITY_FIELDS)
     if unknown:
         raise TypeError(f"Unknown activity fields: {sorted(unknown)}")
@@ -56,17 +64,29 @@ def _check_activity(organisation: Organisation, fields: dict[str, Any]) -> None:
     cohort: Cohort | None = fields.get("cohort")
     if programme is not None and programme.organisation_id != organisation.pk:
         raise ApplicationError(_("This programme belongs to another organisation."))
-    if cohort is not None:
-        if cohort.organisation_id != organisation.pk:
-            raise ApplicationError(_("This cohort belongs to another organisation."))
-        if programme is not None and cohort.programme_id != programme.pk:
-            raise ApplicationError(
-                _(
-                    "The cohort belongs to another programme: choose one of the two, or both "
-                    "from the same programme."
-                ),
-                field="cohort",
-            )
+    if (
+        programme is not None
+        and programme.archived_at is not None
+        and (current is None or current.programme_id != programme.pk)
+    ):
+        raise ApplicationError(
+            _("This programme is archived: choose a current one."), field="programme"
+        )
+    if cohort is not None and cohort.organisation_id != organisation.pk:
+        raise ApplicationError(_("This cohort belongs to another organisation."))
+    if current is not None and ("programme" in fields or "cohort" in fields):
+        if "programme" not in fields:
+            programme = current.programme
+        if "cohort" not in fields:
+            cohort = current.cohort
+    if cohort is not None and programme is not None and cohort.programme_id != programme.pk:
+        raise ApplicationError(
+            _(
+                "The cohort belongs to another programme: choose one of the two, or both "
+                "from the same programme."
+            ),
+            field="cohort",
+        )
 
 
 def _partners(organisation: Organisation, partner_ids: Iterable[int]) -> list[PartnerOrganisation]:
@@ -124,7 +144,7 @@ def collaboration_activity_update(
 ) -> CollaborationActivity:
     if activity.organisation_id != organisation.pk:
         raise ApplicationError(_("This activity belongs to another organisation."))
-    _check_activity(organisation, fields)
+    _check_activity(organisation, fields, current=activity)
     partners = _partners(organisation, partner_ids) if partner_ids is not None else None
     for name, value in fields.items():
         setattr(activity, name, value)
