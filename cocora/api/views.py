@@ -12,6 +12,7 @@ from cocora.notifications.models import Delivery, DeliveryStatus, RecipientKind
 from cocora.notifications.selectors import delivery_list
 
 from .base import OrgViewSet, action_url, resource
+from .filters import MomentFilter
 from .models import ApiToken
 
 
@@ -77,7 +78,7 @@ class DeliveryFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=DeliveryStatus.choices)
     recipient_kind = django_filters.ChoiceFilter(choices=RecipientKind.choices)
     kind = django_filters.CharFilter()
-    created_since = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_since = MomentFilter(field_name="created_at", lookup_expr="gte")
 
     class Meta:
         model = Delivery

@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from cocora.api.base import OrgViewSet, action_url, resource
+from cocora.api.filters import IdFilter, MomentFilter
 
 from ..models import CollaborationActivity, CollaborationKind, FollowUp
 from ..selectors.collaboration import (
@@ -20,7 +21,7 @@ from ..selectors.collaboration import (
     follow_up_queryset,
 )
 from ..services import collaboration as services
-from .base import IdFilter, MomentFilter, NestedViewSet, YearFilter, paginated
+from .base import NestedViewSet, YearFilter, paginated
 from .serializers import (
     CollaborationActivityInput,
     CollaborationActivitySerializer,

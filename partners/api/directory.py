@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from cocora.api.base import OrgViewSet, action_url, resource
+from cocora.api.filters import IdFilter, MomentFilter
 from cocora.audit.services import audit_record
 
 from ..models import Agreement, IntegrityCheck, PartnerKind, PartnerOrganisation, PartnerStatus
@@ -26,7 +27,7 @@ from ..selectors.partners import (
 from ..services import agreements as agreement_services
 from ..services import checks as check_services
 from ..services import directory as directory_services
-from .base import IdFilter, MomentFilter, NestedViewSet, paginated
+from .base import NestedViewSet, paginated
 from .serializers import (
     AgreementChangeInput,
     AgreementCreateInput,

@@ -11,12 +11,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from cocora.api.base import OrgViewSet, resource
+from cocora.api.filters import IdFilter, MomentFilter
 from cocora.audit.services import audit_record
 
 from ..models import Disclosure, DisclosureBasis, InformationClass
 from ..selectors.disclosures import disclosure_queryset
 from ..services.disclosures import disclosure_record
-from .base import IdFilter, MomentFilter, paginated
+from .base import paginated
 from .serializers import DisclosureDetailSerializer, DisclosureInput, DisclosureSerializer
 
 
