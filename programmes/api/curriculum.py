@@ -1,3 +1,568 @@
-"""Stub: filled in below."""
+"""The API of programmes and their curriculum: programmes (empty or copied from a built-in
+curriculum), their modules and the modules' activities, with the order of both.
 
-urlpatterns: list = []
+Everyone who reads the curriculum pages (trainers too: they deliver it) reads it here; only
+staff change it. Every write goes through programmes.services.curriculum, exactly as the pages.
+Modules and activities are addressed by their own id (`modules/<module_id>/`), and listed or
+created under their parent (`programmes/<programme_id>/modules/`), whose id is resolved first,
+so another organisation's id is a 404 whatever the method.
+
+This module also holds the few pieces that the programmes app's other API modules share
+(`ProgrammesViewSet`, `IdFilter`, `PersonSerializer`, `PlausibleDateTimeField`, `plausible_year`).
+"""
+
+from typing import Any, ClassVar
+
+import django_filters
+from django import forms
+from django.conf import settings
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiExample, extend_schema
+from rest_framework import exceptions, serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from cocora.api.base import OrgViewSet, action_url, resource
+from cocora.api.serializers import InputSerializer
+from cocora.core.ids import MAX_ID
+
+from ..forms import _check_year
+from ..models import Activity, ActivityMethod, Module, Programme, ProgrammeKind
+from ..selectors.curriculum import activity_list, module_list, programme_get, programme_list
+from ..services import curriculum as services
+
+# SECTION: pieces shared by the programmes app's API modules
+
+# The pages' check on typed dates (a year 1 or 9999 is a typo, not a plan). DRF turns the Django
+# ValidationError it raises into a 400 that names the field.
+plausible_year = _check_year
+
+
+class PlausibleDateTimeField(serializers.DateTimeField):
+    """A date and time in the organisation's time zone (when sent without an offset), in a
+    plausible year. The year is checked before DRF converts the time between zones, where a
+    time in year 1 or 9999 overflows (a 500, not a 400)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("validators", [plausible_year])
+        super().__init__(**kwargs)
+
+    def enforce_timezone(self, value: Any) -> Any:
+        plausible_year(value)
+        return super().enforce_timezone(value)
+
+
+class IdFilter(django_filters.Filter):
+    """An id in a query string: a whole number a database id could be. Anything else is a 400
+    that names the parameter, never a number passed on to the database."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
+
+
+class PersonSerializer(serializers.Serializer):
+    """A member as the pages name them (a coordinator, a trainer, a log's author)."""
+
+    id = serializers.IntegerField(source="pk", read_only=True)
+    name = serializers.CharField(source="__str__", read_only=True)
+
+
+class ProgrammesViewSet(OrgViewSet):
+    """An OrgViewSet that may sit under a parent (`parent_kwarg` in the URL, e.g. cohort_id):
+    the parent is resolved through `load_parent` (a selector, narrowed for the caller) before
+    the action runs, so that another organisation's parent, or one the caller may not see, is
+    a 404 whatever the method."""
+
+    parent_kwarg: ClassVar[str | None] = None
+    parent: Any = None
+
+    def load_parent(self, parent_id: int) -> Any:
+        raise NotImplementedError
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        if self.parent_kwarg is not None and self.parent_kwarg in kwargs:
+            self.parent = self.load_parent(kwargs[self.parent_kwarg])
+
+    def _raise_if_invisible(self, kwargs: dict[str, Any]) -> None:
+        # As for the object itself (OrgViewSet): a role that lacks the permission gets a 403
+        # only for a parent it can see; a parent it cannot see stays a 404.
+        if self.parent_kwarg is not None and self.parent_kwarg in kwargs:
+            try:
+                self.load_parent(kwargs[self.parent_kwarg])
+            except (exceptions.NotFound, Http404):
+                self._denial = (self.organisation, 404, True)
+                raise exceptions.NotFound() from None
+        super()._raise_if_invisible(kwargs)
+
+    def validated(self, serializer_class: type[serializers.Serializer], **kwargs: Any) -> Any:
+        """The request body, checked by an input serializer (a 400 naming the fields)."""
+        serializer = serializer_class(
+            data=self.request.data, context=self.get_serializer_context(), **kwargs
+        )
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    def page(self, queryset: Any) -> Response:
+        rows = self.paginate_queryset(self.filter_queryset(queryset))
+        return self.get_paginated_response(self.get_serializer(rows, many=True).data)
+
+
+# SECTION: programmes
+
+
+class ProgrammeSerializer(serializers.ModelSerializer):
+    module_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Programme
+        fields = [
+            "id",
+            "kind",
+            "title",
+            "summary",
+            "language",
+            "source",
+            "module_count",
+            "created_at",
+            "archived_at",
+        ]
+        read_only_fields = fields
+
+
+class ProgrammeCreateInput(InputSerializer):
+    kind = serializers.ChoiceField(choices=ProgrammeKind.choices)
+    from_builtin = serializers.BooleanField(
+        default=False,
+        help_text="Copy every module and activity of the built-in curriculum of this kind (in "
+        "English where the language has none yet). The title and summary then default to the "
+        "built-in curriculum's.",
+    )
+    title = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Required unless `from_builtin`.",
+    )
+    summary = serializers.CharField(required=False, allow_blank=True, default="")
+    language = serializers.ChoiceField(
+        choices=settings.LANGUAGES,
+        required=False,
+        help_text="Defaults to the organisation's language.",
+    )
+
+
+class ProgrammeUpdateInput(InputSerializer):
+    title = serializers.CharField(required=False, allow_blank=True)
+    summary = serializers.CharField(required=False, allow_blank=True)
+    language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False)
+
+
+class ProgrammeFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(choices=ProgrammeKind.choices)
+    language = django_filters.ChoiceFilter(choices=settings.LANGUAGES)
+
+    class Meta:
+        model = Programme
+        fields = ["kind", "language"]
+
+
+@extend_schema(tags=["curriculum"])
+class ProgrammeViewSet(ProgrammesViewSet):
+    """The organisation's programmes. A programme's kind is fixed once created: cohorts and
+    reports rely on it."""
+
+    permissions = {"read": "programmes.view", "write": "programmes.manage"}
+    serializer_class = ProgrammeSerializer
+    filterset_class = ProgrammeFilter
+    lookup_url_kwarg = "programme_id"
+
+    def org_queryset(self) -> Any:
+        return programme_list(organisation=self.organisation)
+
+    def _output(self, programme: Programme) -> Any:
+        # Read again through the selector: the answer carries the same `module_count` as a read.
+        fresh = programme_get(organisation=self.organisation, programme_id=programme.pk)
+        return self.get_serializer(fresh).data
+
+    @extend_schema(summary="List programmes", responses=ProgrammeSerializer(many=True))
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self.page(self.get_queryset())
+
+    @extend_schema(
+        summary="Create a programme",
+        description="An empty programme, or with `from_builtin` a copy of the built-in "
+        "curriculum of its kind, to adapt to the locality.",
+        request=ProgrammeCreateInput,
+        responses={201: ProgrammeSerializer},
+        examples=[
+            OpenApiExample(
+                "From the built-in curriculum",
+                value={"kind": "prevention", "from_builtin": True, "language": "de"},
+                request_only=True,
+            ),
+            OpenApiExample(
+                "Empty",
+                value={"kind": "collaborative", "title": "Neighbourhood dialogue"},
+                request_only=True,
+            ),
+        ],
+    )
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = self.validated(ProgrammeCreateInput)
+        language = data.get("language") or self.organisation.language
+        if data["from_builtin"]:
+            programme = services.programme_create_from_builtin(
+                organisation=self.organisation,
+                kind=data["kind"],
+                language=language,
+                title=data["title"] or None,
+                summary=data["summary"] or None,
+            )
+        else:
+            programme = services.programme_create(
+                organisation=self.organisation,
+                kind=data["kind"],
+                title=data["title"],
+                summary=data["summary"],
+                language=language,
+            )
+        return Response(self._output(programme), status=status.HTTP_201_CREATED)
+
+    @extend_schema(summary="One programme")
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return Response(self.get_serializer(self.get_object()).data)
+
+    @extend_schema(
+        summary="Change a programme",
+        description="Title, summary and language; what is not sent stays as it is.",
+        request=ProgrammeUpdateInput,
+        responses=ProgrammeSerializer,
+    )
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        programme = self.get_object()
+        data = self.validated(ProgrammeUpdateInput)
+        services.programme_update(
+            organisation=self.organisation,
+            programme=programme,
+            title=data.get("title", programme.title),
+            summary=data.get("summary", programme.summary),
+            language=data.get("language"),
+        )
+        return Response(self._output(programme))
+
+
+# SECTION: modules
+
+
+class ModuleSerializer(serializers.ModelSerializer):
+    activity_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Module
+        fields = [
+            "id",
+            "programme",
+            "position",
+            "title",
+            "objectives",
+            "content_md",
+            "duration_minutes",
+            "activity_count",
+        ]
+        read_only_fields = fields
+
+
+class ModuleInput(InputSerializer):
+    title = serializers.CharField(allow_blank=True)
+    objectives = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="One per line."
+    )
+    content_md = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="Markdown."
+    )
+    duration_minutes = serializers.IntegerField(
+        required=False,
+        default=90,
+        min_value=services.MIN_DURATION,
+        max_value=services.MAX_DURATION,
+    )
+
+
+class ModuleUpdateInput(ModuleInput):
+    title = serializers.CharField(required=False, allow_blank=True)
+    objectives = serializers.CharField(required=False, allow_blank=True)
+    content_md = serializers.CharField(required=False, allow_blank=True)
+    duration_minutes = serializers.IntegerField(
+        required=False, min_value=services.MIN_DURATION, max_value=services.MAX_DURATION
+    )
+
+
+class MoveInput(InputSerializer):
+    direction = serializers.ChoiceField(choices=services.DIRECTIONS)
+
+
+MOVE_EXAMPLE = OpenApiExample("Up one place", value={"direction": "up"}, request_only=True)
+
+
+def _module_output(view: ProgrammesViewSet, module: Module) -> Any:
+    fresh = module_list(organisation=view.organisation).get(pk=module.pk)
+    return ModuleSerializer(fresh, context=view.get_serializer_context()).data
+
+
+@extend_schema(tags=["curriculum"])
+class ProgrammeModuleViewSet(ProgrammesViewSet):
+    """A programme's modules, in curriculum order."""
+
+    permissions = {"read": "programmes.view", "write": "programmes.manage"}
+    serializer_class = ModuleSerializer
+    parent_kwarg = "programme_id"
+
+    def load_parent(self, parent_id: int) -> Programme:
+        try:
+            return programme_get(organisation=self.organisation, programme_id=parent_id)
+        except Programme.DoesNotExist:
+            raise Http404 from None
+
+    def org_queryset(self) -> Any:
+        return module_list(organisation=self.organisation, programme=self.parent)
+
+    @extend_schema(summary="List a programme's modules", responses=ModuleSerializer(many=True))
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self.page(self.get_queryset())
+
+    @extend_schema(
+        summary="Add a module",
+        description="Added at the end of the programme's curriculum.",
+        request=ModuleInput,
+        responses={201: ModuleSerializer},
+    )
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = self.validated(ModuleInput)
+        module = services.module_create(
+            organisation=self.organisation, programme=self.parent, **data
+        )
+        return Response(_module_output(self, module), status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["curriculum"])
+class ModuleViewSet(ProgrammesViewSet):
+    """One module of a curriculum."""
+
+    permissions = {"read": "programmes.view", "write": "programmes.manage"}
+    serializer_class = ModuleSerializer
+    lookup_url_kwarg = "module_id"
+
+    def org_queryset(self) -> Any:
+        return module_list(organisation=self.organisation)
+
+    @extend_schema(summary="One module")
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return Response(self.get_serializer(self.get_object()).data)
+
+    @extend_schema(
+        summary="Change a module",
+        description="What is not sent stays as it is.",
+        request=ModuleUpdateInput,
+        responses=ModuleSerializer,
+    )
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        module = self.get_object()
+        data = self.validated(ModuleUpdateInput)
+        current = {name: getattr(module, name) for name in ModuleUpdateInput().fields}
+        services.module_update(organisation=self.organisation, module=module, **{**current, **data})
+        return Response(_module_output(self, module))
+
+    @extend_schema(
+        summary="Delete a module",
+        description="Deletes the module with its activities and closes the gap in the order. "
+        "Refused (409, code `in_use`) while a session log records one of its activities as "
+        "covered. Sessions planned with the module keep their date.",
+        responses={204: None},
+    )
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        services.module_delete(organisation=self.organisation, module=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        summary="Move a module up or down",
+        description="Swaps the module with its neighbour; answers the module at its new position.",
+        request=MoveInput,
+        responses=ModuleSerializer,
+        examples=[MOVE_EXAMPLE],
+    )
+    def move(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        module = self.get_object()
+        data = self.validated(MoveInput)
+        services.module_move(
+            organisation=self.organisation, module=module, direction=data["direction"]
+        )
+        return Response(_module_output(self, module))
+
+
+# SECTION: activities
+
+
+class ActivitySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Activity
+        fields = [
+            "id",
+            "module",
+            "position",
+            "title",
+            "method",
+            "instructions_md",
+            "materials",
+            "duration_minutes",
+        ]
+        read_only_fields = fields
+
+
+class ActivityInput(InputSerializer):
+    title = serializers.CharField(allow_blank=True)
+    method = serializers.ChoiceField(
+        choices=ActivityMethod.choices, required=False, default=ActivityMethod.DISCUSSION
+    )
+    instructions_md = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="Markdown."
+    )
+    materials = serializers.CharField(required=False, allow_blank=True, default="")
+    duration_minutes = serializers.IntegerField(
+        required=False,
+        default=30,
+        min_value=services.MIN_DURATION,
+        max_value=services.MAX_DURATION,
+    )
+
+
+class ActivityUpdateInput(ActivityInput):
+    title = serializers.CharField(required=False, allow_blank=True)
+    method = serializers.ChoiceField(choices=ActivityMethod.choices, required=False)
+    instructions_md = serializers.CharField(required=False, allow_blank=True)
+    materials = serializers.CharField(required=False, allow_blank=True)
+    duration_minutes = serializers.IntegerField(
+        required=False, min_value=services.MIN_DURATION, max_value=services.MAX_DURATION
+    )
+
+
+@extend_schema(tags=["curriculum"])
+class ModuleActivityViewSet(ProgrammesViewSet):
+    """A module's activities, in order."""
+
+    permissions = {"read": "programmes.view", "write": "programmes.manage"}
+    serializer_class = ActivitySerializer
+    parent_kwarg = "module_id"
+
+    def load_parent(self, parent_id: int) -> Module:
+        return get_object_or_404(module_list(organisation=self.organisation), pk=parent_id)
+
+    def org_queryset(self) -> Any:
+        return activity_list(organisation=self.organisation, module=self.parent)
+
+    @extend_schema(summary="List a module's activities", responses=ActivitySerializer(many=True))
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self.page(self.get_queryset())
+
+    @extend_schema(
+        summary="Add an activity",
+        description="Added at the end of the module.",
+        request=ActivityInput,
+        responses={201: ActivitySerializer},
+    )
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = self.validated(ActivityInput)
+        activity = services.activity_create(
+            organisation=self.organisation, module=self.parent, **data
+        )
+        return Response(self.get_serializer(activity).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["curriculum"])
+class ActivityViewSet(ProgrammesViewSet):
+    """One activity of a module."""
+
+    permissions = {"read": "programmes.view", "write": "programmes.manage"}
+    serializer_class = ActivitySerializer
+    lookup_url_kwarg = "activity_id"
+
+    def org_queryset(self) -> Any:
+        return activity_list(organisation=self.organisation)
+
+    @extend_schema(summary="One activity")
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return Response(self.get_serializer(self.get_object()).data)
+
+    @extend_schema(
+        summary="Change an activity",
+        description="What is not sent stays as it is.",
+        request=ActivityUpdateInput,
+        responses=ActivitySerializer,
+    )
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        activity = self.get_object()
+        data = self.validated(ActivityUpdateInput)
+        current = {name: getattr(activity, name) for name in ActivityUpdateInput().fields}
+        services.activity_update(
+            organisation=self.organisation, activity=activity, **{**current, **data}
+        )
+        return Response(self.get_serializer(activity).data)
+
+    @extend_schema(
+        summary="Delete an activity",
+        description="Closes the gap in its module's order. Refused (409, code `in_use`) while "
+        "a session log records it as covered: edit it instead.",
+        responses={204: None},
+    )
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        services.activity_delete(organisation=self.organisation, activity=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        summary="Move an activity up or down",
+        description="Swaps the activity with its neighbour within its module; answers the "
+        "activity at its new position.",
+        request=MoveInput,
+        responses=ActivitySerializer,
+        examples=[MOVE_EXAMPLE],
+    )
+    def move(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        activity = self.get_object()
+        data = self.validated(MoveInput)
+        services.activity_move(
+            organisation=self.organisation, activity=activity, direction=data["direction"]
+        )
+        return Response(self.get_serializer(activity).data)
+
+
+urlpatterns = [
+    *resource("programmes/", ProgrammeViewSet, id_name="programme_id", name="programme"),
+    action_url(
+        "programmes/<int:programme_id>/modules/",
+        ProgrammeModuleViewSet,
+        {"get": "list", "post": "create"},
+        name="programme-modules",
+    ),
+    *resource("modules/", ModuleViewSet, id_name="module_id", name="module"),
+    action_url(
+        "modules/<int:module_id>/move/", ModuleViewSet, {"post": "move"}, name="module-move"
+    ),
+    action_url(
+        "modules/<int:module_id>/activities/",
+        ModuleActivityViewSet,
+        {"get": "list", "post": "create"},
+        name="module-activities",
+    ),
+    *resource("activities/", ActivityViewSet, id_name="activity_id", name="activity"),
+    action_url(
+        "activities/<int:activity_id>/move/",
+        ActivityViewSet,
+        {"post": "move"},
+        name="activity-move",
+    ),
+]

@@ -39,16 +39,30 @@ def _visible_cohorts(*, organisation: Organisation, membership: Membership) -> Q
     return cohorts
 
 
-def cohort_list(*, organisation: Organisation, membership: Membership) -> QuerySet[Cohort]:
-    return (
+def cohort_list(
+    *, organisation: Organisation, membership: Membership, with_trainers: bool = False
+) -> QuerySet[Cohort]:
+    """The cohorts this member may see, with `places_taken` and `waiting`; with `with_trainers`,
+    each cohort's `trainer_links` (and their users) come in one more query."""
+    cohorts = (
         _visible_cohorts(organisation=organisation, membership=membership)
         .select_related("programme", "coordinator")
         .annotate(
             places_taken=Count("enrolments", filter=Q(enrolments__stage__in=PLACE_STAGES)),
             waiting=Count("enrolments", filter=Q(enrolments__stage=EnrolmentStage.WAITLISTED)),
         )
-        .order_by("-starts_on", "name")
+        .order_by("-starts_on", "name", "pk")
     )
+    if with_trainers:
+        cohorts = cohorts.prefetch_related(
+            Prefetch(
+                "trainer_links",
+                queryset=CohortTrainer.objects.for_org(organisation)
+                .select_related("user")
+                .order_by("user__name", "user_id"),
+            )
+        )
+    return cohorts
 
 
 def cohort_get(*, organisation: Organisation, membership: Membership, cohort_id: Any) -> Cohort:
@@ -65,13 +79,37 @@ def cohort_get(*, organisation: Organisation, membership: Membership, cohort_id:
     return cohort
 
 
-def session_get(*, organisation: Organisation, membership: Membership, session_id: Any) -> Session:
+def enrolment_list(
+    *, organisation: Organisation, membership: Membership, cohort: Cohort | None = None
+) -> QuerySet[Enrolment]:
+    """The enrolments of the cohorts this member may see (of one cohort, when given), with their
+    participants, by name: one query."""
     visible = _visible_cohorts(organisation=organisation, membership=membership)
+    enrolments = Enrolment.objects.for_org(organisation).filter(cohort__in=visible)
+    if cohort is not None:
+        enrolments = enrolments.filter(cohort=cohort)
+    return enrolments.select_related("participant").order_by(
+        "participant__display_name", "participant__code", "pk"
+    )
+
+
+def session_list(
+    *, organisation: Organisation, membership: Membership, cohort: Cohort | None = None
+) -> QuerySet[Session]:
+    """The sessions of the cohorts this member may see (of one cohort, when given), in time
+    order, with cohort, programme, coordinator and module joined: one query."""
+    visible = _visible_cohorts(organisation=organisation, membership=membership)
+    sessions = Session.objects.for_org(organisation).filter(cohort__in=visible)
+    if cohort is not None:
+        sessions = sessions.filter(cohort=cohort)
+    return sessions.select_related(
+        "cohort", "cohort__programme", "cohort__coordinator", "module"
+    ).order_by("starts_at", "pk")
+
+
+def session_get(*, organisation: Organisation, membership: Membership, session_id: Any) -> Session:
     session = (
-        Session.objects.for_org(organisation)
-        .filter(pk=session_id, cohort__in=visible)
-        .select_related("cohort", "cohort__programme", "cohort__coordinator", "module")
-        .first()
+        session_list(organisation=organisation, membership=membership).filter(pk=session_id).first()
     )
     if session is None:
         raise Http404

@@ -50,6 +50,30 @@ def programme_curriculum(*, organisation: Organisation, programme: Programme) ->
     )
 
 
+def module_list(
+    *, organisation: Organisation, programme: Programme | None = None
+) -> QuerySet[Module]:
+    """The organisation's modules (one programme's, when given) in curriculum order, each with
+    `activity_count`: one query."""
+    modules = Module.objects.for_org(organisation)
+    if programme is not None:
+        modules = modules.filter(programme=programme)
+    return modules.annotate(
+        activity_count=Count("activities", filter=Q(activities__organisation=organisation))
+    ).order_by("programme_id", "position", "pk")
+
+
+def activity_list(
+    *, organisation: Organisation, module: Module | None = None
+) -> QuerySet[Activity]:
+    """The organisation's activities (one module's, when given) in their module's order: one
+    query."""
+    activities = Activity.objects.for_org(organisation)
+    if module is not None:
+        activities = activities.filter(module=module)
+    return activities.order_by("module_id", "position", "pk")
+
+
 def module_delete_consequences(*, organisation: Organisation, module: Module) -> dict[str, int]:
     """What deleting a module takes with it, for the confirmation page: two counts."""
     return {

@@ -1,13 +1,14 @@
-"""Reads of sessions from one person's point of view: the sessions they train or coordinate."""
+"""Reads of sessions from one person's point of view (the sessions they train or coordinate),
+and of what was recorded about one session: attendance marks and the log."""
 
 from datetime import datetime
 
-from django.db.models import Exists, Q, QuerySet
+from django.db.models import Exists, Prefetch, Q, QuerySet
 
 from cocora.accounts.models import User
 from cocora.organisations.models import Membership, Organisation, Role
 
-from ..models import CohortTrainer, Session
+from ..models import Attendance, CohortTrainer, Session, SessionLog, SessionLogActivity
 
 
 def sessions_for_user(
@@ -37,3 +38,33 @@ def sessions_for_user(
         .select_related("cohort", "cohort__programme", "module")
         .order_by("starts_at", "pk")
     )
+
+
+def attendance_marks(*, organisation: Organisation, session: Session) -> dict[int, Attendance]:
+    """The session's attendance marks by enrolment id: one query."""
+    return {
+        mark.enrolment_id: mark
+        for mark in Attendance.objects.for_org(organisation).filter(session=session)
+    }
+
+
+def session_log_get(*, organisation: Organisation, session: Session) -> SessionLog | None:
+    """The session's log, if one was written, with its author and the activities it covers:
+    two queries. Whether its confidential note may be shown is the caller's question
+    (services.session_logs.session_log_note_read)."""
+    log = (
+        SessionLog.objects.for_org(organisation)
+        .filter(session=session)
+        .select_related("author")
+        .prefetch_related(
+            Prefetch(
+                "covered",
+                queryset=SessionLogActivity.objects.for_org(organisation).order_by("activity_id"),
+            )
+        )
+        .first()
+    )
+    if log is not None:
+        # The session as the caller resolved it (with its cohort): no second read of it.
+        log.session = session
+    return log

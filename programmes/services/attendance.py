@@ -41,51 +41,66 @@ def attendance_save(
     statuses: Mapping[int, str],
     actor: Any = None,
 ) -> int:
-    """Saves the given statuses (enrolment id -> status). Saving the same thing twice, a double
-    tap or a retried request, changes nothing and raises nothing: rows are upserted on their
-    unique key. Marks the session held. Three queries whatever the number of people."""
+    """Saves the given statuses (enrolment id -> status); marks not given stay as they are.
+    Saving the same thing twice, a double tap or a retried request, changes nothing and raises
+    nothing: only marks that differ are written (upserted on their unique key), so who recorded a
+    mark and when stay those of the last real change. Marks the session held. A constant number
+    of queries whatever the number of people."""
     if session.organisation_id != organisation.pk:
         raise ApplicationError(_("This session belongs to another organisation."))
     if session.status == SessionStatus.CANCELLED:
         raise ApplicationError(
-            _("This session was cancelled. Reinstate it before taking attendance.")
+            _("This session was cancelled. Reinstate it before taking attendance."),
+            code="conflict",
         )
     if timezone.localtime(session.starts_at).date() > timezone.localdate():
-        raise ApplicationError(_("This session has not happened yet: take attendance on the day."))
+        raise ApplicationError(
+            _("This session has not happened yet: take attendance on the day."), code="conflict"
+        )
     for status in statuses.values():
         if status not in AttendanceStatus.values:
-            raise ApplicationError(_("Choose present, late, excused or absent for everyone."))
+            raise ApplicationError(
+                _("Choose present, late, excused or absent for everyone."), field="marks"
+            )
     allowed = {e.pk for e in attendance_enrolments(organisation=organisation, session=session)}
     unknown = set(statuses) - allowed
     if unknown:
         raise ApplicationError(
-            _("Some of these people are not on this session's list any more. Reload the page.")
+            _("Some of these people are not on this session's list any more. Reload the page."),
+            field="marks",
         )
-    now = timezone.now()
-    user = actor if getattr(actor, "is_authenticated", False) else None
-    Attendance.objects.bulk_create(
-        [
-            Attendance(
-                organisation=organisation,
-                session=session,
-                enrolment_id=enrolment_id,
-                status=status,
-                recorded_by=user,
-                recorded_at=now,
-            )
-            for enrolment_id, status in statuses.items()
-        ],
-        update_conflicts=True,
-        unique_fields=["organisation", "session", "enrolment"],
-        update_fields=["status", "recorded_by", "recorded_at"],
+    current = dict(
+        Attendance.objects.for_org(organisation)
+        .filter(session=session)
+        .values_list("enrolment_id", "status")
     )
-    audit_record(
-        organisation=organisation,
-        actor=actor,
-        action="attendance.saved",
-        target=session,
-        details={"count": len(statuses)},
-    )
+    changed = {pk: status for pk, status in statuses.items() if current.get(pk) != status}
+    if changed:
+        now = timezone.now()
+        user = actor if getattr(actor, "is_authenticated", False) else None
+        Attendance.objects.bulk_create(
+            [
+                Attendance(
+                    organisation=organisation,
+                    session=session,
+                    enrolment_id=enrolment_id,
+                    status=status,
+                    recorded_by=user,
+                    recorded_at=now,
+                )
+                for enrolment_id, status in changed.items()
+            ],
+            update_conflicts=True,
+            unique_fields=["organisation", "session", "enrolment"],
+            update_fields=["status", "recorded_by", "recorded_at"],
+        )
+        audit_record(
+            organisation=organisation,
+            actor=actor,
+            action="attendance.saved",
+            target=session,
+            details={"count": len(changed)},
+        )
     if statuses and session.status != SessionStatus.HELD:
         session.status = SessionStatus.HELD
         session.save(update_fields=["status"])

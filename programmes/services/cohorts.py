@@ -60,6 +60,12 @@ def cohort_create(
 ) -> Cohort:
     if programme.organisation_id != organisation.pk:
         raise ApplicationError(_("This programme belongs to another organisation."))
+    if programme.archived_at is not None:
+        raise ApplicationError(
+            _("“%(title)s” is archived: open new cohorts in a current programme.")
+            % {"title": programme.title},
+            field="programme",
+        )
     _check_dates(starts_on, ends_on)
     if coordinator is not None and coordinator.pk not in _staff_user_ids(
         organisation, [Role.ADMIN, Role.COORDINATOR]
@@ -207,9 +213,11 @@ def enrolments_create(
     queries whatever the count."""
     if cohort.organisation_id != organisation.pk:
         raise ApplicationError(_("This cohort belongs to another organisation."))
+    ids = list(dict.fromkeys(int(pk) for pk in participant_ids))
+    if not ids:
+        raise ApplicationError(_("Choose at least one person to enrol."), field="participants")
     today = today or timezone.localdate()
     cohort = _lock_cohort(organisation, cohort)
-    ids = list(dict.fromkeys(int(pk) for pk in participant_ids))
     participants = {
         p.pk: p
         for p in Participant.objects.for_org(organisation)
@@ -217,7 +225,9 @@ def enrolments_create(
         .prefetch_related(Prefetch("consents", queryset=Consent.objects.for_org(organisation)))
     }
     if len(participants) != len(ids):
-        raise ApplicationError(_("Some of the chosen people are not participants here."))
+        raise ApplicationError(
+            _("Some of the chosen people are not participants here."), field="participants"
+        )
     existing = set(
         Enrolment.objects.for_org(organisation)
         .filter(cohort=cohort, participant_id__in=ids)
@@ -296,7 +306,9 @@ def enrolment_change_stage(
         if missing:
             raise ApplicationError(
                 _("%(name)s cannot take part yet: record %(missing)s first.")
-                % {"name": participant.display_name, "missing": _(" and ").join(missing)}
+                % {"name": participant.display_name, "missing": _(" and ").join(missing)},
+                field="stage",
+                code="conflict",
             )
         if _places_taken(organisation, cohort) >= cohort.capacity:
             raise ApplicationError(
@@ -308,7 +320,9 @@ def enrolment_change_stage(
                     "cohort": cohort.name,
                     "capacity": cohort.capacity,
                     "name": participant.display_name,
-                }
+                },
+                field="stage",
+                code="cap",
             )
     old = enrolment.stage
     enrolment.stage = stage

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from cocora.audit.services import audit_record
 from cocora.core.errors import ApplicationError
-from cocora.organisations.models import Organisation, Role
+from cocora.organisations.models import Membership, Organisation, Role
 
 from ..models import Activity, Session, SessionLog, SessionLogActivity
 
@@ -50,6 +50,24 @@ def session_log_save(
     )
     if not created and log.author_id is None:
         log.author = author
+    note = confidential_note.strip()
+    if note and log.author_id != getattr(author, "pk", None):
+        # Only the author writes the note. The coordinator, who reads it, may send it back
+        # unchanged; anyone else is refused whatever they send, so that the answer never tells
+        # them whether a guess matched the note.
+        log.session = session
+        role = (
+            Membership.objects.for_org(organisation)
+            .filter(user_id=getattr(author, "pk", None))
+            .values_list("role", flat=True)
+            .first()
+        )
+        visible = role is not None and session_log_note_visible(log=log, user=author, role=role)
+        if not visible or note != log.confidential_note:
+            raise ApplicationError(
+                _("Only the author of this log can write its confidential note."),
+                field="confidential_note",
+            )
     log.summary = summary.strip()
     log.themes = themes.strip()
     log.group_climate = group_climate
@@ -94,3 +112,20 @@ def session_log_note_visible(*, log: SessionLog, user: Any, role: str) -> bool:
         Role.ADMIN,
         Role.COORDINATOR,
     )
+
+
+def session_log_note_read(
+    *, organisation: Organisation, log: SessionLog, user: Any, role: str
+) -> str | None:
+    """The log's confidential note for someone allowed to read it, None for anyone else.
+    Reading a note that says something leaves an audit line."""
+    if not session_log_note_visible(log=log, user=user, role=role):
+        return None
+    if log.confidential_note:
+        audit_record(
+            organisation=organisation,
+            actor=user,
+            action="session_log.note_viewed",
+            target=log,
+        )
+    return log.confidential_note

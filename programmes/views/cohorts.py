@@ -237,9 +237,6 @@ class CohortEnrolView(CohortMixin, OrgTemplateView):
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         cohort = self.get_cohort()
         ids = parse_ids(request.POST.getlist("shown" if "all" in request.POST else "participant"))
-        if not ids:
-            messages.warning(request, _("Choose at least one person to enrol."))
-            return redirect(request.get_full_path())
         try:
             result = services.enrolments_create(
                 organisation=self.organisation,

@@ -9,7 +9,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from cocora.audit.services import audit_record
 from cocora.core.errors import ApplicationError
 from cocora.core.forms import add_application_error
 from cocora.organisations.permissions import can
@@ -320,17 +319,13 @@ class SessionLogView(SessionMixin, OrgTemplateView):
         )
         if not note_visible and "confidential_note" in form.fields:
             del form.fields["confidential_note"]
-        if (
-            log is not None
-            and note_visible
-            and log.confidential_note
-            and self.request.method == "GET"
-        ):
-            audit_record(
+        if log is not None and self.request.method == "GET":
+            # Records the reading of a note that says something (the service's rule).
+            log_services.session_log_note_read(
                 organisation=self.organisation,
-                actor=self.request.user,
-                action="session_log.note_viewed",
-                target=log,
+                log=log,
+                user=self.request.user,
+                role=self.membership.role,
             )
         context.update(session=session, cohort=session.cohort, log=log, form=form)
         return context
