@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from cocora.core.forms import StyledFormMixin
+from cocora.core.forms import StyledFormMixin, check_plausible_year
 from programmes.forms import DateInput, DateTimeInput
 from programmes.models import ConsentGiver
 
@@ -22,17 +22,6 @@ from .models import (
     PartnerStatus,
     SharingLevel,
 )
-
-EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
-
-
-def _check_year(value: Any) -> Any:
-    if value is not None and not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
-        raise forms.ValidationError(
-            _("Choose a date between %(first)s and %(last)s."),
-            params={"first": EARLIEST_YEAR, "last": LATEST_YEAR},
-        )
-    return value
 
 
 class PartnerForm(StyledFormMixin, forms.Form):
@@ -82,16 +71,18 @@ class AgreementForm(StyledFormMixin, forms.Form):
     purpose = forms.CharField(
         label=_("Purpose of the cooperation"), widget=forms.Textarea(attrs={"rows": 3})
     )
-    starts_on = forms.DateField(label=_("Starts on"), widget=DateInput(), validators=[_check_year])
+    starts_on = forms.DateField(
+        label=_("Starts on"), widget=DateInput(), validators=[check_plausible_year]
+    )
     review_on = forms.DateField(
-        label=_("Review on"), widget=DateInput(), required=False, validators=[_check_year]
+        label=_("Review on"), widget=DateInput(), required=False, validators=[check_plausible_year]
     )
     signed_for_us_by = forms.CharField(label=_("Signed for us by"), max_length=120, required=False)
     signed_for_partner_by = forms.CharField(
         label=_("Signed for the partner by"), max_length=120, required=False
     )
     signed_on = forms.DateField(
-        label=_("Signed on"), widget=DateInput(), required=False, validators=[_check_year]
+        label=_("Signed on"), widget=DateInput(), required=False, validators=[check_plausible_year]
     )
 
     def matrix_fields(self) -> list[tuple[Any, Any]]:
@@ -117,7 +108,7 @@ for _value, _label in InformationClass.choices:
 
 class IntegrityCheckForm(StyledFormMixin, forms.Form):
     checked_on = forms.DateField(
-        label=_("Checked on"), widget=DateInput(), validators=[_check_year]
+        label=_("Checked on"), widget=DateInput(), validators=[check_plausible_year]
     )
     checklist = forms.MultipleChoiceField(
         label=_("What was checked"),
@@ -141,14 +132,14 @@ class IntegrityCheckForm(StyledFormMixin, forms.Form):
         label=_("Next review on"),
         widget=DateInput(),
         required=False,
-        validators=[_check_year],
+        validators=[check_plausible_year],
         help_text=_("Leave empty for one year after the check."),
     )
     informed_on = forms.DateField(
         label=_("Partner informed on"),
         widget=DateInput(),
         required=False,
-        validators=[_check_year],
+        validators=[check_plausible_year],
         help_text=_("When the partner was told that this check is done, and why."),
     )
     informed_how = forms.ChoiceField(
@@ -163,7 +154,7 @@ class InformedForm(StyledFormMixin, forms.Form):
         label=_("Partner informed on"),
         widget=DateInput(),
         initial=timezone.localdate,
-        validators=[_check_year],
+        validators=[check_plausible_year],
     )
     informed_how = forms.ChoiceField(label=_("Partner informed how"), choices=InformedHow.choices)
 
@@ -208,7 +199,7 @@ class SharingConsentForm(StyledFormMixin, forms.Form):
         label=_("Given on"),
         widget=DateInput(),
         initial=timezone.localdate,
-        validators=[_check_year],
+        validators=[check_plausible_year],
     )
 
     def __init__(self, *args: Any, partners: list[Any], **kwargs: Any) -> None:
@@ -223,7 +214,7 @@ class CollaborationForm(StyledFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=CollaborationKind.choices)
     title = forms.CharField(label=_("Title"), max_length=200)
     held_at = forms.DateTimeField(
-        label=_("Date and time"), widget=DateTimeInput(), validators=[_check_year]
+        label=_("Date and time"), widget=DateTimeInput(), validators=[check_plausible_year]
     )
     place = forms.CharField(label=_("Place"), max_length=200, required=False)
     partners = forms.TypedMultipleChoiceField(
@@ -269,7 +260,9 @@ class FollowUpForm(StyledFormMixin, forms.Form):
     owner_partner = forms.TypedChoiceField(
         label=_("Or owned by partner"), coerce=int, empty_value=None, required=False
     )
-    due_on = forms.DateField(label=_("Due on"), widget=DateInput(), validators=[_check_year])
+    due_on = forms.DateField(
+        label=_("Due on"), widget=DateInput(), validators=[check_plausible_year]
+    )
 
     def __init__(self, *args: Any, members: list[Any], partners: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

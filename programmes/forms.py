@@ -7,7 +7,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cocora.core.forms import StyledFormMixin
+from cocora.core.forms import StyledFormMixin, check_plausible_year
 
 from .models import (
     AttendanceStatus,
@@ -49,24 +49,14 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
-EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
-
-
-def _check_year(value: Any) -> Any:
-    if value is not None and not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
-        raise forms.ValidationError(
-            _("Choose a date between %(first)s and %(last)s."),
-            params={"first": EARLIEST_YEAR, "last": LATEST_YEAR},
-        )
-    return value
-
-
 class CohortForm(StyledFormMixin, forms.Form):
     programme = forms.TypedChoiceField(label=_("Programme"), coerce=int)
     name = forms.CharField(label=_("Name"), max_length=200)
-    starts_on = forms.DateField(label=_("Starts on"), widget=DateInput(), validators=[_check_year])
+    starts_on = forms.DateField(
+        label=_("Starts on"), widget=DateInput(), validators=[check_plausible_year]
+    )
     ends_on = forms.DateField(
-        label=_("Ends on"), widget=DateInput(), required=False, validators=[_check_year]
+        label=_("Ends on"), widget=DateInput(), required=False, validators=[check_plausible_year]
     )
     venue = forms.CharField(label=_("Venue"), max_length=200, required=False)
     capacity = forms.IntegerField(label=_("Capacity"), min_value=1, max_value=5000, initial=15)
@@ -138,16 +128,16 @@ class ConsentForm(StyledFormMixin, forms.Form):
         label=_("Given on"),
         widget=DateInput(),
         initial=timezone.localdate,
-        validators=[_check_year],
+        validators=[check_plausible_year],
     )
     expires_on = forms.DateField(
-        label=_("Expires on"), widget=DateInput(), required=False, validators=[_check_year]
+        label=_("Expires on"), widget=DateInput(), required=False, validators=[check_plausible_year]
     )
 
 
 class SessionRuleForm(StyledFormMixin, forms.Form):
     first_date = forms.DateField(
-        label=_("First date"), widget=DateInput(), validators=[_check_year]
+        label=_("First date"), widget=DateInput(), validators=[check_plausible_year]
     )
     weekdays = forms.TypedMultipleChoiceField(
         label=_("On these weekdays"),
@@ -170,7 +160,7 @@ class SessionRuleForm(StyledFormMixin, forms.Form):
         help_text=_("Give the number of sessions, or an end date."),
     )
     until = forms.DateField(
-        label=_("Or until"), widget=DateInput(), required=False, validators=[_check_year]
+        label=_("Or until"), widget=DateInput(), required=False, validators=[check_plausible_year]
     )
     venue = forms.CharField(label=_("Venue"), max_length=200, required=False)
     link_modules = forms.BooleanField(
@@ -182,10 +172,10 @@ class SessionRuleForm(StyledFormMixin, forms.Form):
 
 class SessionForm(StyledFormMixin, forms.Form):
     starts_at = forms.DateTimeField(
-        label=_("Starts at"), widget=DateTimeInput(), validators=[_check_year]
+        label=_("Starts at"), widget=DateTimeInput(), validators=[check_plausible_year]
     )
     ends_at = forms.DateTimeField(
-        label=_("Ends at"), widget=DateTimeInput(), validators=[_check_year]
+        label=_("Ends at"), widget=DateTimeInput(), validators=[check_plausible_year]
     )
     venue = forms.CharField(label=_("Venue"), max_length=200, required=False)
     module = forms.TypedChoiceField(label=_("Module"), required=False, coerce=int, empty_value=None)

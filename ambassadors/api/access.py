@@ -20,11 +20,6 @@ class AmbassadorsViewSet(OrgViewSet):
     """Reads the input of a write, and answers with the object as the caller's listing shows
     it (re-read through org_queryset, so an answer never carries more than a GET would)."""
 
-    def validated(self, serializer_class: type[serializers.Serializer]) -> Any:
-        serializer = serializer_class(data=self.request.data, context=self.get_serializer_context())
-        serializer.is_valid(raise_exception=True)
-        return serializer.validated_data
-
     def answer(self, obj: Any) -> Any:
         return self.get_serializer(self.get_queryset().get(pk=obj.pk)).data
 

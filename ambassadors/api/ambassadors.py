@@ -92,8 +92,7 @@ class AmbassadorViewSet(AmbassadorsViewSet):
 
     @extend_schema(summary="List ambassadors")
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        return self.page(self.get_queryset())
 
     @extend_schema(summary="One ambassador")
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -230,8 +229,7 @@ class CheckInViewSet(AmbassadorsViewSet):
 
     @extend_schema(summary="List check-ins", description="Newest first.")
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        return self.page(self.get_queryset())
 
     @extend_schema(summary="One check-in")
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -276,8 +274,7 @@ class DebriefViewSet(AmbassadorsViewSet):
 
     @extend_schema(summary="List debriefs", description="By due date.")
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        return self.page(self.get_queryset())
 
     @extend_schema(summary="One debrief")
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:

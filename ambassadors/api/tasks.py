@@ -104,8 +104,7 @@ class OutreachTaskViewSet(StaffOrOwnViewSet):
         responses=_answer(many=True),
     )
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        return self.page(self.get_queryset())
 
     @extend_schema(
         summary="One outreach task",

@@ -17,7 +17,7 @@ from django.http import Http404, HttpResponseNotModified
 from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from rest_framework import exceptions, viewsets
+from rest_framework import exceptions, serializers, viewsets
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -57,6 +57,15 @@ class OrgViewSet(viewsets.GenericViewSet):
     permissions: ClassVar[dict[str, str]] = {}
     organisation: Organisation
     membership: Membership
+    # A collection under a parent (e.g. `cohorts/<cohort_id>/enrolments/`): the parent is loaded
+    # through `load_parent` (a selector, narrowed for the caller) before the action runs, so that
+    # another organisation's parent, or one the caller may not see, is a 404 whatever the method.
+    parent_kwarg: ClassVar[str | None] = None
+    parent: Any = None
+
+    def load_parent(self, parent_id: int) -> Any:
+        """The parent in self.organisation as the caller may see it; None or Http404 if not."""
+        raise NotImplementedError
 
     # -- the organisation and the caller -------------------------------------------------------
 
@@ -100,12 +109,25 @@ class OrgViewSet(viewsets.GenericViewSet):
             self._denial = (organisation, 403, True)
             raise ReadOnlyToken()
         timezone.activate(organisation.time_zone)
+        if self.parent_kwarg is not None and self.parent_kwarg in kwargs:
+            self.parent = self._parent_or_404(kwargs[self.parent_kwarg])
+
+    def _parent_or_404(self, parent_id: Any) -> Any:
+        parent = self.load_parent(int(parent_id))
+        if parent is None:
+            raise exceptions.NotFound()
+        return parent
 
     def _raise_if_invisible(self, kwargs: dict[str, Any]) -> None:
-        if not self.lookup_url_kwarg or self.lookup_url_kwarg not in kwargs:
+        parent_id = kwargs.get(self.parent_kwarg) if self.parent_kwarg else None
+        has_object = bool(self.lookup_url_kwarg) and self.lookup_url_kwarg in kwargs
+        if parent_id is None and not has_object:
             return
         try:
-            self.get_object()
+            if parent_id is not None:
+                self._parent_or_404(parent_id)
+            if has_object:
+                self.get_object()
         except (exceptions.NotFound, Http404):
             self._denial = (self.organisation, 404, True)
             raise exceptions.NotFound() from None
@@ -129,6 +151,23 @@ class OrgViewSet(viewsets.GenericViewSet):
         if self.lookup_url_kwarg and self.lookup_url_kwarg in kwargs:
             self.get_object()
         return super().http_method_not_allowed(request, *args, **kwargs)
+
+    def validated(self, serializer_class: type[serializers.Serializer], **kwargs: Any) -> Any:
+        """The request body, checked by an input serializer (a 400 naming the fields)."""
+        serializer = serializer_class(
+            data=self.request.data, context=self.get_serializer_context(), **kwargs
+        )
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    def page(self, queryset: Any, **context: Any) -> Response:
+        """One page of `queryset` after the viewset's filters, in the viewset's serializer;
+        `context` is added to the serializer's context."""
+        rows = self.paginate_queryset(self.filter_queryset(queryset))
+        serializer = self.get_serializer_class()(
+            rows, many=True, context={**self.get_serializer_context(), **context}
+        )
+        return self.get_paginated_response(serializer.data)
 
     def get_serializer_context(self) -> dict[str, Any]:
         context = super().get_serializer_context()

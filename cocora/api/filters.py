@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext
 from django_filters.fields import IsoDateTimeField
 
+from cocora.core.forms import EARLIEST_YEAR, LATEST_YEAR
 from cocora.core.ids import MAX_ID
 
 
@@ -45,3 +46,15 @@ class MomentFilter(django_filters.IsoDateTimeFilter):
     organisation's time zone."""
 
     field_class = _IsoDateTimeInRange
+
+
+class YearFilter(django_filters.NumberFilter):
+    """A calendar year (e.g. `year=2026`) in the years the pages accept."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", EARLIEST_YEAR)
+        kwargs.setdefault("max_value", LATEST_YEAR)
+        kwargs.setdefault("lookup_expr", "year")
+        super().__init__(*args, **kwargs)

@@ -7,6 +7,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
+from cocora.core.forms import check_plausible_year
+
 
 class InputSerializer(serializers.Serializer):
     """What a client sends. Unknown fields are an error rather than silently dropped: a typo in
@@ -50,3 +52,17 @@ class OrgObjectField(serializers.PrimaryKeyRelatedField):
         if not 0 < pk < 2**63:
             self.fail("does_not_exist", pk_value=data)
         return super().to_internal_value(pk)
+
+
+class PlausibleDateTimeField(serializers.DateTimeField):
+    """A date and time (in the organisation's time zone when sent without an offset) in a
+    plausible year, as on the pages. The year is checked before DRF converts between zones,
+    where a time in year 1 or 9999 overflows (a 500, not a 400, otherwise)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("validators", [check_plausible_year])
+        super().__init__(**kwargs)
+
+    def enforce_timezone(self, value: Any) -> Any:
+        check_plausible_year(value)
+        return super().enforce_timezone(value)

@@ -99,8 +99,7 @@ class DeliveryViewSet(OrgViewSet):
 
     @extend_schema(summary="List email deliveries")
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        return self.page(self.get_queryset())
 
     @extend_schema(summary="One email delivery")
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:

@@ -1,6 +1,7 @@
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy
 
 from cocora.core.errors import ApplicationError
 
@@ -36,3 +37,16 @@ def add_application_error(form: forms.BaseForm, error: ApplicationError) -> None
     """Shows a service's refusal on the form: on its field when the form has that field,
     otherwise above the form."""
     form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+# Dates typed into a form or sent to the API: a year 1 or 9999 is a typo, not a plan.
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
+
+
+def check_plausible_year(value: Any) -> Any:
+    if value is not None and not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise forms.ValidationError(
+            gettext_lazy("Choose a date between %(first)s and %(last)s."),
+            params={"first": EARLIEST_YEAR, "last": LATEST_YEAR},
+        )
+    return value

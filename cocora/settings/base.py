@@ -249,7 +249,7 @@ SPECTACULAR_SETTINGS = {
         "under `/api/v1/o/{org_slug}/`, answers under the same roles as the pages, and leaves "
         "the same audit lines. Sign in with a personal access token (`Authorization: Bearer "
         "ccr_…`, created on your profile for one organisation) or the browser session. Errors "
-        "share one shape: `{\"code\", \"message\", \"errors\"}`. See docs/api.md."
+        'share one shape: `{"code", "message", "errors"}`. See docs/api.md.'
     ),
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],

@@ -11,7 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from cocora.api.base import OrgViewSet, action_url, resource
-from cocora.api.filters import IdFilter, MomentFilter
+from cocora.api.filters import IdFilter, MomentFilter, YearFilter
 
 from ..models import CollaborationActivity, CollaborationKind, FollowUp
 from ..selectors.collaboration import (
@@ -21,7 +21,6 @@ from ..selectors.collaboration import (
     follow_up_queryset,
 )
 from ..services import collaboration as services
-from .base import NestedViewSet, YearFilter, paginated
 from .serializers import (
     CollaborationActivityInput,
     CollaborationActivitySerializer,
@@ -95,7 +94,7 @@ class CollaborationViewSet(OrgViewSet):
 
     @extend_schema(summary="List collaboration activities")
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return paginated(self, self.get_queryset())
+        return self.page(self.get_queryset())
 
     @extend_schema(
         summary="Record a collaboration activity",
@@ -163,14 +162,14 @@ class FollowUpFilter(django_filters.FilterSet):
 
 
 @extend_schema(tags=["collaboration"])
-class ActivityFollowUpViewSet(NestedViewSet):
+class ActivityFollowUpViewSet(OrgViewSet):
     """The follow-ups of one activity, the earliest due first."""
 
     permissions = COLLABORATION_PERMISSIONS
     serializer_class = FollowUpSerializer
     parent_kwarg = "collaboration_id"
 
-    def parent_get(self, parent_id: int) -> Any:
+    def load_parent(self, parent_id: int) -> Any:
         return collaboration_get_by_id(organisation=self.organisation, activity_id=parent_id)
 
     def org_queryset(self) -> Any:
@@ -178,7 +177,7 @@ class ActivityFollowUpViewSet(NestedViewSet):
 
     @extend_schema(summary="List an activity's follow-ups")
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return paginated(self, self.get_queryset())
+        return self.page(self.get_queryset())
 
     @extend_schema(
         summary="Add a follow-up",
@@ -228,7 +227,7 @@ class FollowUpViewSet(OrgViewSet):
 
     @extend_schema(summary="List follow-ups")
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return paginated(self, self.get_queryset())
+        return self.page(self.get_queryset())
 
     @extend_schema(summary="One follow-up")
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:

@@ -27,7 +27,6 @@ from ..selectors.partners import (
 from ..services import agreements as agreement_services
 from ..services import checks as check_services
 from ..services import directory as directory_services
-from .base import NestedViewSet, paginated
 from .serializers import (
     AgreementChangeInput,
     AgreementCreateInput,
@@ -202,7 +201,7 @@ class AgreementViewSet(OrgViewSet):
 
     @extend_schema(summary="List agreements", description="Filter by `partner` for its agreement.")
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return paginated(self, self.get_queryset())
+        return self.page(self.get_queryset())
 
     @extend_schema(
         summary="Record a partner's agreement",
@@ -283,7 +282,7 @@ class AgreementViewSet(OrgViewSet):
 
 
 @extend_schema(tags=["partners"])
-class PartnerCheckViewSet(NestedViewSet):
+class PartnerCheckViewSet(OrgViewSet):
     """The integrity checks of one partner, the latest first. Their notes are read one check
     at a time (integrity-checks/{check_id}/), which is recorded."""
 
@@ -291,7 +290,7 @@ class PartnerCheckViewSet(NestedViewSet):
     serializer_class = IntegrityCheckSerializer
     parent_kwarg = "partner_id"
 
-    def parent_get(self, parent_id: int) -> Any:
+    def load_parent(self, parent_id: int) -> Any:
         return partner_get(organisation=self.organisation, partner_id=parent_id)
 
     def org_queryset(self) -> Any:
@@ -299,7 +298,7 @@ class PartnerCheckViewSet(NestedViewSet):
 
     @extend_schema(summary="List a partner's integrity checks")
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return paginated(self, self.get_queryset())
+        return self.page(self.get_queryset())
 
     @extend_schema(
         summary="Record an integrity check",

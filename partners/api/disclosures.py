@@ -17,7 +17,6 @@ from cocora.audit.services import audit_record
 from ..models import Disclosure, DisclosureBasis, InformationClass
 from ..selectors.disclosures import disclosure_queryset
 from ..services.disclosures import disclosure_record
-from .base import paginated
 from .serializers import DisclosureDetailSerializer, DisclosureInput, DisclosureSerializer
 
 
@@ -47,7 +46,7 @@ class DisclosureViewSet(OrgViewSet):
 
     @extend_schema(summary="List disclosures")
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return paginated(self, self.get_queryset())
+        return self.page(self.get_queryset())
 
     @extend_schema(
         summary="Share information about a young person with a partner",

@@ -1,19 +1,17 @@
 """What the partners API sends and accepts. Output serializers are read-only and name their
 fields; input serializers reject unknown fields; every write goes through a service."""
 
-from datetime import datetime
 from typing import Any
 
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from cocora.api.serializers import InputSerializer, OrgObjectField
+from cocora.api.serializers import InputSerializer, OrgObjectField, PlausibleDateTimeField
+from cocora.core.forms import check_plausible_year
 from cocora.organisations.models import Membership
 from programmes.models import Cohort, Participant, Programme
 
-from ..forms import EARLIEST_YEAR, LATEST_YEAR, _check_year
 from ..models import (
     Agreement,
     CheckOutcome,
@@ -33,21 +31,7 @@ from ..selectors.partners import PartnerRow, ReviewFilter, matrix_from_rules
 from ..services.checks import CheckState
 
 # Dates outside these years are refused, as on the pages (partners/forms.py).
-YEAR_RANGE = [_check_year]
-
-
-class DateTimeInRange(serializers.DateTimeField):
-    """A date and time in the years the pages accept. Checked before the time zone is applied:
-    a time zone moves year 1 or 9999 out of the calendar (a 500, not a 400, otherwise)."""
-
-    def enforce_timezone(self, value: datetime) -> datetime:
-        if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
-            raise serializers.ValidationError(
-                gettext("Choose a date between %(first)s and %(last)s.")
-                % {"first": EARLIEST_YEAR, "last": LATEST_YEAR},
-                code="year",
-            )
-        return super().enforce_timezone(value)
+YEAR_RANGE = [check_plausible_year]
 
 
 # -- partners ---------------------------------------------------------------------------------
@@ -356,7 +340,7 @@ class CollaborationActivityInput(InputSerializer):
 
     kind = serializers.ChoiceField(choices=CollaborationKind.choices)
     title = serializers.CharField(max_length=200)
-    held_at = DateTimeInRange(
+    held_at = PlausibleDateTimeField(
         help_text="Without an offset, in the organisation's time zone.",
     )
     place = serializers.CharField(max_length=200, required=False, allow_blank=True)

@@ -18,15 +18,17 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from cocora.accounts.models import User
-from cocora.api.base import action_url, resource
+from cocora.api.base import OrgViewSet, action_url, resource
+from cocora.api.filters import IdFilter
 from cocora.api.serializers import InputSerializer, OrgObjectField
+from cocora.core.forms import check_plausible_year
 from cocora.core.ids import MAX_ID
 from cocora.organisations.models import Membership
 
 from ..models import Cohort, Enrolment, EnrolmentStage, Programme
 from ..selectors.cohorts import cohort_get, cohort_list, enrolment_list
 from ..services import cohorts as services
-from .curriculum import IdFilter, PersonSerializer, ProgrammesViewSet, plausible_year
+from .curriculum import PersonSerializer
 
 MAX_ENROLLED_AT_ONCE = 500
 
@@ -88,9 +90,9 @@ def _user_ids(**kwargs: Any) -> serializers.ListField:
 class CohortInput(InputSerializer):
     programme = OrgObjectField(Programme)
     name = serializers.CharField(max_length=200)
-    starts_on = serializers.DateField(validators=[plausible_year])
+    starts_on = serializers.DateField(validators=[check_plausible_year])
     ends_on = serializers.DateField(
-        required=False, allow_null=True, default=None, validators=[plausible_year]
+        required=False, allow_null=True, default=None, validators=[check_plausible_year]
     )
     venue = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     capacity = serializers.IntegerField(min_value=1, max_value=5000, required=False, default=15)
@@ -120,8 +122,10 @@ class CohortUpdateInput(InputSerializer):
     curriculum."""
 
     name = serializers.CharField(max_length=200, required=False)
-    starts_on = serializers.DateField(required=False, validators=[plausible_year])
-    ends_on = serializers.DateField(required=False, allow_null=True, validators=[plausible_year])
+    starts_on = serializers.DateField(required=False, validators=[check_plausible_year])
+    ends_on = serializers.DateField(
+        required=False, allow_null=True, validators=[check_plausible_year]
+    )
     venue = serializers.CharField(max_length=200, required=False, allow_blank=True)
     capacity = serializers.IntegerField(min_value=1, max_value=5000, required=False)
     safe_space = serializers.BooleanField(required=False)
@@ -147,7 +151,7 @@ class CohortFilter(django_filters.FilterSet):
 
 
 @extend_schema(tags=["cohorts"])
-class CohortViewSet(ProgrammesViewSet):
+class CohortViewSet(OrgViewSet):
     """Cohorts: staff see all of the organisation's, a trainer only those they are assigned
     to."""
 
@@ -259,7 +263,7 @@ class EnrolInput(InputSerializer):
         required=False,
         allow_null=True,
         default=None,
-        validators=[plausible_year],
+        validators=[check_plausible_year],
         help_text="Attendance counts from this day on; defaults to today.",
     )
 
@@ -339,7 +343,7 @@ def _results(
 
 
 @extend_schema(tags=["cohorts"])
-class CohortEnrolmentViewSet(ProgrammesViewSet):
+class CohortEnrolmentViewSet(OrgViewSet):
     """A cohort's enrolments: who is in it, at which stage."""
 
     permissions = {"read": "cohorts.view", "write": "cohorts.manage"}
@@ -429,7 +433,7 @@ class CohortEnrolmentViewSet(ProgrammesViewSet):
 
 
 @extend_schema(tags=["cohorts"])
-class EnrolmentViewSet(ProgrammesViewSet):
+class EnrolmentViewSet(OrgViewSet):
     """One enrolment: a participant's place in a cohort and how far along they are."""
 
     permissions = {"read": "cohorts.view", "write": "cohorts.manage"}

@@ -8,61 +8,28 @@ created under their parent (`programmes/<programme_id>/modules/`), whose id is r
 so another organisation's id is a 404 whatever the method.
 
 This module also holds the few pieces that the programmes app's other API modules share
-(`ProgrammesViewSet`, `IdFilter`, `PersonSerializer`, `PlausibleDateTimeField`, `plausible_year`).
+(`PersonSerializer`).
 """
 
-from typing import Any, ClassVar
+from typing import Any
 
 import django_filters
-from django import forms
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiExample, extend_schema
-from rest_framework import exceptions, serializers, status
+from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from cocora.api.base import OrgViewSet, action_url, resource
 from cocora.api.serializers import InputSerializer
-from cocora.core.ids import MAX_ID
 
-from ..forms import _check_year
 from ..models import Activity, ActivityMethod, Module, Programme, ProgrammeKind
 from ..selectors.curriculum import activity_list, module_list, programme_get, programme_list
 from ..services import curriculum as services
 
 # SECTION: pieces shared by the programmes app's API modules
-
-# The pages' check on typed dates (a year 1 or 9999 is a typo, not a plan). DRF turns the Django
-# ValidationError it raises into a 400 that names the field.
-plausible_year = _check_year
-
-
-class PlausibleDateTimeField(serializers.DateTimeField):
-    """A date and time in the organisation's time zone (when sent without an offset), in a
-    plausible year. The year is checked before DRF converts the time between zones, where a
-    time in year 1 or 9999 overflows (a 500, not a 400)."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("validators", [plausible_year])
-        super().__init__(**kwargs)
-
-    def enforce_timezone(self, value: Any) -> Any:
-        plausible_year(value)
-        return super().enforce_timezone(value)
-
-
-class IdFilter(django_filters.Filter):
-    """An id in a query string: a whole number a database id could be. Anything else is a 400
-    that names the parameter, never a number passed on to the database."""
-
-    field_class = forms.IntegerField
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("min_value", 1)
-        kwargs.setdefault("max_value", MAX_ID)
-        super().__init__(*args, **kwargs)
 
 
 class PersonSerializer(serializers.Serializer):
@@ -70,47 +37,6 @@ class PersonSerializer(serializers.Serializer):
 
     id = serializers.IntegerField(source="pk", read_only=True)
     name = serializers.CharField(source="__str__", read_only=True)
-
-
-class ProgrammesViewSet(OrgViewSet):
-    """An OrgViewSet that may sit under a parent (`parent_kwarg` in the URL, e.g. cohort_id):
-    the parent is resolved through `load_parent` (a selector, narrowed for the caller) before
-    the action runs, so that another organisation's parent, or one the caller may not see, is
-    a 404 whatever the method."""
-
-    parent_kwarg: ClassVar[str | None] = None
-    parent: Any = None
-
-    def load_parent(self, parent_id: int) -> Any:
-        raise NotImplementedError
-
-    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
-        super().initial(request, *args, **kwargs)
-        if self.parent_kwarg is not None and self.parent_kwarg in kwargs:
-            self.parent = self.load_parent(kwargs[self.parent_kwarg])
-
-    def _raise_if_invisible(self, kwargs: dict[str, Any]) -> None:
-        # As for the object itself (OrgViewSet): a role that lacks the permission gets a 403
-        # only for a parent it can see; a parent it cannot see stays a 404.
-        if self.parent_kwarg is not None and self.parent_kwarg in kwargs:
-            try:
-                self.load_parent(kwargs[self.parent_kwarg])
-            except (exceptions.NotFound, Http404):
-                self._denial = (self.organisation, 404, True)
-                raise exceptions.NotFound() from None
-        super()._raise_if_invisible(kwargs)
-
-    def validated(self, serializer_class: type[serializers.Serializer], **kwargs: Any) -> Any:
-        """The request body, checked by an input serializer (a 400 naming the fields)."""
-        serializer = serializer_class(
-            data=self.request.data, context=self.get_serializer_context(), **kwargs
-        )
-        serializer.is_valid(raise_exception=True)
-        return serializer.validated_data
-
-    def page(self, queryset: Any) -> Response:
-        rows = self.paginate_queryset(self.filter_queryset(queryset))
-        return self.get_paginated_response(self.get_serializer(rows, many=True).data)
 
 
 # SECTION: programmes
@@ -173,7 +99,7 @@ class ProgrammeFilter(django_filters.FilterSet):
 
 
 @extend_schema(tags=["curriculum"])
-class ProgrammeViewSet(ProgrammesViewSet):
+class ProgrammeViewSet(OrgViewSet):
     """The organisation's programmes. A programme's kind is fixed once created: cohorts and
     reports rely on it."""
 
@@ -310,13 +236,13 @@ class MoveInput(InputSerializer):
 MOVE_EXAMPLE = OpenApiExample("Up one place", value={"direction": "up"}, request_only=True)
 
 
-def _module_output(view: ProgrammesViewSet, module: Module) -> Any:
+def _module_output(view: OrgViewSet, module: Module) -> Any:
     fresh = module_list(organisation=view.organisation).get(pk=module.pk)
     return ModuleSerializer(fresh, context=view.get_serializer_context()).data
 
 
 @extend_schema(tags=["curriculum"])
-class ProgrammeModuleViewSet(ProgrammesViewSet):
+class ProgrammeModuleViewSet(OrgViewSet):
     """A programme's modules, in curriculum order."""
 
     permissions = {"read": "programmes.view", "write": "programmes.manage"}
@@ -351,7 +277,7 @@ class ProgrammeModuleViewSet(ProgrammesViewSet):
 
 
 @extend_schema(tags=["curriculum"])
-class ModuleViewSet(ProgrammesViewSet):
+class ModuleViewSet(OrgViewSet):
     """One module of a curriculum."""
 
     permissions = {"read": "programmes.view", "write": "programmes.manage"}
@@ -452,7 +378,7 @@ class ActivityUpdateInput(ActivityInput):
 
 
 @extend_schema(tags=["curriculum"])
-class ModuleActivityViewSet(ProgrammesViewSet):
+class ModuleActivityViewSet(OrgViewSet):
     """A module's activities, in order."""
 
     permissions = {"read": "programmes.view", "write": "programmes.manage"}
@@ -484,7 +410,7 @@ class ModuleActivityViewSet(ProgrammesViewSet):
 
 
 @extend_schema(tags=["curriculum"])
-class ActivityViewSet(ProgrammesViewSet):
+class ActivityViewSet(OrgViewSet):
     """One activity of a module."""
 
     permissions = {"read": "programmes.view", "write": "programmes.manage"}

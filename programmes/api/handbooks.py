@@ -127,8 +127,7 @@ class ProgrammeHandbookViewSet(OrgViewSet):
         description="Newest first, in every language, with their status and progress.",
     )
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        return self.page(self.get_queryset())
 
     @extend_schema(
         summary="Ask for a programme's handbook",

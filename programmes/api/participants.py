@@ -6,7 +6,6 @@ and withdraw consents. Reading one participant's record is written to the audit 
 participant page. Which fields a role sees is one explicit map, PARTICIPANT_FIELDS_BY_ROLE.
 """
 
-from datetime import date
 from typing import Any
 
 import django_filters
@@ -23,8 +22,8 @@ from rest_framework.response import Response
 
 from cocora.api.base import OrgViewSet, action_url, resource
 from cocora.api.serializers import InputSerializer
+from cocora.core.forms import check_plausible_year
 from cocora.organisations.models import Role
-from programmes.forms import EARLIEST_YEAR, LATEST_YEAR
 from programmes.models import (
     Consent,
     ConsentGiver,
@@ -177,15 +176,6 @@ class ConsentSerializer(serializers.ModelSerializer):
 # -- input -------------------------------------------------------------------------------------
 
 
-def _check_year(value: date) -> None:
-    # The same bounds as the consent form's dates.
-    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
-        raise serializers.ValidationError(
-            _("Choose a date between %(first)s and %(last)s.")
-            % {"first": EARLIEST_YEAR, "last": LATEST_YEAR}
-        )
-
-
 class ParticipantInput(InputSerializer):
     display_name = serializers.CharField(
         max_length=80, help_text="A first name or a nickname is enough."
@@ -245,8 +235,10 @@ class ParticipantListQuery(serializers.Serializer):
 class ConsentInput(InputSerializer):
     scope = serializers.ChoiceField(choices=ConsentScope.choices)
     given_by = serializers.ChoiceField(choices=ConsentGiver.choices)
-    given_on = serializers.DateField(validators=[_check_year])
-    expires_on = serializers.DateField(required=False, allow_null=True, validators=[_check_year])
+    given_on = serializers.DateField(validators=[check_plausible_year])
+    expires_on = serializers.DateField(
+        required=False, allow_null=True, validators=[check_plausible_year]
+    )
 
 
 class ConsentFilter(django_filters.FilterSet):
@@ -446,8 +438,7 @@ class ParticipantConsentViewSet(ConsentViewSetBase):
         responses=ConsentSerializer(many=True),
     )
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        return self.page(self.get_queryset())
 
     @extend_schema(
         summary="Record a consent",

@@ -15,8 +15,10 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from cocora.api.base import action_url, resource
-from cocora.api.serializers import InputSerializer, OrgObjectField
+from cocora.api.base import OrgViewSet, action_url, resource
+from cocora.api.filters import IdFilter
+from cocora.api.serializers import InputSerializer, OrgObjectField, PlausibleDateTimeField
+from cocora.core.forms import check_plausible_year
 from cocora.core.ids import MAX_ID
 
 from ..models import (
@@ -33,13 +35,7 @@ from ..selectors.sessions import attendance_marks, session_log_get
 from ..services import attendance as attendance_services
 from ..services import session_logs as log_services
 from ..services import sessions as services
-from .curriculum import (
-    IdFilter,
-    PersonSerializer,
-    PlausibleDateTimeField,
-    ProgrammesViewSet,
-    plausible_year,
-)
+from .curriculum import PersonSerializer
 
 # SECTION: sessions
 
@@ -80,7 +76,7 @@ class SessionUpdateInput(InputSerializer):
 
 
 class SessionRuleInput(InputSerializer):
-    first_date = serializers.DateField(validators=[plausible_year])
+    first_date = serializers.DateField(validators=[check_plausible_year])
     weekdays = serializers.ListField(
         child=serializers.IntegerField(min_value=0, max_value=6),
         help_text="0 = Monday … 6 = Sunday.",
@@ -98,7 +94,7 @@ class SessionRuleInput(InputSerializer):
         required=False,
         allow_null=True,
         default=None,
-        validators=[plausible_year],
+        validators=[check_plausible_year],
         help_text="The last possible day (inclusive); give this or `count`.",
     )
     venue = serializers.CharField(
@@ -134,7 +130,7 @@ class SessionFilter(CohortSessionFilter):
 
 
 @extend_schema(tags=["sessions"])
-class SessionViewSet(ProgrammesViewSet):
+class SessionViewSet(OrgViewSet):
     """Sessions of the cohorts the caller may see (for a trainer: the cohorts they are assigned
     to), e.g. to keep a calendar in step with `starts_after` and `starts_before`."""
 
@@ -192,7 +188,7 @@ class SessionViewSet(ProgrammesViewSet):
 
 
 @extend_schema(tags=["sessions"])
-class CohortSessionViewSet(ProgrammesViewSet):
+class CohortSessionViewSet(OrgViewSet):
     """A cohort's sessions, and scheduling them from a rule."""
 
     permissions = {"read": "sessions.view", "write": "sessions.manage"}
@@ -298,7 +294,7 @@ class AttendanceInput(InputSerializer):
 
 
 @extend_schema(tags=["sessions"])
-class AttendanceViewSet(ProgrammesViewSet):
+class AttendanceViewSet(OrgViewSet):
     """A session's attendance list: everyone holding a place who had joined by the session's
     day, with their mark."""
 
@@ -448,7 +444,7 @@ class SessionLogInput(InputSerializer):
 
 
 @extend_schema(tags=["sessions"])
-class SessionLogViewSet(ProgrammesViewSet):
+class SessionLogViewSet(OrgViewSet):
     """The trainer's record of a session."""
 
     # As the page: reading and writing the log are one permission.
