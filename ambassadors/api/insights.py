@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from cocora.api.base import action_url, resource
+from cocora.api.filters import MomentFilter
 
 from ..models import Ambassador, InsightKind, InsightStatus, InsightTheme, PeerInsight
 from ..selectors.tasks import insight_queryset
@@ -43,7 +44,7 @@ class InsightFilter(django_filters.FilterSet):
     theme = django_filters.ChoiceFilter(choices=InsightTheme.choices)
     kind = django_filters.ChoiceFilter(choices=InsightKind.choices)
     ambassador = django_filters.NumberFilter(field_name="ambassador_id")
-    created_since = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_since = MomentFilter(field_name="created_at", lookup_expr="gte")
 
     class Meta:
         model = PeerInsight

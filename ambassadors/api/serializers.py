@@ -113,7 +113,7 @@ class AmbassadorSerializer(serializers.ModelSerializer):
     def get_effective_weekly_hours_cap(self, obj: Ambassador) -> Decimal:
         return effective_caps(obj, self.context["organisation"], caps=self.context["caps"])[1]
 
-    @extend_schema_field(OpenApiTypes.DATE)
+    @extend_schema_field(serializers.DateField(allow_null=True))
     def get_checkin_due(self, obj: Ambassador) -> date | None:
         due: date | None = self._row(obj).checkin_due
         return due
@@ -123,6 +123,9 @@ class AmbassadorSerializer(serializers.ModelSerializer):
 
 
 class AmbassadorSettingsSerializer(serializers.ModelSerializer):
+    # Null until an admin first changes the organisation's caps (the defaults apply).
+    updated_at = serializers.DateTimeField(read_only=True, allow_null=True)
+
     class Meta:
         model = AmbassadorSettings
         fields = ["open_tasks_cap", "weekly_hours_cap", "updated_at"]

@@ -16,6 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from cocora.api.base import action_url, resource
+from cocora.api.filters import MomentFilter
 
 from ..models import Ambassador, OutreachTask, TaskKind, TaskStatus
 from ..selectors.tasks import DueFilter, task_board, tasks_due, tasks_of
@@ -64,7 +65,7 @@ class TaskFilter(django_filters.FilterSet):
         method="filter_due",
         help_text="overdue (open, past the due date), week (due in the next 7 days) or later.",
     )
-    changed_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    changed_since = MomentFilter(field_name="updated_at", lookup_expr="gte")
 
     class Meta:
         model = OutreachTask

@@ -1,6 +1,7 @@
 """Query-string filters every API list can use: ids and points in time that are checked before
 they reach the database (an out-of-range number or a year-1 date is a 400, never a 500)."""
 
+from datetime import UTC
 from typing import Any
 
 import django_filters
@@ -38,7 +39,8 @@ class _IsoDateTimeInRange(IsoDateTimeField):
                 % {"first": FILTER_YEARS[0], "last": FILTER_YEARS[1]},
                 code="year",
             )
-        return result
+        # In UTC: an offset like -18:46 is valid ISO 8601 but beyond what PostgreSQL accepts.
+        return result.astimezone(UTC) if result is not None else None
 
 
 class MomentFilter(django_filters.IsoDateTimeFilter):

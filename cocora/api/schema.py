@@ -62,6 +62,11 @@ WRITE_ERRORS = {
 
 def add_error_responses(result: dict[str, Any], generator: Any, **kwargs: Any) -> dict[str, Any]:
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    for component in schemas.values():
+        # An answer whose shape depends on the caller's role (e.g. a task as staff see it, or as
+        # its ambassador sees it): the shapes overlap, so "any of", not "exactly one of".
+        if "oneOf" in component and "discriminator" not in component:
+            component["anyOf"] = component.pop("oneOf")
     schemas["Error"] = ERROR_SCHEMA
     ref = {"$ref": "#/components/schemas/Error"}
     for path_item in result.get("paths", {}).values():

@@ -33,3 +33,9 @@ def api_tenant_settings_queries() -> int:
     """What a token request to the API spends on tenancy on PostgreSQL: the middleware's user,
     the token's hash, the token's person, and the organisation (each one `set_config`)."""
     return 4 * tenant_settings_queries()
+
+
+def api_request_queries() -> int:
+    """What every token request to the API costs before its own work: the token, the
+    organisation and the membership, plus the tenancy settings on PostgreSQL."""
+    return 3 + api_tenant_settings_queries()

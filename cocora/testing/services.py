@@ -203,7 +203,9 @@ def main(argv: list[str]) -> int:
         print(__doc__)
         return 2
     env = dict(os.environ)
-    env.setdefault("DJANGO_SETTINGS_MODULE", "cocora.settings.test")
+    # Not setdefault: importing the cocora package (for this module) already set the variable to
+    # the local settings through cocora/celery.py. COCORA_SETTINGS chooses others on purpose.
+    env["DJANGO_SETTINGS_MODULE"] = os.environ.get("COCORA_SETTINGS", "cocora.settings.test")
     with contextlib.ExitStack() as stack:
         workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="cocora-test-")))
         os.chmod(workdir, 0o755)

@@ -59,6 +59,8 @@ class PartnerCheckSerializer(serializers.Serializer):
 
 
 class PartnerSerializer(serializers.ModelSerializer):
+    # Plain text: an address may be empty, which is no URI.
+    website = serializers.CharField(read_only=True, help_text="A web address, or empty.")
     contact_count = serializers.IntegerField(read_only=True)
     agreement_count = serializers.IntegerField(read_only=True)
     check = serializers.SerializerMethodField()
@@ -245,6 +247,12 @@ class IntegrityCheckSerializer(serializers.ModelSerializer):
 
     checklist = serializers.SerializerMethodField()
     reviewer_name = serializers.SerializerMethodField()
+    informed_how = serializers.ChoiceField(
+        choices=InformedHow.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="How the partner was told of the outcome; empty until recorded.",
+    )
 
     class Meta:
         model = IntegrityCheck

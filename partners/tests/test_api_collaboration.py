@@ -5,14 +5,13 @@ names, and the fields staff see written out as literal sets."""
 from datetime import timedelta
 
 import pytest
-from django.urls import reverse
 from django.utils import timezone
 
-from cocora.audit.models import AuditEvent
 from cocora.organisations.context import org_context
 from cocora.organisations.models import Role
-from cocora.testing.queries import count_queries, tenant_settings_queries
+from cocora.testing.queries import count_queries
 from partners.models import CollaborationActivity, CollaborationPartner, FollowUp
+from partners.tests.api_support import actions, request_queries, rows, url
 from partners.tests.factories import (
     CollaborationActivityFactory,
     CollaborationPartnerFactory,
@@ -52,26 +51,6 @@ FOLLOW_UP_FIELDS = {
     "done_at",
     "created_at",
 }
-
-
-def request_queries():
-    """What every API request costs before its own work: the token, the organisation and the
-    membership, plus (PostgreSQL only) five settings: the token's hash and the tenant."""
-    return 3 + 5 * tenant_settings_queries()
-
-
-def url(name, org, **ids):
-    return reverse(f"api-{name}", kwargs={"org_slug": org.slug, **ids})
-
-
-def actions(org):
-    with org_context(org.pk):
-        return list(AuditEvent.objects.for_org(org).order_by("pk").values_list("action", flat=True))
-
-
-def rows(model, org):
-    with org_context(org.pk):
-        return list(model.objects.for_org(org).order_by("pk").values())
 
 
 def partner_ids(org, activity_id):

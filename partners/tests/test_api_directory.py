@@ -5,15 +5,15 @@ the fields each role sees written out as literal sets."""
 from datetime import date, timedelta
 
 import pytest
-from django.urls import reverse
 from django.utils import timezone
 
 from cocora.audit.models import AuditEvent
 from cocora.organisations.context import org_context
 from cocora.organisations.models import Role
-from cocora.testing.queries import count_queries, tenant_settings_queries
+from cocora.testing.queries import count_queries
 from partners.models import Agreement, IntegrityCheck, PartnerOrganisation, SharingRule
 from partners.services.agreements import agreement_save
+from partners.tests.api_support import actions, request_queries, rows, url
 from partners.tests.factories import (
     AgreementFactory,
     IntegrityCheckFactory,
@@ -100,29 +100,6 @@ DEFAULT_LEVELS = {
     "session_log_summaries": "consent",
     "confidential_notes": "never",
 }
-
-
-def request_queries():
-    """What every API request costs before its own work: the token, the organisation and the
-    membership, plus (PostgreSQL only) five settings: the token's hash and the tenant."""
-    return 3 + 5 * tenant_settings_queries()
-
-
-def url(name, org, **ids):
-    return reverse(f"api-{name}", kwargs={"org_slug": org.slug, **ids})
-
-
-def actions(org):
-    with org_context(org.pk):
-        return list(AuditEvent.objects.for_org(org).order_by("pk").values_list("action", flat=True))
-
-
-def rows(model, org):
-    with org_context(org.pk):
-        return list(model.objects.for_org(org).order_by("pk").values())
-
-
-# -- partners ---------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("role", STAFF)

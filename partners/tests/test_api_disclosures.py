@@ -3,13 +3,13 @@ sharing, with every check of the page (agreement, integrity check, consent) and 
 override; the list names nobody and shows no purpose; reading one disclosure is recorded."""
 
 import pytest
-from django.urls import reverse
 
 from cocora.audit.models import AuditEvent
 from cocora.organisations.context import org_context
 from cocora.organisations.models import Role
-from cocora.testing.queries import count_queries, tenant_settings_queries
+from cocora.testing.queries import count_queries
 from partners.models import Disclosure
+from partners.tests.api_support import actions, request_queries, url
 from partners.tests.factories import (
     AgreementFactory,
     DisclosureFactory,
@@ -37,21 +37,6 @@ DISCLOSURE_FIELDS = {
     "disclosed_at",
 }
 DISCLOSURE_DETAIL_FIELDS = DISCLOSURE_FIELDS | {"purpose", "override_reason"}
-
-
-def request_queries():
-    """What every API request costs before its own work: the token, the organisation and the
-    membership, plus (PostgreSQL only) five settings: the token's hash and the tenant."""
-    return 3 + 5 * tenant_settings_queries()
-
-
-def url(name, org, **ids):
-    return reverse(f"api-{name}", kwargs={"org_slug": org.slug, **ids})
-
-
-def actions(org):
-    with org_context(org.pk):
-        return list(AuditEvent.objects.for_org(org).order_by("pk").values_list("action", flat=True))
 
 
 def disclosures(org):

@@ -19,7 +19,7 @@ from rest_framework.response import Response
 
 from cocora.accounts.models import User
 from cocora.api.base import OrgViewSet, action_url, resource
-from cocora.api.filters import IdFilter
+from cocora.api.filters import IdFilter, MomentFilter
 from cocora.api.serializers import InputSerializer, OrgObjectField
 from cocora.core.forms import check_plausible_year
 from cocora.core.ids import MAX_ID
@@ -298,9 +298,7 @@ class StageInput(InputSerializer):
 
 class EnrolmentFilter(django_filters.FilterSet):
     stage = django_filters.ChoiceFilter(choices=EnrolmentStage.choices)
-    changed_since = django_filters.IsoDateTimeFilter(
-        field_name="stage_changed_at", lookup_expr="gte"
-    )
+    changed_since = MomentFilter(field_name="stage_changed_at", lookup_expr="gte")
 
     class Meta:
         model = Enrolment

@@ -21,6 +21,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from cocora.api.base import OrgViewSet, action_url, resource
+from cocora.api.filters import MomentFilter
 from cocora.api.serializers import InputSerializer
 from cocora.core.forms import check_plausible_year
 from cocora.organisations.models import Role
@@ -244,7 +245,7 @@ class ConsentInput(InputSerializer):
 class ConsentFilter(django_filters.FilterSet):
     scope = django_filters.ChoiceFilter(choices=ConsentScope.choices)
     given_by = django_filters.ChoiceFilter(choices=ConsentGiver.choices)
-    changed_since = django_filters.IsoDateTimeFilter(
+    changed_since = MomentFilter(
         method="filter_changed_since",
         label=gettext_lazy("Recorded or withdrawn at or after this time (ISO 8601)."),
     )

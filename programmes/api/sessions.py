@@ -16,7 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from cocora.api.base import OrgViewSet, action_url, resource
-from cocora.api.filters import IdFilter
+from cocora.api.filters import IdFilter, MomentFilter
 from cocora.api.serializers import InputSerializer, OrgObjectField, PlausibleDateTimeField
 from cocora.core.forms import check_plausible_year
 from cocora.core.ids import MAX_ID
@@ -112,8 +112,8 @@ class SessionRuleInput(InputSerializer):
 
 
 class CohortSessionFilter(django_filters.FilterSet):
-    starts_after = django_filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="gte")
-    starts_before = django_filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="lt")
+    starts_after = MomentFilter(field_name="starts_at", lookup_expr="gte")
+    starts_before = MomentFilter(field_name="starts_at", lookup_expr="lt")
     status = django_filters.ChoiceFilter(choices=SessionStatus.choices)
 
     class Meta:
@@ -376,6 +376,9 @@ class SessionLogSerializer(serializers.ModelSerializer):
 
     author = PersonSerializer(read_only=True, allow_null=True)
     safe_space = serializers.BooleanField(source="session.cohort.safe_space", read_only=True)
+    updated_at = serializers.DateTimeField(
+        read_only=True, allow_null=True, help_text="Null while no log was written."
+    )
     activities = serializers.SerializerMethodField()
 
     class Meta:
