@@ -15,6 +15,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from cocora.api.serializers import InputSerializer, OrgObjectField
+from cocora.core.forms import check_plausible_year
 from programmes.models import Cohort, Participant
 
 from ..models import (
@@ -235,7 +236,7 @@ class TaskAssignInput(InputSerializer):
     kind = serializers.ChoiceField(choices=TaskKind.choices)
     title = serializers.CharField(max_length=200)
     description = serializers.CharField(required=False, allow_blank=True, default="")
-    due_on = serializers.DateField()
+    due_on = serializers.DateField(validators=[check_plausible_year])
     estimated_hours = serializers.DecimalField(default=Decimal("1"), **HOURS)
     buddy = OrgObjectField(Ambassador, required=False, allow_null=True, default=None)
 
@@ -249,7 +250,7 @@ class TaskUpdateInput(InputSerializer):
     kind = serializers.ChoiceField(choices=TaskKind.choices, required=False)
     title = serializers.CharField(max_length=200, required=False)
     description = serializers.CharField(required=False, allow_blank=True)
-    due_on = serializers.DateField(required=False)
+    due_on = serializers.DateField(required=False, validators=[check_plausible_year])
     estimated_hours = serializers.DecimalField(required=False, **HOURS)
     buddy = OrgObjectField(Ambassador, required=False, allow_null=True)
 
@@ -260,7 +261,7 @@ class TaskProposeInput(InputSerializer):
     description = serializers.CharField(
         required=False, allow_blank=True, default="", help_text="Please do not name anyone."
     )
-    due_on = serializers.DateField()
+    due_on = serializers.DateField(validators=[check_plausible_year])
     estimated_hours = serializers.DecimalField(default=Decimal("1"), **HOURS)
 
 
@@ -389,7 +390,7 @@ class CheckInSerializer(serializers.ModelSerializer):
 
 class CheckInInput(InputSerializer):
     ambassador = OrgObjectField(Ambassador)
-    held_on = serializers.DateField()
+    held_on = serializers.DateField(validators=[check_plausible_year])
     wellbeing = serializers.ChoiceField(choices=Wellbeing.choices)
     notes = serializers.CharField(
         required=False, allow_blank=True, default="", help_text="For coordinators only."
@@ -417,7 +418,7 @@ class DebriefSerializer(serializers.ModelSerializer):
 
 
 class DebriefRecordInput(InputSerializer):
-    held_on = serializers.DateField()
+    held_on = serializers.DateField(validators=[check_plausible_year])
     notes = serializers.CharField(
         required=False, allow_blank=True, default="", help_text="For coordinators only."
     )

@@ -531,3 +531,15 @@ def test_a_method_the_path_does_not_offer_is_405_on_a_visible_task_and_404_other
     assert own.put(api(org, f"ambassadors/tasks/{mine.pk}/"), {}).status_code == 405
     assert own.delete(api(org, f"ambassadors/tasks/{colleagues.pk}/")).status_code == 404
     assert count(org, OutreachTask) == 2
+
+
+def test_a_date_years_away_is_a_400_not_a_500(org, api_client):
+    coordinator = api_client(org, Role.COORDINATOR)
+    ambassador = AmbassadorFactory(organisation=org)
+    response = coordinator.post(
+        f"/api/v1/o/{org.slug}/ambassadors/tasks/",
+        {"ambassador": ambassador.pk, "kind": "online", "title": "Far", "due_on": "9999-12-31"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert set(response.json()["errors"]) == {"due_on"}

@@ -126,9 +126,14 @@ class OrgViewSet(viewsets.GenericViewSet):
         try:
             if parent_id is not None:
                 self._parent_or_404(parent_id)
-            if has_object:
-                self.get_object()
-        except (exceptions.NotFound, Http404):
+            # Only whether the id exists here: never through the query string's filters, or a
+            # role without access could learn a hidden field one yes/no answer at a time.
+            if (
+                has_object
+                and not self.get_queryset().filter(pk=kwargs[self.lookup_url_kwarg]).exists()
+            ):
+                raise exceptions.NotFound()
+        except (exceptions.NotFound, Http404, ValueError):
             self._denial = (self.organisation, 404, True)
             raise exceptions.NotFound() from None
         except Exception:  # noqa: S110 - a selector that refuses this role: the 403 follows

@@ -4,6 +4,17 @@ every operation shares (so that each view does not have to repeat them)."""
 from typing import Any
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.openapi import AutoSchema
+
+
+class OrgAutoSchema(AutoSchema):
+    """Only the `list` action answers in pages: another action that answers several objects
+    at once (e.g. the sessions a rule generated) answers them as a plain array."""
+
+    def _get_paginator(self) -> Any:
+        if getattr(self.view, "action", None) != "list":
+            return None
+        return super()._get_paginator()
 
 
 class BearerTokenScheme(OpenApiAuthenticationExtension):

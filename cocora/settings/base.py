@@ -222,7 +222,7 @@ CELERY_TIMEZONE = "UTC"
 
 # SECTION: REST framework
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "cocora.api.schema.OrgAutoSchema",
     # Bearer first: its challenge makes a missing sign-in a 401, not a 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "cocora.api.authentication.BearerTokenAuthentication",

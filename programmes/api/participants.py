@@ -439,6 +439,11 @@ class ParticipantConsentViewSet(ConsentViewSetBase):
         responses=ConsentSerializer(many=True),
     )
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        # A person's consents are part of their record: reading them is recorded, as the
+        # participant page (which shows them) is.
+        participant_record_viewed(
+            organisation=self.organisation, participant=self.participant, actor=request.user
+        )
         return self.page(self.get_queryset())
 
     @extend_schema(
@@ -485,7 +490,11 @@ class ConsentViewSet(ConsentViewSetBase):
 
     @extend_schema(summary="One consent", responses=ConsentSerializer)
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return Response(self.get_serializer(self.get_object()).data)
+        consent = self.get_object()
+        participant_record_viewed(
+            organisation=self.organisation, participant=consent.participant, actor=request.user
+        )
+        return Response(self.get_serializer(consent).data)
 
     @extend_schema(
         summary="Withdraw a consent",

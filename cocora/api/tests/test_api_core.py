@@ -242,3 +242,18 @@ def test_a_role_without_the_permission_gets_403_on_visible_objects_and_404_on_ot
     assert coordinator.get(f"{base}/{own}/").status_code == 403
     assert coordinator.get(f"{base}/{foreign}/").status_code == 404
     assert coordinator.get(f"{base}/999999/").status_code == 404
+
+
+def test_query_filters_never_turn_a_refusal_into_a_yes_no_answer(org, api_client):
+    """A role without the permission gets the same 403 whatever filters it adds: otherwise
+    403-or-404 would tell it a hidden field's value, one question at a time."""
+    coordinator = api_client(org, Role.COORDINATOR)
+    _delivery(org, 1)
+    with org_context(org.pk):
+        delivery = Delivery.objects.for_org(org).get()
+    base = f"/api/v1/o/{org.slug}/deliveries/{delivery.pk}/"
+    answers = {
+        status: coordinator.get(f"{base}?status={status}").status_code
+        for status in ("planned", "sent", "failed", "skipped")
+    }
+    assert set(answers.values()) == {403}
