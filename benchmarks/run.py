@@ -122,22 +122,76 @@ def main() -> None:
         "small": measure(save(small_session, "present")),
         "large": measure(save(large_session, "present")),
     }
+    # The API: the same reads and writes as the pages above, through a token.
+    api = api_client(org, "coordinator@nordby.example")
+
+    def api_get(path: str) -> Callable[[], Any]:
+        def run() -> Any:
+            response = api.get(path)
+            assert response.status_code == 200, (path, response.status_code)
+            return response
+
+        return run
+
+    def api_marks(session: Any, status: str) -> Callable[[], Any]:
+        path = f"/api/v1/o/nordby/sessions/{session.pk}/attendance/"
+        marks = [
+            {"enrolment": row["enrolment"], "status": status}
+            for row in api.get(path).json()["marks"]
+        ]
+        return lambda: api.put(path, {"marks": marks}, format="json")
+
+    for name, (small_path, large_path) in {
+        "API: enrolments (200 a page)": (
+            f"/api/v1/o/nordby/cohorts/{small.pk}/enrolments/?page_size=200",
+            f"/api/v1/o/nordby/cohorts/{large.pk}/enrolments/?page_size=200",
+        ),
+        "API: attendance sheet": (
+            f"/api/v1/o/nordby/sessions/{small_session.pk}/attendance/",
+            f"/api/v1/o/nordby/sessions/{large_session.pk}/attendance/",
+        ),
+    }.items():
+        results["cases"][name] = {
+            "small": measure(api_get(small_path)),
+            "large": measure(api_get(large_path)),
+        }
+    results["cases"]["API: attendance PUT (all marks)"] = {
+        "small": measure(api_marks(small_session, "present")),
+        "large": measure(api_marks(large_session, "present")),
+    }
     for case in results["cases"].values():
         case["time_ratio"] = round(case["large"]["median_ms"] / case["small"]["median_ms"], 2)
-    # Handbook PDFs (benchmarks/handbooks.py): WeasyPrint against Chromium, cached re-export.
-    from benchmarks import handbooks
+    parts = os.environ.get("BENCH_PARTS", "pages,handbooks,reminders").split(",")
+    if "handbooks" in parts:
+        # Handbook PDFs (benchmarks/handbooks.py): WeasyPrint against Chromium, cached re-export.
+        from benchmarks import handbooks
 
-    results["handbooks"] = handbooks.run(org)
+        results["handbooks"] = handbooks.run(org)
+        write_section("bench-handbooks", handbooks.table(results["handbooks"]))
     (ROOT / "var").mkdir(exist_ok=True)
     (ROOT / "var" / "bench.json").write_text(json.dumps(results, indent=2))
     write_table(results)
-    write_section("bench-handbooks", handbooks.table(results["handbooks"]))
     print(json.dumps(results, indent=2))
-    # Reminder fan-out (benchmarks/reminders.py): two Celery workers against one process;
-    # writes var/bench-reminders.json and the bench-reminders section itself.
-    from benchmarks import reminders
+    if "reminders" in parts:
+        # Reminder fan-out (benchmarks/reminders.py): two Celery workers against one process;
+        # writes var/bench-reminders.json and the bench-reminders section itself.
+        from benchmarks import reminders
 
-    reminders.run_reminders_benchmark()
+        reminders.run_reminders_benchmark()
+
+
+def api_client(org: Organisation, email: str) -> Any:
+    """A DRF client sending a fresh personal access token of `email` in `org`."""
+    from rest_framework.test import APIClient
+
+    from cocora.api.services import api_token_create
+
+    user = User.objects.get(email=email)
+    with org_context(org.pk, user_id=user.pk):
+        _token, raw = api_token_create(organisation=org, user=user, name="benchmark")
+    client = APIClient(HTTP_HOST="localhost")
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    return client
 
 
 def write_table(results: dict[str, Any]) -> None:

@@ -1,0 +1,64 @@
+"""A trainer on a phone creates a read-only API token on their profile, copies it from the one
+answer that shows it, and a script uses it; revoking it stops the script."""
+
+import json
+import urllib.error
+import urllib.request
+
+import pytest
+from django.core.management import call_command
+
+from tests.browser import PHONE, chromium
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def demo(transactional_db):  # type: ignore[no-untyped-def]
+    call_command("seed_demo", "--force", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+def _me(base: str, token: str) -> tuple[int, dict]:
+    request = urllib.request.Request(  # noqa: S310 - the local test server
+        f"{base}/api/v1/o/nordby/me/", headers={"Authorization": f"Bearer {token}"}
+    )
+    try:
+        with urllib.request.urlopen(request) as response:  # noqa: S310 - the local test server
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+def test_a_trainer_creates_uses_and_revokes_a_token_on_a_phone(live_server, demo):
+    with chromium() as browser:
+        page = browser.new_page(viewport=PHONE, java_script_enabled=False)
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.get_by_label("Email").fill("trainer@nordby.example")
+        page.get_by_label("Password").fill("demo-pass-2024")
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url(f"{live_server.url}/o/nordby/")
+
+        page.goto(f"{live_server.url}/profile/")
+        page.get_by_role("link", name="API tokens for Nordby").click()
+        page.get_by_label("Name").fill("attendance sync")
+        page.get_by_label("Expires").select_option("30")
+        page.get_by_label("Read only").check()
+        page.get_by_role("button", name="Create token").click()
+
+        token = page.get_by_label("Your new token").input_value()
+        assert token.startswith("ccr_")
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+        status, body = _me(live_server.url, token)
+        assert status == 200
+        assert body["role"] == "trainer" and body["token_read_only"] is True
+
+        page.goto(f"{live_server.url}/o/nordby/api-tokens/")
+        assert token not in page.content()
+        page.get_by_role("link", name="Revoke attendance sync").click()
+        page.get_by_role("button", name="Revoke").click()
+        assert "was revoked" in page.locator("main").inner_text()
+
+        status, body = _me(live_server.url, token)
+        assert status == 401 and body["code"] == "token_invalid"
+        browser.close()
