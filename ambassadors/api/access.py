@@ -48,7 +48,11 @@ class StaffOrOwnViewSet(AmbassadorsViewSet):
     def own_ambassador(self) -> Ambassador | None:
         if not hasattr(self, "_own_ambassador"):
             self._own_ambassador = ambassador_for_member(
-                organisation=self.organisation, membership=self.membership, user=self.request.user
+                organisation=self.organisation,
+                membership=self.membership,
+                user=self.request.user,
+                # Reads change nothing: the account is linked on the first write (or page).
+                link=self.request.method not in ("GET", "HEAD", "OPTIONS"),
             )
         return self._own_ambassador
 

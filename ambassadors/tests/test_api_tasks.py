@@ -543,3 +543,25 @@ def test_a_date_years_away_is_a_400_not_a_500(org, api_client):
     )
     assert response.status_code == 400
     assert set(response.json()["errors"]) == {"due_on"}
+
+
+def test_a_read_only_token_reads_its_tasks_without_linking_the_account(org, api_client):
+    from django.utils import timezone as tz
+
+    from cocora.organisations.context import org_context
+    from cocora.organisations.tests.factories import InvitationFactory
+
+    client = api_client(org, Role.AMBASSADOR, read_only=True)
+    user = client.membership.user
+    invitation = InvitationFactory(
+        organisation=org, email=user.email, role=Role.AMBASSADOR, accepted_at=tz.now()
+    )
+    ambassador = AmbassadorFactory(organisation=org, invitation=invitation, user=None)
+    OutreachTaskFactory(organisation=org, ambassador=ambassador, title="First task")
+
+    listed = client.get(f"/api/v1/o/{org.slug}/ambassadors/tasks/")
+    assert [t["title"] for t in listed.json()["results"]] == ["First task"]
+    with org_context(org.pk):
+        ambassador.refresh_from_db()
+    assert ambassador.user_id is None
+    assert "ambassador.account_linked" not in audit_actions(org)
