@@ -236,15 +236,7 @@ class CohortSessionViewSet(OrgViewSet):
     def generate(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = self.validated(SessionRuleInput)
         venue, link_modules = data.pop("venue"), data.pop("link_modules")
-        rule = services.SessionRule(
-            first_date=data["first_date"],
-            weekdays=tuple(data["weekdays"]),
-            start_time=data["start_time"],
-            duration_minutes=data["duration_minutes"],
-            every_n_weeks=data["every_n_weeks"],
-            count=data["count"],
-            until=data["until"],
-        )
+        rule = services.SessionRule.from_data(data)
         created = services.sessions_generate(
             organisation=self.organisation,
             cohort=self.parent,

@@ -1,5 +1,6 @@
 """Sessions: generated from a rule, then edited, moved or cancelled one by one."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -30,6 +31,19 @@ class SessionRule:
     every_n_weeks: int = 1
     count: int | None = None
     until: date | None = None
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> "SessionRule":
+        """The rule from a page's form or an API body (the same field names)."""
+        return cls(
+            first_date=data["first_date"],
+            weekdays=tuple(data["weekdays"]),
+            start_time=data["start_time"],
+            duration_minutes=data["duration_minutes"],
+            every_n_weeks=data["every_n_weeks"],
+            count=data["count"],
+            until=data["until"],
+        )
 
     def validate(self) -> None:
         if not self.weekdays or any(d not in range(7) for d in self.weekdays):

@@ -60,15 +60,7 @@ class SessionsGenerateView(CohortMixin, OrgTemplateView):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                rule = services.SessionRule(
-                    first_date=data["first_date"],
-                    weekdays=tuple(data["weekdays"]),
-                    start_time=data["start_time"],
-                    duration_minutes=data["duration_minutes"],
-                    every_n_weeks=data["every_n_weeks"],
-                    count=data["count"],
-                    until=data["until"],
-                )
+                rule = services.SessionRule.from_data(data)
                 created = services.sessions_generate(
                     organisation=self.organisation,
                     cohort=cohort,
