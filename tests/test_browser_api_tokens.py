@@ -62,3 +62,21 @@ def test_a_trainer_creates_uses_and_revokes_a_token_on_a_phone(live_server, demo
         status, body = _me(live_server.url, token)
         assert status == 401 and body["code"] == "token_invalid"
         browser.close()
+
+
+def test_the_interactive_api_docs_render_from_our_own_files(live_server, transactional_db):
+    with chromium() as browser:
+        page = browser.new_page()
+        hosts = set()
+        page.on("request", lambda request: hosts.add(request.url.split("/")[2]))
+        errors: list[str] = []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.goto(f"{live_server.url}/api/docs/")
+        page.get_by_text("/api/v1/o/{org_slug}/cohorts/").first.wait_for()
+        assert "Cocora API" in page.content()
+        assert hosts == {live_server.url.split("/")[2]}
+        # Our Content-Security-Policy holds (scripts only from files): nothing was refused.
+        assert not [e for e in errors if "Content Security Policy" in e]
+        policy = page.request.get(f"{live_server.url}/api/docs/").headers["content-security-policy"]
+        assert "script-src 'self';" in policy and "unsafe-eval" not in policy
+        browser.close()
