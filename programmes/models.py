@@ -142,6 +142,8 @@ class Cohort(OrgScopedModel):
         ),
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Moves with every change through the services: what `changed_since` syncs by.
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("cohort")
@@ -203,6 +205,8 @@ class Participant(OrgScopedModel):
         _("preferred language"), max_length=8, choices=settings.LANGUAGES, blank=True
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Moves with every change through the services: what `changed_since` syncs by.
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("participant")
@@ -316,6 +320,8 @@ class Session(OrgScopedModel):
     status = models.CharField(
         _("status"), max_length=12, choices=SessionStatus.choices, default="scheduled"
     )
+    # Moves with every change through the services: what `changed_since` syncs by.
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("session")

@@ -215,8 +215,16 @@ def participant_erase(*, organisation: Organisation, subject: Any, actor: Any) -
     participant.preferred_language = ""
     for field in CONTACT_FIELDS:
         setattr(participant, field, "")
+    # updated_at moves too: a system that syncs by `changed_since` learns of the erasure and
+    # can erase its own copy.
     participant.save(
-        update_fields=["display_name", "birth_year", "preferred_language", *CONTACT_FIELDS]
+        update_fields=[
+            "display_name",
+            "birth_year",
+            "preferred_language",
+            *CONTACT_FIELDS,
+            "updated_at",
+        ]
     )
     enrolments = Enrolment.objects.for_org(organisation).filter(participant=participant)
     return {

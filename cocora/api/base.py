@@ -112,6 +112,30 @@ class OrgViewSet(viewsets.GenericViewSet):
         if self.parent_kwarg is not None and self.parent_kwarg in kwargs:
             self.parent = self._parent_or_404(kwargs[self.parent_kwarg])
 
+    # A list that reads its query string itself names the serializer that checks it.
+    list_query_class: ClassVar[type[serializers.Serializer] | None] = None
+
+    def paginate_queryset(self, queryset: Any) -> Any:
+        # Checked here, after the list found its parent: another organisation's is a 404 first.
+        if getattr(self, "action", None) == "list":
+            self._refuse_unknown_query_parameters(self.request)
+        return super().paginate_queryset(queryset)
+
+    def _refuse_unknown_query_parameters(self, request: Request) -> None:
+        """A misspelt filter is a 400, as an unknown body field is: a list silently unfiltered
+        would look like an answer."""
+        allowed = {"page", "page_size"}
+        filterset_class = getattr(self, "filterset_class", None)
+        if filterset_class is not None and self.filter_backends:
+            allowed |= set(filterset_class.base_filters)
+        if self.list_query_class is not None:
+            allowed |= set(self.list_query_class().fields)
+        unknown = sorted(set(request.query_params) - allowed)
+        if unknown:
+            raise exceptions.ValidationError(
+                {name: [_("Unknown query parameter.")] for name in unknown}
+            )
+
     def _parent_or_404(self, parent_id: Any) -> Any:
         parent = self.load_parent(int(parent_id))
         if parent is None:
@@ -235,7 +259,12 @@ class OrgViewSet(viewsets.GenericViewSet):
         client that syncs can skip what has not changed."""
         body = JSONRenderer().render(response.data)
         etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-        if etag in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
+        # If-None-Match compares weakly (RFC 9110): a W/ prefix does not matter.
+        offered = [
+            t.strip().removeprefix("W/")
+            for t in request.headers.get("If-None-Match", "").split(",")
+        ]
+        if etag in offered or "*" in offered:
             not_modified = HttpResponseNotModified()
             not_modified["ETag"] = etag
             return not_modified

@@ -95,7 +95,10 @@ def page_not_found(request: Any, exception: Exception) -> Any:
     from django.views import defaults
 
     if _is_api(request):
-        return JsonResponse(error_body("not_found", _("Not found.")), status=404)
+        message = _("Not found.")
+        if not str(request.path).endswith("/"):
+            message = _("Not found. Every API path ends with a slash.")
+        return JsonResponse(error_body("not_found", message), status=404)
     return defaults.page_not_found(request, exception)
 
 

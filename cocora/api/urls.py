@@ -1,9 +1,8 @@
 """The API: /api/v1/o/<org_slug>/… for each domain app, the schema and its interactive docs."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import (
     SpectacularAPIView,
-    SpectacularRedocView,
 )
 
 from . import views
@@ -18,10 +17,12 @@ urlpatterns = [
         views.ApiDocsView.as_view(url_name="api-schema", template_name="api/docs.html"),
         name="api-docs",
     ),
-    path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path(API_ORG_PREFIX, include(views.urlpatterns)),
     # Domain apps are included by name: the core imports none of them.
     path(API_ORG_PREFIX, include("programmes.api.urls")),
     path(API_ORG_PREFIX, include("partners.api.urls")),
     path(API_ORG_PREFIX, include("ambassadors.api.urls")),
+    # Last: any other path under /api/ answers the JSON 404, also while DEBUG is on and also
+    # for a path without its final slash (which must not be redirected: a POST would be lost).
+    re_path(r"^api/", views.api_not_found),
 ]

@@ -4,6 +4,7 @@ from typing import Any
 
 import django_filters
 from django.conf import settings
+from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework import serializers
@@ -18,6 +19,13 @@ from .filters import MomentFilter
 from .models import ApiToken
 
 
+def api_not_found(request: Any, *args: Any, **kwargs: Any) -> Any:
+    from .exceptions import page_not_found
+
+    return page_not_found(request, Http404())
+
+
+@extend_schema(exclude=True)
 class ApiDocsView(SpectacularSwaggerSplitView):
     """Swagger UI from our own static files. Its scripts are files, as our policy demands; its
     components set inline styles, which this page alone allows (it shows no one's data)."""

@@ -59,6 +59,7 @@ class CohortSerializer(serializers.ModelSerializer):
             "coordinator",
             "trainers",
             "created_at",
+            "updated_at",
         ]
         read_only_fields = fields
 
@@ -139,10 +140,11 @@ class CohortFilter(django_filters.FilterSet):
         method="filter_active",
         label="true: running today (started, not ended); false: not started yet or ended.",
     )
+    changed_since = MomentFilter(field_name="updated_at", lookup_expr="gte")
 
     class Meta:
         model = Cohort
-        fields = ["programme", "active"]
+        fields = ["programme", "active", "changed_since"]
 
     def filter_active(self, queryset: Any, name: str, value: bool) -> Any:
         today = timezone.localdate()

@@ -22,7 +22,7 @@ from rest_framework.response import Response
 
 from cocora.api.base import OrgViewSet, action_url, resource
 from cocora.api.filters import MomentFilter
-from cocora.api.serializers import InputSerializer
+from cocora.api.serializers import InputSerializer, PlausibleDateTimeField
 from cocora.core.forms import check_plausible_year
 from cocora.organisations.models import Role
 from programmes.models import (
@@ -59,6 +59,7 @@ RECORD_FIELDS = frozenset(
         "birth_year",
         "preferred_language",
         "created_at",
+        "updated_at",
         "consent_complete",
         "consent_missing",
         "can_be_contacted",
@@ -109,6 +110,7 @@ class ParticipantSummarySerializer(serializers.Serializer):
     birth_year = serializers.IntegerField(source="participant.birth_year", allow_null=True)
     preferred_language = serializers.CharField(source="participant.preferred_language")
     created_at = serializers.DateTimeField(source="participant.created_at")
+    updated_at = serializers.DateTimeField(source="participant.updated_at")
     consent_complete = serializers.BooleanField(
         help_text="Whether the consent to take part is complete (below the age of digital "
         "consent: a guardian's consent and the young person's own agreement)."
@@ -204,7 +206,11 @@ class ParticipantUpdateInput(ParticipantInput):
 
 
 class ParticipantListQuery(serializers.Serializer):
-    """The participant page's filters."""
+    """The participant page's filters, and `changed_since` for syncing."""
+
+    changed_since = PlausibleDateTimeField(
+        required=False, help_text="Changed at or after this time (ISO 8601)."
+    )
 
     search = serializers.CharField(
         required=False, allow_blank=True, max_length=100, help_text="Part of a name or code."
@@ -288,6 +294,7 @@ class ParticipantViewSet(OrgViewSet):
     }
     serializer_class = ParticipantSerializer
     filter_backends: list[Any] = []  # the page's filters, applied by the selector
+    list_query_class = ParticipantListQuery
 
     def org_queryset(self) -> Any:
         return participant_queryset(organisation=self.organisation)
@@ -312,7 +319,7 @@ class ParticipantViewSet(OrgViewSet):
         summary="List participants",
         description="By name, then code. The filters are the participant page's. Contact and "
         "guardian details are never listed: read one participant for them (that read is "
-        "recorded). Participants have no change timestamp, so there is no `changed_since`. "
+        "recorded). `changed_since` gives those changed since a time, for syncing. "
         "Erased participants stay listed under a placeholder name, as on the page.",
         parameters=[ParticipantListQuery],
         responses=ParticipantSummarySerializer(many=True),
@@ -327,6 +334,8 @@ class ParticipantViewSet(OrgViewSet):
             cohort_id=filters.get("cohort"),
             stage=filters.get("stage", ""),
         )
+        if filters.get("changed_since"):
+            participants = participants.filter(updated_at__gte=filters["changed_since"])
         consent = filters.get("consent", "")
         if consent:
             # Consent completeness is judged in Python (the service's rule): every row is read,

@@ -56,6 +56,7 @@ class SessionSerializer(serializers.ModelSerializer):
             "ends_at",
             "venue",
             "status",
+            "updated_at",
         ]
         read_only_fields = fields
 
@@ -115,10 +116,11 @@ class CohortSessionFilter(django_filters.FilterSet):
     starts_after = MomentFilter(field_name="starts_at", lookup_expr="gte")
     starts_before = MomentFilter(field_name="starts_at", lookup_expr="lt")
     status = django_filters.ChoiceFilter(choices=SessionStatus.choices)
+    changed_since = MomentFilter(field_name="updated_at", lookup_expr="gte")
 
     class Meta:
         model = Session
-        fields = ["starts_after", "starts_before", "status"]
+        fields = ["starts_after", "starts_before", "status", "changed_since"]
 
 
 class SessionFilter(CohortSessionFilter):
@@ -126,7 +128,7 @@ class SessionFilter(CohortSessionFilter):
 
     class Meta:
         model = Session
-        fields = ["cohort", "starts_after", "starts_before", "status"]
+        fields = ["cohort", "starts_after", "starts_before", "status", "changed_since"]
 
 
 @extend_schema(tags=["sessions"])

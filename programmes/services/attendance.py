@@ -66,7 +66,7 @@ def attendance_save(
     unknown = set(statuses) - allowed
     if unknown:
         raise ApplicationError(
-            _("Some of these people are not on this session's list any more. Reload the page."),
+            _("Some of these people are not on this session's list any more."),
             field="marks",
         )
     current = dict(
@@ -103,5 +103,5 @@ def attendance_save(
         )
     if statuses and session.status != SessionStatus.HELD:
         session.status = SessionStatus.HELD
-        session.save(update_fields=["status"])
+        session.save(update_fields=["status", "updated_at"])
     return len(statuses)

@@ -127,7 +127,7 @@ def cohort_update(
         )
     for name, value in fields.items():
         setattr(cohort, name, value)
-    cohort.save(update_fields=list(fields))
+    cohort.save(update_fields=[*fields, "updated_at"])
     if cohort.coordinator_id != old_coordinator_id:
         audit_record(
             organisation=organisation,

@@ -99,7 +99,7 @@ def participant_update(
     participant_validate_birth_year(fields.get("birth_year"))
     for name, value in fields.items():
         setattr(participant, name, value)
-    participant.save(update_fields=list(fields))
+    participant.save(update_fields=[*fields, "updated_at"])
     # Which fields changed, never their values.
     audit_record(
         organisation=organisation,

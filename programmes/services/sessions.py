@@ -177,7 +177,7 @@ def session_update(
         venue,
         module,
     )
-    session.save(update_fields=["starts_at", "ends_at", "venue", "module"])
+    session.save(update_fields=["starts_at", "ends_at", "venue", "module", "updated_at"])
     return session
 
 
@@ -200,7 +200,7 @@ def session_set_status(
     ):
         status = SessionStatus.HELD
     session.status = status
-    session.save(update_fields=["status"])
+    session.save(update_fields=["status", "updated_at"])
     audit_record(
         organisation=organisation,
         actor=actor,

@@ -38,6 +38,7 @@ COHORT_FIELDS = {
     "coordinator",
     "trainers",
     "created_at",
+    "updated_at",
 }
 PERSON_FIELDS = {"id", "name"}
 # Staff and the cohort's trainers see the same: no contact data, nothing else of the record.

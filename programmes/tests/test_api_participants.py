@@ -29,7 +29,7 @@ NOT_STAFF = [Role.TRAINER, Role.AMBASSADOR, Role.PARTNER]
 
 # The policy, written out: what the participant list shows a role...
 LISTED = {
-    "id", "code", "display_name", "birth_year", "preferred_language", "created_at",
+    "id", "code", "display_name", "birth_year", "preferred_language", "created_at", "updated_at",
     "consent_complete", "consent_missing", "can_be_contacted", "enrolments",
 }  # fmt: skip
 # ...and one record, with the contact and guardian details the edit page shows staff.

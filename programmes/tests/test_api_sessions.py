@@ -39,6 +39,7 @@ SESSION_FIELDS = {
     "ends_at",
     "venue",
     "status",
+    "updated_at",
 }
 SHEET_FIELDS = {"session", "session_status", "marks"}
 MARK_FIELDS = {"enrolment", "participant", "display_name", "code", "status", "recorded_at"}

@@ -257,3 +257,32 @@ def test_query_filters_never_turn_a_refusal_into_a_yes_no_answer(org, api_client
         for status in ("planned", "sent", "failed", "skipped")
     }
     assert set(answers.values()) == {403}
+
+
+def test_a_misspelt_filter_is_a_400_not_an_unfiltered_list(org, api_client):
+    admin = api_client(org, Role.ADMIN)
+    response = admin.get(f"/api/v1/o/{org.slug}/deliveries/?stauts=sent")
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"stauts": ["Unknown query parameter."]}
+    assert admin.get(f"/api/v1/o/{org.slug}/deliveries/?status=sent").status_code == 200
+
+
+def test_weak_etags_match_too(org, api_client):
+    client = api_client(org, Role.ADMIN)
+    etag = client.get(_me(org))["ETag"]
+    assert client.get(_me(org), HTTP_IF_NONE_MATCH=f"W/{etag}").status_code == 304
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_a_path_without_its_slash_is_a_json_404_never_a_redirect(org, api_client, debug):
+    client = api_client(org, Role.ADMIN)
+    with override_settings(DEBUG=debug):
+        for method in ("get", "post"):
+            response = getattr(client, method)(
+                f"/api/v1/o/{org.slug}/programmes", {}, format="json"
+            )
+            assert response.status_code == 404
+            assert response.json()["code"] == "not_found"
+            assert "slash" in response.json()["message"]
+        unknown = client.get(f"/api/v1/o/{org.slug}/sessions/abc/")
+        assert unknown.status_code == 404 and unknown.json()["code"] == "not_found"
