@@ -10,4 +10,9 @@ urlpatterns = [
         pages.ApiTokenRevokeView.as_view(),
         name="api_token_revoke",
     ),
+    path(
+        "members/<int:membership_id>/api-tokens/",
+        pages.MemberApiTokensView.as_view(),
+        name="member_api_tokens",
+    ),
 ]

@@ -9,15 +9,16 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from cocora.core.errors import ApplicationError
 from cocora.core.forms import StyledFormMixin, add_application_error
+from cocora.organisations.models import Membership
 from cocora.organisations.views_base import OrgTemplateView
 
 from .models import ApiToken
-from .selectors import api_token_list
-from .services import api_token_create, api_token_revoke
+from .selectors import api_token_active, api_token_list
+from .services import api_token_create, api_token_revoke, api_tokens_revoke_for_member
 
 EXPIRY_CHOICES = [
     ("30", gettext_lazy("In 30 days")),
@@ -91,3 +92,40 @@ class ApiTokenRevokeView(OrgTemplateView):
         token = api_token_revoke(token=self._token(), actor=request.user)  # type: ignore[arg-type]
         messages.success(request, _("The token “%(name)s” was revoked.") % {"name": token.name})
         return redirect("api_token_list", org_slug=self.organisation.slug)
+
+
+class MemberApiTokensView(OrgTemplateView):
+    """An admin's view of one member's working tokens, with one button to stop them all. The
+    tokens themselves are never shown: only names, beginnings, limits and last use."""
+
+    permission = "members.manage"
+    template_name = "api/member_tokens.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        target = self.get_org_object(Membership, self.kwargs["membership_id"])
+        context["target"] = target
+        context["tokens"] = (
+            api_token_active(organisation=self.organisation)
+            .filter(user_id=target.user_id)
+            .order_by("-created_at")
+        )
+        return context
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        target = self.get_org_object(Membership, kwargs["membership_id"])
+        count = api_tokens_revoke_for_member(
+            organisation=self.organisation,
+            user=target.user,
+            actor=request.user,  # type: ignore[arg-type]
+        )
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d API token of %(name)s was revoked.",
+                "%(count)d API tokens of %(name)s were revoked.",
+                count,
+            )
+            % {"count": count, "name": target.user},
+        )
+        return redirect("member_list", org_slug=self.organisation.slug)

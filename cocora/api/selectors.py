@@ -3,7 +3,8 @@
 import hashlib
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from cocora.accounts.models import User
 from cocora.organisations.models import Organisation
@@ -31,3 +32,21 @@ def api_token_find(*, raw: str) -> ApiToken | None:
 
 def api_token_list(*, organisation: Organisation, user: User) -> QuerySet[ApiToken]:
     return ApiToken.objects.for_org(organisation).filter(user=user).order_by("-created_at")
+
+
+def api_token_active(*, organisation: Organisation) -> QuerySet[ApiToken]:
+    """Tokens that work: not revoked, not expired."""
+    return ApiToken.objects.for_org(organisation).filter(
+        Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()), revoked_at__isnull=True
+    )
+
+
+def api_token_counts(*, organisation: Organisation) -> dict[int, int]:
+    """One query: how many working tokens each member holds, by user id."""
+    rows = (
+        api_token_active(organisation=organisation)
+        .order_by()
+        .values("user_id")
+        .annotate(n=Count("pk"))
+    )
+    return {row["user_id"]: row["n"] for row in rows}

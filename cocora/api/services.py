@@ -13,7 +13,7 @@ from cocora.organisations.models import Organisation
 from cocora.organisations.selectors import membership_for_user
 
 from .models import ApiToken
-from .selectors import TOKEN_PREFIX, token_hash
+from .selectors import TOKEN_PREFIX, api_token_active, token_hash
 
 # How often the last-used time is written: not on every request of a busy script.
 LAST_USED_PRECISION = timedelta(minutes=1)
@@ -83,3 +83,20 @@ def api_token_touch(*, token: ApiToken) -> None:
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_PRECISION:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now
+
+
+def api_tokens_revoke_for_member(*, organisation: Organisation, user: User, actor: User) -> int:
+    """An admin stops every working token a member holds here (a lost laptop, a script that
+    misbehaves), without removing the member. Returns how many were revoked."""
+    count = (
+        api_token_active(organisation=organisation)
+        .filter(user=user)
+        .update(revoked_at=timezone.now())
+    )
+    audit_record(
+        organisation=organisation,
+        actor=actor,
+        action="api_token.revoked_for_member",
+        details={"user_id": user.pk, "email": user.email, "count": count},
+    )
+    return count

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from cocora.api.selectors import api_token_counts
 from cocora.core.errors import ApplicationError
 from cocora.core.forms import add_application_error
 
@@ -58,8 +59,13 @@ class MemberListView(OrgTemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        # Two queries whatever the number of members: memberships with users, open invitations.
-        context["memberships"] = list(membership_list(organisation=self.organisation))
+        # Three queries whatever the number of members: memberships with users, their working
+        # API tokens counted, open invitations.
+        memberships = list(membership_list(organisation=self.organisation))
+        token_counts = api_token_counts(organisation=self.organisation)
+        for membership in memberships:
+            membership.api_token_count = token_counts.get(membership.user_id, 0)  # type: ignore[attr-defined]
+        context["memberships"] = memberships
         context["invitations"] = list(invitation_list_open(organisation=self.organisation))
         context["invitation_form"] = kwargs.get("invitation_form") or InvitationForm()
         context["role_choices"] = RoleForm.base_fields["role"].choices  # type: ignore[attr-defined]

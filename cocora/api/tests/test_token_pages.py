@@ -81,3 +81,29 @@ def test_removing_a_member_removes_their_tokens(org, member_client, api_client):
     assert response.status_code == 302
     assert _tokens(org) == []
     assert trainer.get(f"/api/v1/o/{org.slug}/me/").status_code == 401
+
+
+def test_an_admin_sees_and_stops_a_members_tokens_without_seeing_them(
+    org, member_client, api_client
+):
+    admin = member_client(org, Role.ADMIN)
+    trainer = api_client(org, Role.TRAINER)
+    members = admin.get(f"/o/{org.slug}/members/").content.decode()
+    page_url = f"/o/{org.slug}/members/{trainer.membership.pk}/api-tokens/"
+    assert page_url in members
+
+    page = admin.get(page_url).content.decode()
+    assert trainer.token.prefix in page and trainer.raw not in page
+    assert admin.post(page_url).status_code == 302
+    assert trainer.get(f"/api/v1/o/{org.slug}/me/").status_code == 401
+    with org_context(org.pk):
+        [line] = AuditEvent.objects.for_org(org).filter(action="api_token.revoked_for_member")
+    assert line.details["count"] == 1 and line.actor == admin.membership.user
+
+
+def test_only_admins_stop_other_members_tokens(org, member_client, api_client):
+    trainer = api_client(org, Role.TRAINER)
+    coordinator = member_client(org, Role.COORDINATOR)
+    page_url = f"/o/{org.slug}/members/{trainer.membership.pk}/api-tokens/"
+    assert coordinator.post(page_url).status_code == 403
+    assert trainer.get(f"/api/v1/o/{org.slug}/me/").status_code == 200
