@@ -10,8 +10,10 @@ describe(
     "time, cohort, venue; a participant's first name for their guardian).",
     legal_basis="Legitimate interest of running the programme (art. 6(1)(f)); for participants "
     "and guardians, their contact consent (art. 6(1)(a)), checked again before each email.",
-    seen_by="Admins of the organisation (the Emails page).",
-    retention="As long as the organisation uses the platform; removed with the organisation.",
+    seen_by="Admins of the organisation (the Emails page and the API's deliveries).",
+    retention="As long as the organisation uses the platform; removed with the organisation. "
+    "Erasing a participant clears the address and wording of every email to them or their "
+    "guardian and cancels what was still to be sent.",
 )
 describe(
     Unsubscribe,

@@ -18,6 +18,7 @@ from django.urls import reverse
 from cocora import celery_app
 from cocora.audit.models import AuditEvent
 from cocora.core.errors import ApplicationError
+from cocora.notifications.models import Delivery
 from cocora.organisations.context import org_context
 from cocora.organisations.models import Role
 from cocora.privacy.models import ErasureRecord, RetentionPolicy
@@ -325,6 +326,29 @@ def test_after_erasure_the_name_and_contact_appear_nowhere_in_the_database(
         action_flag=CHANGE,
         change_message="Changed display_name for Zephyrine Okonkwo.",
     )
+    # A reminder to the guardian was sent, and another one waits: their rows hold the address
+    # (encrypted) and the first name the email greets with.
+    with org_context(org.pk):
+        for occasion, status in (("sent", "sent"), ("next", "queued")):
+            Delivery.objects.create(
+                organisation=org,
+                rule="session_reminder_guardian",
+                kind="session_reminder",
+                object_type="programmes.session",
+                object_id="1",
+                occasion=occasion,
+                recipient_kind="guardian",
+                recipient_participant_id=participant.pk,
+                recipient_email=contact["guardian_email"],
+                address_hash="a" * 64,
+                language="fr",
+                context={"first_name": "Zephyrine", "cohort": "Wednesday group"},
+                idempotency_key=f"erasure-{occasion}",
+                status=status,
+            )
+        stored += list(
+            Delivery.objects.for_org(org).values_list("recipient_email", flat=True).distinct()
+        )
     admin_client_.get(_url("participant_data_export", org, participant.pk))
     needles = [*contact.values(), "Zephyrine", "Okonkwo", "Marguerite", "61 72 83 94", *stored]
     with org_context(org.pk):
@@ -367,8 +391,16 @@ def test_after_erasure_the_name_and_contact_appear_nowhere_in_the_database(
         "consents_kept": 2,
         "enrolments_kept": 1,
         "attendance_kept": 2,
+        "deliveries_cleared": 2,
+        "deliveries_cancelled": 1,
         "admin_history_scrubbed": 1,
     }
+    with org_context(org.pk):
+        # The log keeps what went out and what no longer will, without whom or what it said.
+        assert sorted(Delivery.objects.for_org(org).values_list("status", flat=True)) == [
+            "sent",
+            "skipped",
+        ]
     (event,) = _audit(org, "privacy.subject_erased")
     assert event.details["erasure_id"] == record.pk
     assert event.target_id == str(participant.pk)
