@@ -107,3 +107,34 @@ def test_only_admins_stop_other_members_tokens(org, member_client, api_client):
     page_url = f"/o/{org.slug}/members/{trainer.membership.pk}/api-tokens/"
     assert coordinator.post(page_url).status_code == 403
     assert trainer.get(f"/api/v1/o/{org.slug}/me/").status_code == 200
+
+
+def _tokens_of(org, user, n):  # type: ignore[no-untyped-def]
+    from cocora.api.services import api_token_create
+
+    with org_context(org.pk):
+        have = ApiToken.objects.for_org(org).filter(user=user).count()
+        for i in range(n - have):
+            api_token_create(organisation=org, user=user, name=f"script {i}")
+
+
+def test_the_token_pages_take_the_same_queries_for_5_and_20_tokens(org, member_client):
+    from cocora.api.services import MAX_TOKENS_PER_PERSON
+    from cocora.testing.queries import count_queries
+
+    owner = member_client(org, Role.TRAINER)
+    admin = member_client(org, Role.ADMIN)
+    user = owner.membership.user
+    own_page = f"/o/{org.slug}/api-tokens/"
+    member_page = f"/o/{org.slug}/members/{owner.membership.pk}/api-tokens/"
+
+    def counts(n):  # type: ignore[no-untyped-def]
+        _tokens_of(org, user, n)
+        own, response = count_queries(lambda: owner.get(own_page))
+        assert response.content.decode().count("<tr>") == n + 1  # the header row too
+        member, response = count_queries(lambda: admin.get(member_page))
+        assert response.content.decode().count("<li>") == n
+        return own, member
+
+    # At most 20 working tokens a person: the largest list there can be.
+    assert counts(5) == counts(MAX_TOKENS_PER_PERSON)
