@@ -237,14 +237,9 @@ class OrgViewSet(viewsets.GenericViewSet):
     def _audit(self, response: Response) -> None:
         request = self.request
         organisation = getattr(self, "organisation", None)
-        user_id = request.user.pk if request.user.is_authenticated else None
         if self._denial is not None:
             denied_org, status_code, member = self._denial
-            # Someone knocked on another organisation's door: that organisation's admins see it.
-            set_db_context(organisation_id=denied_org.pk, user_id=user_id)
             record_denied(request, denied_org, status=status_code, member=member)
-            if organisation is None:
-                set_db_context(organisation_id=None, user_id=user_id)
         elif organisation is not None and response.status_code in (403, 404):
             record_denied(request, organisation, status=response.status_code, member=True)
         elif (

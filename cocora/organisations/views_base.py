@@ -42,9 +42,7 @@ class OrgViewMixin:
         membership = membership_for_user(organisation=organisation, user=request.user)  # type: ignore[arg-type]
         if membership is None:
             # Someone knocked on another organisation's door: that organisation's admins see it.
-            set_db_context(organisation_id=organisation.pk, user_id=request.user.pk)
             record_denied(request, organisation, status=404, member=False)
-            set_db_context(organisation_id=None, user_id=request.user.pk)
             return page_not_found(request, Http404())
         set_db_context(organisation_id=organisation.pk, user_id=request.user.pk)
         self.organisation = organisation
@@ -135,6 +133,9 @@ def record_denied(
     if cache.incr(key) > DENIALS_RECORDED_PER_MINUTE:
         return
 
+    # The line belongs to the organisation that was asked, whose context the write needs; an
+    # outsider leaves it again at once, so that nothing after this sees its rows.
+    set_db_context(organisation_id=organisation.pk, user_id=request.user.pk)
     audit_record(
         organisation=organisation,
         actor=request.user,
@@ -146,3 +147,5 @@ def record_denied(
             "member": member,
         },
     )
+    if not member:
+        set_db_context(organisation_id=None, user_id=request.user.pk)
