@@ -6,14 +6,48 @@ parameter nobody taught the sweep fails the sweep, so no page goes untested.
 """
 
 import importlib
+import re
 from collections.abc import Callable
 from typing import Any
+
+from django.urls import URLPattern, URLResolver
 
 from cocora.organisations.models import Organisation, Role
 from cocora.organisations.tests.factories import InvitationFactory, MembershipFactory
 from programmes.tests import factories as pf
 
 Maker = Callable[[Organisation], Any]
+
+# A URL parameter in a route, e.g. <int:cohort_id> or <slug:org_slug>.
+PARAM = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
+
+
+def routes(patterns: list[Any], prefix: str = "") -> list[tuple[str, Any]]:
+    """Every (route, view) below `patterns`, includes followed."""
+    found: list[tuple[str, Any]] = []
+    for entry in patterns:
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            found += routes(entry.url_patterns, route)
+        elif isinstance(entry, URLPattern):
+            found.append((route, entry.callback))
+    return found
+
+
+def route_params(route: str) -> list[str]:
+    """The id parameters of a route (the organisation's slug aside)."""
+    return [m.group("name") for m in PARAM.finditer(route) if m.group("name") != "org_slug"]
+
+
+def fill_route(route: str, org: Organisation, ids: dict[str, Any]) -> str:
+    """The path of `route` in `org`, with the ids given by parameter name."""
+
+    def fill(match: re.Match[str]) -> str:
+        name = match.group("name")
+        return org.slug if name == "org_slug" else str(ids[name])
+
+    return PARAM.sub(fill, route)
+
 
 MAKERS: dict[str, Maker] = {
     "membership_id": lambda org: MembershipFactory(organisation=org, role=Role.ADMIN).pk,

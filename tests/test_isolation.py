@@ -2,25 +2,23 @@
 belong there, answers 404 and changes nothing, whatever the method. A new URL is covered without
 anyone writing a test for it."""
 
-import re
 from typing import Any
 
 import pytest
 from django.apps import apps
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import get_resolver
 
 from cocora.audit.models import AuditEvent
 from cocora.organisations.context import org_context
 from cocora.organisations.models import Organisation, Role
 from cocora.organisations.rls import tenant_models
 from cocora.organisations.tests.factories import MembershipFactory, OrganisationFactory
-from tests.isolation import MAKERS
+from tests.isolation import MAKERS, fill_route, route_params, routes
 
 pytestmark = pytest.mark.django_db
 
 ORG_PREFIX = "o/<slug:org_slug>/"
 API_PREFIX = "api/v1/o/<slug:org_slug>/"
-PARAM = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
 # What a careless view would happily store; the sweep sends it with every POST.
 HOSTILE_POST = {
     "role": Role.ADMIN,
@@ -30,22 +28,11 @@ HOSTILE_POST = {
 }
 
 
-def _routes(patterns: list[Any], prefix: str = "") -> list[str]:
-    routes = []
-    for entry in patterns:
-        route = prefix + str(entry.pattern)
-        if isinstance(entry, URLResolver):
-            routes += _routes(entry.url_patterns, route)
-        elif isinstance(entry, URLPattern):
-            routes.append(route)
-    return routes
-
-
 def org_routes() -> list[str]:
     """Every page and every API path of an organisation."""
     return sorted(
         r
-        for r in _routes(get_resolver().url_patterns)
+        for r, _view in routes(get_resolver().url_patterns)
         if r.startswith(ORG_PREFIX) or r.startswith(API_PREFIX)
     )
 
@@ -55,15 +42,7 @@ def api_routes() -> list[str]:
 
 
 def _path(route: str, org: Organisation, ids: dict[str, Any]) -> str:
-    def fill(match: re.Match[str]) -> str:
-        name = match.group("name")
-        return org.slug if name == "org_slug" else str(ids[name])
-
-    return "/" + PARAM.sub(fill, route)
-
-
-def _params(route: str) -> list[str]:
-    return [m.group("name") for m in PARAM.finditer(route) if m.group("name") != "org_slug"]
+    return "/" + fill_route(route, org, ids)
 
 
 def _snapshot(orgs: list[Organisation]) -> dict[str, Any]:
@@ -99,7 +78,7 @@ def test_the_sweep_finds_the_organisation_pages() -> None:
 
 
 def test_every_url_parameter_has_a_maker() -> None:
-    unknown = {(route, p) for route in org_routes() for p in _params(route) if p not in MAKERS}
+    unknown = {(route, p) for route in org_routes() for p in route_params(route) if p not in MAKERS}
     assert not unknown, f"Teach tests/isolation.py MAKERS these parameters: {sorted(unknown)}"
 
 
@@ -107,7 +86,7 @@ def test_every_url_parameter_has_a_maker() -> None:
 def test_non_member_gets_404_on_every_page_of_another_organisation(client, two_orgs, method):
     victim, _home, outsider = two_orgs
     routes = org_routes()
-    ids = {name: MAKERS[name](victim) for route in routes for name in _params(route)}
+    ids = {name: MAKERS[name](victim) for route in routes for name in route_params(route)}
     before = _snapshot([victim, _home])
     client.force_login(outsider.user)
 
@@ -126,9 +105,9 @@ def test_non_member_gets_404_on_every_page_of_another_organisation(client, two_o
 @pytest.mark.parametrize("method", ["get", "post"])
 def test_member_gets_404_for_another_organisations_ids_in_their_own_pages(client, two_orgs, method):
     victim, home, outsider = two_orgs
-    routes = [route for route in org_routes() if _params(route)]
+    routes = [route for route in org_routes() if route_params(route)]
     assert routes, "the sweep should have pages with object ids to try"
-    foreign_ids = {name: MAKERS[name](victim) for route in routes for name in _params(route)}
+    foreign_ids = {name: MAKERS[name](victim) for route in routes for name in route_params(route)}
     before = _snapshot([victim, home])
     client.force_login(outsider.user)
 
@@ -184,7 +163,7 @@ def test_api_tokens_get_404_for_another_organisation_and_its_ids_whatever_the_me
     paths are 404, and nothing changes."""
     victim, home, outsider = two_orgs
     routes = api_routes()
-    ids = {name: MAKERS[name](victim) for route in routes for name in _params(route)}
+    ids = {name: MAKERS[name](victim) for route in routes for name in route_params(route)}
     client = api_client(home, Role.ADMIN, user=outsider.user)
     MembershipFactory(organisation=victim, role=Role.ADMIN, user=outsider.user)
     before = _snapshot([victim, home])
@@ -192,7 +171,7 @@ def test_api_tokens_get_404_for_another_organisation_and_its_ids_whatever_the_me
     answers = {}
     for route in routes:
         for org in (victim, home):
-            if org is home and not _params(route):
+            if org is home and not route_params(route):
                 continue
             path = _path(route, org, ids)
             response = getattr(client, method)(path, HOSTILE_JSON, format="json")
@@ -200,3 +179,34 @@ def test_api_tokens_get_404_for_another_organisation_and_its_ids_whatever_the_me
 
     assert {p: a for p, a in answers.items() if a != (404, "not_found")} == {}
     assert _snapshot([victim, home]) == before
+
+
+def test_a_read_only_token_is_refused_every_write_of_every_api_path(org, api_client):
+    """Every method other than GET of every API path, with real ids of the token's own
+    organisation: 403, nothing changed, no write line in the audit trail."""
+    client = api_client(org, Role.ADMIN, read_only=True)
+    views = {
+        route: view
+        for route, view in routes(get_resolver().url_patterns)
+        if route.startswith(API_PREFIX)
+    }
+    ids = {name: MAKERS[name](org) for route in views for name in route_params(route)}
+    before = _snapshot([org])
+
+    answers = {}
+    for route, view in views.items():
+        for method in sorted(set(view.actions) - {"get", "head"}):
+            response = getattr(client, method)(_path(route, org, ids), HOSTILE_JSON, format="json")
+            answers[f"{method} {route}"] = (response.status_code, response.json()["code"])
+
+    assert len(answers) > 50
+    # An admin's read-only token: refused as read-only, or (ambassadors' own actions) for the
+    # role, which is checked first. Never a write.
+    assert {status for status, _code in answers.values()} == {403}, answers
+    codes = [code for _status, code in answers.values()]
+    assert set(codes) == {"token_read_only", "permission_denied"}
+    assert codes.count("token_read_only") > 40
+    assert _snapshot([org]) == before
+    with org_context(org.pk):
+        actions = set(AuditEvent.objects.for_org(org).values_list("action", flat=True))
+    assert not {a for a in actions if a.startswith("api.")}

@@ -7,11 +7,9 @@ patterns, so a new endpoint is covered without anyone writing a test for it:
 - a read-only token is refused on every write, with the code token_read_only.
 """
 
-import re
 from typing import Any
 
 import pytest
-from django.urls import URLPattern, URLResolver
 
 from cocora.audit.models import AuditEvent
 from cocora.organisations.context import org_context
@@ -20,10 +18,10 @@ from partners import models as partner_models
 from partners.api.urls import urlpatterns
 from partners.tests import factories as f
 from partners.tests.makers import MAKERS
+from tests.isolation import PARAM, fill_route, route_params, routes
 
 pytestmark = pytest.mark.django_db
 
-PARAM = re.compile(r"<(?:[^>:]+:)?(?P<name>[^>]+)>")
 # What a careless endpoint would happily store; sent with every write.
 HOSTILE = {"name": "Intruder", "kind": "ngo", "title": "Intruder", "purpose": "Intruder"}
 WRITE_METHODS = ("post", "patch", "delete")
@@ -41,18 +39,7 @@ TABLES = [
 ]
 
 
-def _routes(patterns: list[Any], prefix: str = "") -> list[tuple[str, Any]]:
-    found = []
-    for entry in patterns:
-        route = prefix + str(entry.pattern)
-        if isinstance(entry, URLResolver):
-            found += _routes(entry.url_patterns, route)
-        elif isinstance(entry, URLPattern):
-            found.append((route, entry.callback))
-    return found
-
-
-ROUTES = _routes(urlpatterns)
+ROUTES = routes(urlpatterns)
 
 
 def _methods(callback: Any) -> list[str]:
@@ -61,15 +48,14 @@ def _methods(callback: Any) -> list[str]:
 
 
 def _path(route: str, org: Organisation, ids: dict[str, Any]) -> str:
-    filled = PARAM.sub(lambda m: str(ids[m.group("name")]), route)
-    return f"/api/v1/o/{org.slug}/{filled}"
+    return f"/api/v1/o/{org.slug}/{fill_route(route, org, ids)}"
 
 
 def _ids(org: Organisation) -> dict[str, Any]:
     return {
         name: MAKERS[name](org)
         for route, _callback in ROUTES
-        for name in PARAM.findall(route)
+        for name in route_params(route)
         if name in MAKERS
     }
 
@@ -92,10 +78,10 @@ def _call(client: Any, method: str, path: str) -> Any:
 
 
 def test_the_sweep_finds_every_resource_and_every_id_has_a_maker() -> None:
-    routes = [route for route, _ in ROUTES]
+    found = [route for route, _ in ROUTES]
     for expected in ("partners/", "agreements/", "collaboration/", "follow-ups/", "disclosures/"):
-        assert expected in routes
-    unknown = {n for route in routes for n in PARAM.findall(route) if n not in MAKERS}
+        assert expected in found
+    unknown = {n for route in found for n in route_params(route) if n not in MAKERS}
     assert unknown == set(), "teach partners/tests/makers.py these id names"
 
 
