@@ -37,10 +37,11 @@ def api_token_create(
         raise ApplicationError(_("Only members of the organisation can have a token for it."))
     if expires_at is not None and expires_at <= timezone.now():
         raise ApplicationError(_("The expiry must lie in the future."), field="expires_at")
-    active = ApiToken.objects.for_org(organisation).filter(user=user, revoked_at__isnull=True)
-    if active.count() >= MAX_TOKENS_PER_PERSON:
+    # Working tokens only (the members page counts the same): an expired one takes no place.
+    working = api_token_active(organisation=organisation).filter(user=user)
+    if working.count() >= MAX_TOKENS_PER_PERSON:
         raise ApplicationError(
-            _("You have %(count)d tokens already; revoke one you no longer use.")
+            _("You have %(count)d working tokens already; revoke one you no longer use.")
             % {"count": MAX_TOKENS_PER_PERSON},
             code="conflict",
         )

@@ -138,3 +138,22 @@ def test_the_token_pages_take_the_same_queries_for_5_and_20_tokens(org, member_c
 
     # At most 20 working tokens a person: the largest list there can be.
     assert counts(5) == counts(MAX_TOKENS_PER_PERSON)
+
+
+def test_twenty_working_tokens_are_the_most_and_expired_ones_take_no_place(org, member_client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from cocora.api.services import MAX_TOKENS_PER_PERSON
+
+    person = member_client(org, Role.COORDINATOR)
+    _tokens_of(org, person.membership.user, MAX_TOKENS_PER_PERSON)
+    url = f"/o/{org.slug}/api-tokens/"
+    refused = person.post(url, {"name": "one more", "expires": "30"})
+    assert refused.status_code == 400 and "revoke one" in refused.content.decode()
+    with org_context(org.pk):
+        ApiToken.objects.for_org(org).filter(pk=_tokens(org)[0].pk).update(
+            expires_at=timezone.now() - timedelta(minutes=1)
+        )
+    assert person.post(url, {"name": "one more", "expires": "30"}).status_code == 201
