@@ -9,7 +9,7 @@ from cocora.testing.require import service_missing
 
 CHROMIUM = os.environ.get("COCORA_CHROMIUM", "/usr/bin/chromium")
 
-pytest_plugins = ["cocora.testing.fixtures"]
+pytest_plugins = ["cocora.testing.clock", "cocora.testing.fixtures"]
 
 
 def _available() -> dict[str, tuple[bool, str]]:

@@ -2,7 +2,7 @@
 from its partner, a disclosure from its participant and partner), so that no fixture straddles
 two tenants."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import factory
 from django.utils import timezone
@@ -54,7 +54,7 @@ class AgreementFactory(OrgScopedFactory):
     )
     organisation = factory.SubFactory(OrganisationFactory)
     purpose = "Joint dialogue meetings in the neighbourhood."
-    starts_on = factory.LazyFunction(lambda: date.today() - timedelta(days=30))
+    starts_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=30))
 
 
 class SharingRuleFactory(OrgScopedFactory):
@@ -77,7 +77,7 @@ class IntegrityCheckFactory(OrgScopedFactory):
         PartnerOrganisationFactory, organisation=factory.SelfAttribute("..organisation")
     )
     organisation = factory.SubFactory(OrganisationFactory)
-    checked_on = factory.LazyFunction(lambda: date.today() - timedelta(days=10))
+    checked_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=10))
     outcome = "passed"
     next_review_on = factory.LazyAttribute(lambda o: o.checked_on + timedelta(days=365))
 
@@ -92,7 +92,7 @@ class SharingConsentFactory(OrgScopedFactory):
     organisation = factory.SubFactory(OrganisationFactory)
     partner = None
     given_by = "self"
-    given_on = factory.LazyFunction(lambda: date.today() - timedelta(days=1))
+    given_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=1))
 
 
 class DisclosureFactory(OrgScopedFactory):
@@ -148,4 +148,4 @@ class FollowUpFactory(OrgScopedFactory):
     owner_partner = factory.SubFactory(
         PartnerOrganisationFactory, organisation=factory.SelfAttribute("..organisation")
     )
-    due_on = factory.LazyFunction(lambda: date.today() + timedelta(days=14))
+    due_on = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=14))

@@ -1,7 +1,7 @@
 """Factories of the programmes app. Children take their organisation from their parent (a module
 from its programme, a session from its cohort), so that no fixture straddles two tenants."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import factory
 from django.utils import timezone
@@ -66,7 +66,7 @@ class CohortFactory(OrgScopedFactory):
     )
     organisation = factory.SubFactory(OrganisationFactory)
     name = factory.Sequence(lambda n: f"Cohort {n}")
-    starts_on = factory.LazyFunction(lambda: date.today())
+    starts_on = factory.LazyFunction(lambda: timezone.localdate())
     capacity = 15
 
 
@@ -99,7 +99,7 @@ class ConsentFactory(OrgScopedFactory):
     organisation = factory.SubFactory(OrganisationFactory)
     scope = "participation"
     given_by = "self"
-    given_on = factory.LazyFunction(lambda: date.today())
+    given_on = factory.LazyFunction(lambda: timezone.localdate())
 
 
 class EnrolmentFactory(OrgScopedFactory):
@@ -112,7 +112,7 @@ class EnrolmentFactory(OrgScopedFactory):
     )
     organisation = factory.SubFactory(OrganisationFactory)
     stage = "active"
-    joined_on = factory.LazyFunction(lambda: date.today() - timedelta(days=60))
+    joined_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=60))
 
 
 class SessionFactory(OrgScopedFactory):

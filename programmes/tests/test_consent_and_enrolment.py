@@ -1,8 +1,9 @@
 """Consent rules and enrolment: age of digital consent, capacity and the waiting list."""
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,6 +23,15 @@ from programmes.tests.factories import (
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2026, 11, 22)
+
+
+@pytest.fixture(autouse=True)
+def _on_a_known_day():
+    # Ages and consent dates are computed against TODAY, and the factories date consents
+    # "today": both must be the same day, whatever day the suite runs on (regression: every run
+    # after 22 November 2026 saw the factories' consents as given in the future).
+    with time_machine.travel(datetime(2026, 11, 22, 10, 0, tzinfo=UTC), tick=False):
+        yield
 
 
 def _consented(org, **kwargs):
