@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install migrate seed lint format typecheck bench messages schema clean
+.PHONY: run test test-moved-clock install migrate seed lint format typecheck bench messages schema clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,14 @@ test: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy cocora
 	$(PY) -m cocora.testing.services -- $(PY) -m pytest $(PYTEST_ARGS)
+
+## test-moved-clock: the suite (without the browser) again, as if it were another day
+# A leap day, just after midnight in Copenhagen and Berlin while it is still the day before in UTC,
+# so that a test mixing the server's date with an organisation's date, or a fixed date with
+# today's, fails here. Another day: make test-moved-clock TODAY=2027-03-28T02:30+01:00
+TODAY ?= 2028-02-29T00:30+01:00
+test-moved-clock: $(STAMP)
+	$(PY) -m cocora.testing.services -- $(PY) -m pytest -m "not browser" --today=$(TODAY) $(PYTEST_ARGS)
 
 ## bench: measure pages and writes, small against large, into docs/performance.md
 bench: $(STAMP)

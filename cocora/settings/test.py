@@ -1,6 +1,8 @@
 """The test suite. `make test` points DATABASE_URL and REDIS_URL at throwaway PostgreSQL and
 Redis servers it starts itself; without them the suite falls back to SQLite."""
 
+import os
+
 from .base import *  # noqa: F403
 from .base import COCORA_FIELD_KEYS, DATABASES
 
@@ -29,3 +31,10 @@ if not COCORA_FIELD_KEYS:
 
 # The suite and the fuzzing run send many requests with one token; the limit has its own test.
 COCORA_API_RATE = "100000/min"
+
+# A child process of a suite run on a moved clock (pytest --today: a Celery worker, a management
+# command run as another database role) lives on the same day as the tests that started it.
+if os.environ.get("COCORA_TEST_CLOCK_ORIGIN"):
+    from cocora.testing.clock import travel_from_environment
+
+    travel_from_environment()

@@ -40,18 +40,25 @@ def parse_moment(value: str) -> datetime:
     return moment
 
 
+_traveller: object | None = None
+
+
 def travel_from_environment() -> object | None:
-    """Moves this process's clock where the environment says (a worker started by a test);
-    returns the time-machine traveller, or None when the clock is the real one."""
+    """Moves this process's clock where the environment says; returns the time-machine
+    traveller, or None when the clock is the real one. Called once the pytest process has read
+    --today, and by the test settings in any process a moved-clock run starts (a Celery worker,
+    a management command run as the database owner), so that they all live on the same day."""
+    global _traveller
     value = os.environ.get(ENV)
-    if not value:
-        return None
+    if not value or _traveller is not None:
+        return _traveller
     import time_machine
 
     start = parse_moment(value)
     origin = float(os.environ.get(ORIGIN_ENV) or time.time())
     traveller = time_machine.travel(start + timedelta(seconds=time.time() - origin), tick=True)
     traveller.start()
+    _traveller = traveller
     return traveller
 
 

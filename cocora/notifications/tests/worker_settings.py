@@ -7,7 +7,6 @@ import os
 from django.core.mail.utils import DNS_NAME
 
 from cocora.settings.test import *  # noqa: F403
-from cocora.testing.clock import travel_from_environment
 
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 EMAIL_HOST = "127.0.0.1"
@@ -19,6 +18,3 @@ EMAIL_HOST_PASSWORD = ""
 EMAIL_TIMEOUT = 30
 CELERY_TASK_ALWAYS_EAGER = False
 DNS_NAME._fqdn = os.environ.get("COCORA_TEST_WORKER_NAME", "worker")  # type: ignore[attr-defined]
-
-# A suite run on a moved clock (--today) moves the worker's clock with it.
-travel_from_environment()
