@@ -1,5 +1,6 @@
 """The cohorts API: cohorts, their trainers, and enrolments under /api/v1/o/<org_slug>/."""
 
+import zoneinfo
 from datetime import date, timedelta
 
 import pytest
@@ -130,7 +131,8 @@ def test_cohorts_are_not_for_ambassadors(org, api_client):
 
 def test_cohorts_filter_by_programme_and_by_running_today(org, api_client):
     programme = ProgrammeFactory(organisation=org)
-    today = date.today()
+    # "Today" is the organisation's day, not the server's.
+    today = timezone.localdate(timezone=zoneinfo.ZoneInfo(org.time_zone))
     CohortFactory(organisation=org, programme=programme, name="Running", starts_on=today)
     CohortFactory(
         organisation=org,

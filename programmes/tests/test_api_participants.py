@@ -1,6 +1,7 @@
 """The participants API: the page's rules (permissions, filters, consent by age, withdrawal,
 erasure), the fields each role sees, the audited read, isolation and constant query counts."""
 
+import zoneinfo
 from datetime import timedelta
 from typing import Any
 
@@ -364,7 +365,10 @@ def test_a_bad_consent_is_400_naming_the_field_and_records_nothing(org, api_clie
     client = api_client(org, Role.ADMIN)
     participant = ParticipantFactory(organisation=org)
     if body.get("given_on") == "FUTURE":
-        body = {**body, "given_on": str(timezone.localdate() + timedelta(days=1))}
+        # Tomorrow where the organisation is: the server's UTC date can still be yesterday there
+        # (regression: just after midnight in Copenhagen this "future" date was today).
+        today = timezone.localdate(timezone=zoneinfo.ZoneInfo(org.time_zone))
+        body = {**body, "given_on": str(today + timedelta(days=1))}
     response = client.post(_url(org, "participants", participant.pk, "consents"), body)
     assert response.status_code == 400
     assert field in response.json()["errors"]
