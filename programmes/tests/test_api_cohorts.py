@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from cocora.audit.models import AuditEvent
 from cocora.organisations.context import org_context
@@ -245,8 +246,6 @@ def test_a_bad_cohort_is_refused_naming_the_field(org, other_org, api_client, ch
 
 
 def test_no_new_cohort_opens_in_an_archived_programme(org, api_client):
-    from django.utils import timezone
-
     programme = ProgrammeFactory(organisation=org, archived_at=timezone.now())
     response = api_client(org, Role.COORDINATOR).post(
         _url("cohort-list", org),
