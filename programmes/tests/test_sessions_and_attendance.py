@@ -411,6 +411,24 @@ def test_mark_all_present_keeps_the_marks_already_made(org, member_client):
     assert marks == {late.pk: "late", absent.pk: "absent", unmarked.pk: "present"}
 
 
+def test_mark_all_present_says_that_other_marks_stay(org, member_client):
+    # Regression: the button and its confirmation let people think that it overrode an absence.
+    client = member_client(org, Role.COORDINATOR)
+    session, (late, absent, _unmarked) = _attendance_setup(org, 3)
+    url = reverse("session_detail", args=[org.slug, session.pk])
+    page = client.get(url).content.decode()
+    assert 'aria-describedby="mark-all-help"' in page
+    assert "People already marked absent, late or excused stay as they are." in page
+    client.post(url, {f"status_{late.pk}": "late"})
+    done = client.post(
+        url, {f"status_{absent.pk}": "absent", "mark_all_present": "1"}, follow=True
+    ).content.decode()
+    assert (
+        "Attendance saved for 2 people. 2 people already marked absent, late or excused stay "
+        "as marked." in done
+    )
+
+
 def test_attendance_cannot_be_taken_for_a_session_on_a_later_day(org, member_client):
     client = member_client(org, Role.COORDINATOR)
     session = SessionFactory(organisation=org, starts_at=timezone.now() + timedelta(days=3))
