@@ -69,8 +69,9 @@ def test_every_second_week_on_two_weekdays_until_a_date(org):
     ("overrides", "message"),
     [
         ({"weekdays": ()}, "weekday"),
-        ({"count": None}, "either the number"),
-        ({"count": 5, "until": date(2026, 4, 1)}, "either the number"),
+        # Regression: neither a count nor an end date was answered with "…not both".
+        ({"count": None}, r"^Give either a number of sessions or an end date\.$"),
+        ({"count": 5, "until": date(2026, 4, 1)}, "or an end date, not both"),
         ({"count": None, "until": date(2026, 1, 1)}, "before the first date"),
         ({"count": 500}, "between 1 and"),
         ({"duration_minutes": 0}, "lasts between"),
@@ -95,7 +96,8 @@ def test_scheduling_page_refuses_a_bad_rule_and_creates_nothing(org, member_clie
         },
     )
     assert response.status_code == 400
-    assert b"either the number of sessions or an end date" in response.content
+    assert b"Give either a number of sessions or an end date." in response.content
+    assert b"not both" not in response.content
     with org_context(org.pk):
         assert not Session.objects.for_org(org).exists()
 
