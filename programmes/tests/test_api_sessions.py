@@ -738,6 +738,18 @@ def test_a_bad_log_is_refused_and_nothing_is_written(org, other_org, log_people,
         assert not SessionLog.objects.for_org(org).exists()
 
 
+def test_an_empty_log_is_refused_and_no_row_is_made(org, log_people):
+    # Regression: an empty body was saved as a log.
+    session, activity, people = log_people
+    url = _url("session-log", org, session_id=session.pk)
+    for body in ({}, {"summary": " ", "activities": [activity.pk]}):
+        response = people["author"].put(url, body, format="json")
+        assert response.status_code == 400
+        assert response.json()["message"].startswith("This log is empty")
+    with org_context(org.pk):
+        assert not SessionLog.objects.for_org(org).exists()
+
+
 def test_a_safe_space_log_refuses_a_confidential_note(org, api_client):
     session = SessionFactory(organisation=org, cohort__safe_space=True)
     trainer = _trainer_of(org, api_client, session.cohort)

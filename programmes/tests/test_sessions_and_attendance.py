@@ -283,6 +283,23 @@ def test_safe_space_log_has_no_per_person_field_and_refuses_one(org, member_clie
     assert log.summary == "Good talk" and log.confidential_note == ""
 
 
+def test_an_empty_log_is_refused_and_nothing_is_written(org, member_client):
+    # Regression: a log with nothing in it was saved, and the session then read "log written".
+    client = member_client(org, Role.TRAINER)
+    session = SessionFactory(organisation=org)
+    CohortTrainerFactory(organisation=org, cohort=session.cohort, user=client.membership.user)
+    activity = ActivityFactory(organisation=org, module__programme=session.cohort.programme)
+    url = reverse("session_log", args=[org.slug, session.pk])
+
+    response = client.post(url, {"summary": "   ", "activities": [activity.pk]})
+
+    assert response.status_code == 400
+    assert "This log is empty: write what happened" in response.content.decode()
+    with org_context(org.pk):
+        assert not SessionLog.objects.for_org(org).exists()
+    assert client.post(url, {"group_climate": "3"}).status_code == 302
+
+
 def test_confidential_note_is_for_the_author_and_the_coordinator_only(org, member_client):
     author = member_client(org, Role.TRAINER)
     coordinator = member_client(org, Role.COORDINATOR)
