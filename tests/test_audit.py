@@ -2,11 +2,13 @@
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 
+from cocora.audit.labels import ACTION_LABELS, GROUP_LABELS
 from cocora.audit.models import AuditEvent, SignInEvent
 from cocora.audit.records import describe_events
 from cocora.organisations.context import org_context
@@ -194,10 +196,6 @@ def test_a_record_is_linked_only_for_viewers_who_may_open_its_page(org):
 
 def test_every_recorded_action_has_readable_words():
     """A new action code without a label would show up as words guessed from the code."""
-    from pathlib import Path
-
-    from cocora.audit.labels import ACTION_LABELS
-
     root = Path(__file__).resolve().parent.parent
     codes = set()
     for folder in ("cocora", "programmes", "partners", "ambassadors"):
@@ -214,6 +212,8 @@ def test_every_recorded_action_has_readable_words():
                 codes |= {f"outreach_task.{verb}" for verb in tasks}
     assert len(codes) > 60
     assert sorted(codes - set(ACTION_LABELS)) == []
+    # The audit page's filter names each kind of action too.
+    assert sorted({code.split(".")[0] for code in codes} - set(GROUP_LABELS)) == []
 
 
 def test_the_audit_page_query_count_is_the_same_for_5_and_50_events(org, member_client):
