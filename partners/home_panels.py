@@ -13,6 +13,8 @@ from .models import PartnerContact
 
 @register
 def partnership(*, request: Any, organisation: Any, membership: Any) -> str | None:
+    """The one "Our partnership" card of a partner contact's home: a link to their partner's
+    page, or, for a member not yet linked to a partner, what the role will show."""
     if membership.role != Role.PARTNER:
         return None
     contact = (
@@ -21,8 +23,6 @@ def partnership(*, request: Any, organisation: Any, membership: Any) -> str | No
         .select_related("partner")
         .first()
     )
-    if contact is None:
-        return None
     return render_to_string(
         "partners/_home_panel.html",
         {"organisation": organisation, "contact": contact},

@@ -1,12 +1,16 @@
 """The audit trail: sensitive reads, refusals, sign-ins, and that it cannot be rewritten."""
 
 import json
+import re
+from pathlib import Path
 
 import pytest
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 
+from cocora.audit.labels import ACTION_LABELS, GROUP_LABELS
 from cocora.audit.models import AuditEvent, SignInEvent
+from cocora.audit.records import describe_events
 from cocora.organisations.context import org_context
 from cocora.organisations.models import Role
 from cocora.organisations.tests.factories import MembershipFactory, UserFactory
@@ -40,6 +44,9 @@ def test_viewing_a_participant_is_recorded_and_shown_to_coordinators(org, member
     assert event.target_id == str(participant.pk)
     assert b"Who has seen or changed this record" in page.content
     assert str(coordinator.membership.user).encode() in page.content
+    # Readable wording, not the recorded code (regression: the panel showed "participant.viewed").
+    assert b"Participant record viewed" in page.content
+    assert b"participant.viewed" not in page.content
 
 
 def test_reading_a_confidential_note_is_recorded_but_reading_an_empty_log_is_not(
@@ -125,29 +132,118 @@ def test_the_audit_page_is_for_admins_and_filters(org, member_client):
 
     url = reverse("audit_log", args=[org.slug])
     assert coordinator.get(url).status_code == 403
-    everything = admin.get(url)
-    assert b"participant.viewed" in everything.content and b"access.denied" in everything.content
-    only_access = admin.get(url, {"action": "access"})
-    assert b"access.denied" in only_access.content
-    assert b"participant.viewed" not in only_access.content
+    everything = admin.get(url).content.decode()
+    assert "Participant record viewed" in everything and "Access refused (403)" in everything
+    assert '<option value="access">Refused access</option>' in everything
+    only_access = admin.get(url, {"action": "access"}).content.decode()
+    assert "Access refused" in only_access
+    assert "Participant record viewed" not in only_access
+
+
+def test_the_audit_page_shows_words_and_links_records_instead_of_codes(org, member_client):
+    # Regression: the page showed "page.handbook_exports" and "programmes.sessionlog #9".
+    admin = member_client(org, Role.ADMIN)
+    participant = ParticipantFactory(organisation=org, display_name="Mira", code="P-17")
+    log = SessionLogFactory(organisation=org, session__cohort__name="Spring group")
+    gone = ParticipantFactory(organisation=org)
+    gone_id = gone.pk
+    with org_context(org.pk):
+        gone.delete()
+        for action, target_type, target_id in (
+            ("participant.viewed", "programmes.participant", participant.pk),
+            ("session_log.created", "programmes.sessionlog", log.pk),
+            ("participant.updated", "programmes.participant", gone_id),
+            ("page.handbook_exports", "", ""),
+            ("somebody.did_something", "elsewhere.thing", "4"),
+        ):
+            AuditEvent.objects.create(
+                organisation=org, action=action, target_type=target_type, target_id=target_id
+            )
+
+    html = admin.get(reverse("audit_log", args=[org.slug])).content.decode()
+
+    for code in ("page.handbook_exports", "programmes.sessionlog", "session_log.created"):
+        assert code not in html
+    participant_url = reverse("participant_detail", args=[org.slug, participant.pk])
+    assert f'Participant: <a href="{participant_url}">Mira (P-17)</a>' in html
+    log_url = reverse("session_log", args=[org.slug, log.session_id])
+    assert f'Session log: <a href="{log_url}">Spring group · ' in html
+    assert "Session log written" in html
+    assert "Change made on the page “handbook exports”" in html
+    assert f"Participant: #{gone_id}, no longer held" in html
+    assert "Somebody: did something" in html and "Thing: #4" in html
+
+
+def test_a_record_is_linked_only_for_viewers_who_may_open_its_page(org):
+    admin = MembershipFactory(organisation=org, role=Role.ADMIN, user__name="Ada Admin")
+    coordinator = MembershipFactory(organisation=org, role=Role.COORDINATOR)
+    with org_context(org.pk):
+        event = AuditEvent.objects.create(
+            organisation=org,
+            action="membership.role_changed",
+            target_type="organisations.membership",
+            target_id=str(admin.pk),
+        )
+        (for_admin,) = describe_events([event], organisation=org, membership=admin)
+        (for_coordinator,) = describe_events([event], organisation=org, membership=coordinator)
+    assert (for_admin.what, for_admin.record_kind) == ("Role changed", "Membership")
+    assert for_admin.record_label == "Ada Admin (Admin)"
+    assert for_admin.record_url == reverse("member_list", args=[org.slug])
+    # Coordinators may not open the members page: the record is named, not linked.
+    assert for_coordinator.record_label == "Ada Admin (Admin)"
+    assert for_coordinator.record_url is None
+
+
+def test_every_recorded_action_has_readable_words():
+    """A new action code without a label would show up as words guessed from the code."""
+    root = Path(__file__).resolve().parent.parent
+    codes = set()
+    for folder in ("cocora", "programmes", "partners", "ambassadors"):
+        for path in (root / folder).rglob("*.py"):
+            if "tests" in path.parts:
+                continue
+            text = path.read_text()
+            if "audit_record(" not in text and "_audit(" not in text:
+                continue
+            codes |= set(re.findall(r'action="([a-z_]+\.[a-z_]+)"', text))
+            codes |= set(re.findall(r'RETENTION_APPLIED = "([a-z_.]+)"', text))
+            if folder == "ambassadors":
+                tasks = re.findall(r'_audit\(\s*organisation,\s*actor,\s*"([a-z_]+)"', text)
+                codes |= {f"outreach_task.{verb}" for verb in tasks}
+    assert len(codes) > 60
+    assert sorted(codes - set(ACTION_LABELS)) == []
+    # The audit page's filter names each kind of action too.
+    assert sorted({code.split(".")[0] for code in codes} - set(GROUP_LABELS)) == []
 
 
 def test_the_audit_page_query_count_is_the_same_for_5_and_50_events(org, member_client):
     admin = member_client(org, Role.ADMIN)
     url = reverse("audit_log", args=[org.slug])
     participant = ParticipantFactory(organisation=org)
+    log = SessionLogFactory(organisation=org)
+    targets = [
+        ("participant.viewed", "programmes.participant", participant.pk),
+        ("session_log.created", "programmes.sessionlog", log.pk),
+        ("page.handbook_exports", "", ""),
+    ]
 
     def measure(total):
         with org_context(org.pk):
             have = AuditEvent.objects.for_org(org).count()
             AuditEvent.objects.bulk_create(
-                AuditEvent(organisation=org, action="participant.viewed", target_id=participant.pk)
-                for _ in range(total - have)
+                AuditEvent(
+                    organisation=org,
+                    action=targets[i % 3][0],
+                    target_type=targets[i % 3][1],
+                    target_id=targets[i % 3][2],
+                )
+                for i in range(have, total)
             )
         count, response = count_queries(lambda: admin.get(url))
         assert response.status_code == 200
         return count
 
+    # The records are named with one query per kind of record on the page, never one per line.
     assert measure(5) == measure(50)
 
 

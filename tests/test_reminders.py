@@ -4,18 +4,19 @@ run's emails."""
 
 from collections.abc import Iterator
 from datetime import datetime, timedelta
+from io import StringIO
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from cocora.notifications.models import Delivery, DeliveryStatus
 from cocora.notifications.services import (
-    deliveries_due_ids,
     deliveries_plan,
-    delivery_send_batch,
+    deliveries_send_now,
     unsubscribe_token,
 )
 from cocora.notifications.tests.sink import SmtpSink
@@ -50,10 +51,7 @@ def sink(settings: Any) -> Iterator[SmtpSink]:
 
 def run(org: Organisation) -> Any:
     """One planning run and the sending of everything due, as the tasks would do it."""
-    with org_context(org.pk):
-        deliveries_plan(organisation=org)
-        ids = deliveries_due_ids(organisation_id=org.pk)
-    return delivery_send_batch(organisation_id=org.pk, delivery_ids=ids)
+    return deliveries_send_now(organisation=org)
 
 
 def person(org: Organisation, cohort: Any, **fields: Any) -> Any:
@@ -201,3 +199,39 @@ def test_the_coordinator_digest_comes_on_monday_morning_once_a_week(
     assert len(digests) == 1
     text = body(digests[0])
     assert "Spring group" in text and "Democracy" in text
+
+
+def test_the_send_reminders_command_sends_the_next_days_reminders_once(
+    scene: dict[str, Any], sink: SmtpSink
+) -> None:
+    out = StringIO()
+    with time_machine.travel(NOW + timedelta(hours=7, minutes=15), tick=False):
+        call_command("send_reminders", "--now", stdout=out)
+        call_command("send_reminders", "--now", stdout=out)  # the delivery rows stop a repeat
+    assert sink.count == 4
+    lines = out.getvalue().splitlines()
+    via = f"through SMTP at 127.0.0.1:{sink.port}."
+    assert (
+        lines[1]
+        == f"Reminders: 4 sent, 0 skipped, 0 failed, 0 put back, in 1 organisation(s), {via}"
+    )
+    assert lines[3].startswith("Reminders: 0 sent, 0 skipped")
+
+
+def test_send_reminders_can_run_as_if_it_were_another_time_and_prints_to_the_console(
+    scene: dict[str, Any], settings: Any, capsys: Any
+) -> None:
+    settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    with time_machine.travel(NOW, tick=False):  # 31 hours before the session: nothing due yet
+        call_command("send_reminders", "--now")
+        assert "Reminders: 0 sent" in capsys.readouterr().out
+        # The day before, in the organisation's local time.
+        call_command("send_reminders", "--now", "2025-03-04T08:00")
+    printed = capsys.readouterr().out
+    assert printed.count("Subject: ") == 4 and "mum@example.org" in printed
+    assert (
+        "Reminders: 4 sent, 0 skipped, 0 failed, 0 put back, in 1 organisation(s), through console."
+        in printed
+    )
+    with pytest.raises(CommandError, match="not a date and time"):
+        call_command("send_reminders", "--now", "tomorrow")

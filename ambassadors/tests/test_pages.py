@@ -126,6 +126,26 @@ def test_ambassador_home_shows_the_next_session_and_hours_this_month(org, ambass
     assert b"All my tasks" in org_home.content
 
 
+def test_the_home_page_says_tasks_will_come_only_when_there_are_none(org, ambassador_client):
+    # Regression: the home page listed the tasks and, under them, "will appear here once your
+    # coordinator assigns them".
+    client = ambassador_client
+    empty_state = "will appear here once your coordinator assigns them"
+    url = reverse("org_home", args=[org.slug])
+    assert client.get(url).content.decode().count(empty_state) == 1
+    OutreachTaskFactory(organisation=org, ambassador=client.ambassador, title="Poster round")
+    html = client.get(url).content.decode()
+    assert "Poster round" in html
+    assert empty_state not in html
+
+
+def test_an_ambassador_not_yet_linked_is_told_where_tasks_come_from(org, member_client):
+    client = member_client(org, Role.AMBASSADOR)
+    html = client.get(reverse("org_home", args=[org.slug])).content.decode()
+    assert html.count("will appear here once your coordinator assigns them") == 1
+    assert "All my tasks" not in html
+
+
 def test_roster_query_count_is_the_same_for_5_and_50_ambassadors(org, member_client):
     client = member_client(org, Role.COORDINATOR)
     url = reverse("ambassador_roster", args=[org.slug])

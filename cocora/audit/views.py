@@ -8,6 +8,7 @@ from cocora.core.forms import StyledFormMixin
 from cocora.organisations.models import Membership
 from cocora.organisations.views_base import OrgTemplateView
 
+from .labels import action_group_label
 from .selectors import audit_action_prefixes, audit_event_list
 
 
@@ -45,7 +46,10 @@ class AuditLogView(OrgTemplateView):
         ]
         action_field.choices = [
             ("", _("Anything")),
-            *[(a, a) for a in audit_action_prefixes(organisation=self.organisation)],
+            *[
+                (a, action_group_label(a))
+                for a in audit_action_prefixes(organisation=self.organisation)
+            ],
         ]
         filters: dict[str, Any] = {}
         if form.is_valid():

@@ -390,6 +390,31 @@ def delivery_send_batch(
     return result
 
 
+def deliveries_send_now(*, organisation: Organisation, now: datetime | None = None) -> BatchResult:
+    """Plans what the rules say is due at `now` and sends it in this process through the
+    configured email backend, chunk by chunk, without Celery: how reminders are seen on a
+    machine without workers. The same delivery rows as the tasks, so a second run (or a worker
+    running meanwhile) sends nothing twice."""
+    now = now or timezone.now()
+    with _org_transaction(organisation.pk):
+        deliveries_plan(organisation=organisation, now=now)
+        ids = deliveries_due_ids(organisation_id=organisation.pk, now=now)
+    total = BatchResult()
+    size = chunk_size()
+    for start in range(0, len(ids), size):
+        result = delivery_send_batch(
+            organisation_id=organisation.pk, delivery_ids=ids[start : start + size], now=now
+        )
+        total.claimed += result.claimed
+        total.sent += result.sent
+        total.skipped += result.skipped
+        total.failed += result.failed
+        total.released += result.released
+        total.sent_ids += result.sent_ids
+        total.retry_in = result.retry_in if result.retry_in is not None else total.retry_in
+    return total
+
+
 def _smtp_code(error: Exception) -> int:
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         codes = [code for code, _msg in error.recipients.values()]

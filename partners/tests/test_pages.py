@@ -2,6 +2,7 @@
 panel, and what the partner role sees (a field-level test: no participant name unless
 disclosed to that partner)."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -342,6 +343,19 @@ def test_the_partner_lands_on_a_link_to_their_partnership(org, member_client):
     html = client.get(reverse("org_home", args=[org.slug])).content.decode()
     assert reverse("partner_portal", args=[org.slug]) in html
     assert "Our partnership: Club North" in html
+
+
+def test_the_partner_home_shows_the_partnership_card_once(org, member_client):
+    # Regression: the home page showed a generic "Our partnership" card beside the partner's own.
+    def partnership_headings(client):
+        html = client.get(reverse("org_home", args=[org.slug])).content.decode()
+        return re.findall(r"<h2[^>]*>\s*Our partnership[^<]*</h2>", html)
+
+    client, _partner = _portal_setup(org, member_client)
+    assert partnership_headings(client) == [
+        '<h2 class="h5 card-title" id="partnership-heading">Our partnership: Club North</h2>'
+    ]
+    assert len(partnership_headings(member_client(org, Role.PARTNER))) == 1
 
 
 def test_an_unlinked_partner_member_is_told_so(org, member_client):

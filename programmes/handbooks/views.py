@@ -73,8 +73,10 @@ class HandbookExportsView(HandbookPage):
         context["form"] = kwargs.get("form") or HandbookRequestForm(
             initial={"language": programme.language}
         )
-        # One query for the list, whatever its length (programme and requester joined).
-        exports = list(handbook_export_list(organisation=self.organisation)[:LIST_LIMIT])
+        # This programme's handbooks only; one query whatever the length (requester joined).
+        exports = list(
+            handbook_export_list(organisation=self.organisation, programme=programme)[:LIST_LIMIT]
+        )
         context["rows"] = [_row(export) for export in exports]
         context["refresh_url"] = self.request.path
         return context

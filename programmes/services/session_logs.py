@@ -45,6 +45,21 @@ def session_log_save(
         raise ApplicationError(
             _("Choose activities of this cohort's programme."), field="activities"
         )
+    if not (
+        summary.strip()
+        or themes.strip()
+        or group_climate is not None
+        or follow_ups.strip()
+        or confidential_note.strip()
+    ):
+        # An empty log would read as "written" on the session and in reports. Activities alone
+        # do not make a log: the page ticks the session's module for the trainer.
+        raise ApplicationError(
+            _(
+                "This log is empty: write what happened, the themes, the group climate or a "
+                "note before saving."
+            )
+        )
     log, created = SessionLog.objects.for_org(organisation).get_or_create(
         organisation=organisation, session=session, defaults={"author": author}
     )

@@ -54,7 +54,11 @@ class SessionRule:
             raise ApplicationError(
                 _("A session lasts between 1 minute and 12 hours."), field="duration_minutes"
             )
-        if (self.count is None) == (self.until is None):
+        if self.count is None and self.until is None:
+            raise ApplicationError(
+                _("Give either a number of sessions or an end date."), field="count"
+            )
+        if self.count is not None and self.until is not None:
             raise ApplicationError(
                 _("Give either the number of sessions or an end date, not both."), field="count"
             )

@@ -221,6 +221,24 @@ def test_a_bad_rule_is_refused_and_schedules_nothing(org, api_client, change, fi
         assert not Session.objects.for_org(org).exists()
 
 
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"count": None}, "Give either a number of sessions or an end date."),
+        ({"until": "2026-12-31"}, "Give either the number of sessions or an end date, not both."),
+    ],
+)
+def test_a_rule_with_neither_or_both_ends_says_which(org, api_client, change, message):
+    # Regression: a rule with neither a count nor an end date was told "…not both".
+    cohort = CohortFactory(organisation=org)
+    body = {"first_date": "2026-03-02", "weekdays": [0], "start_time": "16:00", "count": 10}
+    body.update(change)
+    response = api_client(org, Role.COORDINATOR).post(
+        _url("cohort-sessions-generate", org, cohort_id=cohort.pk), body, format="json"
+    )
+    assert response.json()["errors"]["count"] == [message]
+
+
 def test_trainers_read_sessions_but_do_not_schedule_or_change_them(org, api_client):
     session = SessionFactory(organisation=org, venue="Hall")
     trainer = _trainer_of(org, api_client, session.cohort)
@@ -716,6 +734,18 @@ def test_a_bad_log_is_refused_and_nothing_is_written(org, other_org, log_people,
     )
     assert response.status_code == 400
     assert field in response.json()["errors"]
+    with org_context(org.pk):
+        assert not SessionLog.objects.for_org(org).exists()
+
+
+def test_an_empty_log_is_refused_and_no_row_is_made(org, log_people):
+    # Regression: an empty body was saved as a log.
+    session, activity, people = log_people
+    url = _url("session-log", org, session_id=session.pk)
+    for body in ({}, {"summary": " ", "activities": [activity.pk]}):
+        response = people["author"].put(url, body, format="json")
+        assert response.status_code == 400
+        assert response.json()["message"].startswith("This log is empty")
     with org_context(org.pk):
         assert not SessionLog.objects.for_org(org).exists()
 

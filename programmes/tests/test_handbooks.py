@@ -263,6 +263,18 @@ def test_another_organisations_exports_are_not_found(org, other_org, member_clie
         assert HandbookExport.objects.for_org(other_org).get().status == "failed"
 
 
+def test_a_programmes_handbook_page_lists_only_its_own_handbooks(org, member_client):
+    # Regression: the page of one programme listed every programme's PDFs.
+    client = member_client(org, Role.ADMIN)
+    mine = HandbookExportFactory(organisation=org, status="done", programme__title="Ours")
+    theirs = HandbookExportFactory(organisation=org, status="done", programme__title="Theirs")
+    response = client.get(_url("handbook_exports", org, programme_id=mine.programme_id))
+    assert [row["export"] for row in response.context["rows"]] == [mine]
+    html = response.content.decode()
+    assert _url("handbook_download", org, export_id=mine.pk) in html
+    assert _url("handbook_download", org, export_id=theirs.pk) not in html
+
+
 def test_the_exports_list_takes_one_query_for_5_and_50_rows(org):
     programme = ProgrammeFactory(organisation=org)
     for total, more in ((5, 5), (50, 45)):

@@ -69,8 +69,9 @@ def test_every_second_week_on_two_weekdays_until_a_date(org):
     ("overrides", "message"),
     [
         ({"weekdays": ()}, "weekday"),
-        ({"count": None}, "either the number"),
-        ({"count": 5, "until": date(2026, 4, 1)}, "either the number"),
+        # Regression: neither a count nor an end date was answered with "…not both".
+        ({"count": None}, r"^Give either a number of sessions or an end date\.$"),
+        ({"count": 5, "until": date(2026, 4, 1)}, "or an end date, not both"),
         ({"count": None, "until": date(2026, 1, 1)}, "before the first date"),
         ({"count": 500}, "between 1 and"),
         ({"duration_minutes": 0}, "lasts between"),
@@ -95,7 +96,8 @@ def test_scheduling_page_refuses_a_bad_rule_and_creates_nothing(org, member_clie
         },
     )
     assert response.status_code == 400
-    assert b"either the number of sessions or an end date" in response.content
+    assert b"Give either a number of sessions or an end date." in response.content
+    assert b"not both" not in response.content
     with org_context(org.pk):
         assert not Session.objects.for_org(org).exists()
 
@@ -281,6 +283,23 @@ def test_safe_space_log_has_no_per_person_field_and_refuses_one(org, member_clie
     assert log.summary == "Good talk" and log.confidential_note == ""
 
 
+def test_an_empty_log_is_refused_and_nothing_is_written(org, member_client):
+    # Regression: a log with nothing in it was saved, and the session then read "log written".
+    client = member_client(org, Role.TRAINER)
+    session = SessionFactory(organisation=org)
+    CohortTrainerFactory(organisation=org, cohort=session.cohort, user=client.membership.user)
+    activity = ActivityFactory(organisation=org, module__programme=session.cohort.programme)
+    url = reverse("session_log", args=[org.slug, session.pk])
+
+    response = client.post(url, {"summary": "   ", "activities": [activity.pk]})
+
+    assert response.status_code == 400
+    assert "This log is empty: write what happened" in response.content.decode()
+    with org_context(org.pk):
+        assert not SessionLog.objects.for_org(org).exists()
+    assert client.post(url, {"group_climate": "3"}).status_code == 302
+
+
 def test_confidential_note_is_for_the_author_and_the_coordinator_only(org, member_client):
     author = member_client(org, Role.TRAINER)
     coordinator = member_client(org, Role.COORDINATOR)
@@ -409,6 +428,24 @@ def test_mark_all_present_keeps_the_marks_already_made(org, member_client):
     with org_context(org.pk):
         marks = dict(Attendance.objects.for_org(org).values_list("enrolment_id", "status"))
     assert marks == {late.pk: "late", absent.pk: "absent", unmarked.pk: "present"}
+
+
+def test_mark_all_present_says_that_other_marks_stay(org, member_client):
+    # Regression: the button and its confirmation let people think that it overrode an absence.
+    client = member_client(org, Role.COORDINATOR)
+    session, (late, absent, _unmarked) = _attendance_setup(org, 3)
+    url = reverse("session_detail", args=[org.slug, session.pk])
+    page = client.get(url).content.decode()
+    assert 'aria-describedby="mark-all-help"' in page
+    assert "People already marked absent, late or excused stay as they are." in page
+    client.post(url, {f"status_{late.pk}": "late"})
+    done = client.post(
+        url, {f"status_{absent.pk}": "absent", "mark_all_present": "1"}, follow=True
+    ).content.decode()
+    assert (
+        "Attendance saved for 2 people. 2 people already marked absent, late or excused stay "
+        "as marked." in done
+    )
 
 
 def test_attendance_cannot_be_taken_for_a_session_on_a_later_day(org, member_client):

@@ -129,16 +129,23 @@ class SessionDetailView(SessionMixin, OrgTemplateView):
             value = request.POST.get(f"status_{enrolment.pk}")
             if value:
                 statuses[enrolment.pk] = value
+        kept = 0
         if "mark_all_present" in request.POST:
             # Everyone not marked yet, here or earlier, is present; marks made stay as they are.
-            marked = set(
+            marked = dict(
                 Attendance.objects.for_org(self.organisation)
                 .filter(session=session)
-                .values_list("enrolment_id", flat=True)
+                .values_list("enrolment_id", "status")
             )
             for enrolment in enrolments:
                 if enrolment.pk not in statuses and enrolment.pk not in marked:
                     statuses[enrolment.pk] = AttendanceStatus.PRESENT.value
+            kept = sum(
+                1
+                for enrolment in enrolments
+                if statuses.get(enrolment.pk, marked.get(enrolment.pk))
+                != AttendanceStatus.PRESENT.value
+            )
         htmx = request.headers.get("HX-Request") == "true"
         try:
             saved = attendance_services.attendance_save(
@@ -159,15 +166,19 @@ class SessionDetailView(SessionMixin, OrgTemplateView):
             return redirect(request.path)
         if htmx:
             return render(request, "programmes/sessions/_saved.html", {"saved": saved})
-        messages.success(
-            request,
-            ngettext(
-                "Attendance saved for %(count)s person.",
-                "Attendance saved for %(count)s people.",
-                saved,
-            )
-            % {"count": saved},
-        )
+        confirmation = ngettext(
+            "Attendance saved for %(count)s person.",
+            "Attendance saved for %(count)s people.",
+            saved,
+        ) % {"count": saved}
+        if kept:
+            # "Mark all present" never overrides a mark: say so, so nobody thinks it did.
+            confirmation += " " + ngettext(
+                "%(count)s person already marked absent, late or excused stays as marked.",
+                "%(count)s people already marked absent, late or excused stay as marked.",
+                kept,
+            ) % {"count": kept}
+        messages.success(request, confirmation)
         return redirect(request.path)
 
 
