@@ -17,8 +17,12 @@ from rest_framework.response import Response
 
 from cocora.api.base import OrgViewSet, action_url, resource
 from cocora.api.filters import IdFilter, MomentFilter
-from cocora.api.serializers import InputSerializer, OrgObjectField, PlausibleDateTimeField
-from cocora.core.forms import check_plausible_year
+from cocora.api.serializers import (
+    InputSerializer,
+    OrgObjectField,
+    PlausibleDateField,
+    PlausibleDateTimeField,
+)
 from cocora.core.ids import MAX_ID
 
 from ..models import (
@@ -77,7 +81,7 @@ class SessionUpdateInput(InputSerializer):
 
 
 class SessionRuleInput(InputSerializer):
-    first_date = serializers.DateField(validators=[check_plausible_year])
+    first_date = PlausibleDateField()
     weekdays = serializers.ListField(
         child=serializers.IntegerField(min_value=0, max_value=6),
         help_text="0 = Monday … 6 = Sunday.",
@@ -91,11 +95,10 @@ class SessionRuleInput(InputSerializer):
         default=None,
         help_text="The number of sessions; give this or `until`.",
     )
-    until = serializers.DateField(
+    until = PlausibleDateField(
         required=False,
         allow_null=True,
         default=None,
-        validators=[check_plausible_year],
         help_text="The last possible day (inclusive); give this or `count`.",
     )
     venue = serializers.CharField(

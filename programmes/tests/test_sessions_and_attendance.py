@@ -42,7 +42,7 @@ def _rule(**overrides):
 
 
 def test_weekly_rule_makes_ten_sessions_at_local_time_across_daylight_saving(org):
-    cohort = CohortFactory(organisation=org)
+    cohort = CohortFactory(organisation=org, starts_on=date(2026, 3, 1))
     modules = [ModuleFactory(organisation=org, programme=cohort.programme) for _ in range(3)]
     with org_context(org.pk):
         sessions = sessions_generate(organisation=org, cohort=cohort, rule=_rule())

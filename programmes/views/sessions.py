@@ -81,6 +81,20 @@ class SessionsGenerateView(CohortMixin, OrgTemplateView):
                     )
                     % {"count": len(created)},
                 )
+                now = timezone.now()
+                past = sum(1 for session in created if session.starts_at < now)
+                if past:
+                    messages.warning(
+                        request,
+                        ngettext(
+                            "%(past)s of these sessions lies in the past. If that was not "
+                            "meant, cancel it or move it below.",
+                            "%(past)s of these sessions lie in the past. If that was not "
+                            "meant, cancel them or move them below.",
+                            past,
+                        )
+                        % {"past": past},
+                    )
                 return redirect(
                     "cohort_detail", org_slug=self.organisation.slug, cohort_id=cohort.pk
                 )
