@@ -40,6 +40,7 @@ SESSION_FIELDS = {
     "venue",
     "status",
     "updated_at",
+    "clashes",
 }
 SHEET_FIELDS = {"session", "session_status", "marks"}
 MARK_FIELDS = {"enrolment", "participant", "display_name", "code", "status", "recorded_at"}

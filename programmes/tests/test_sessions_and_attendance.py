@@ -199,13 +199,13 @@ def test_attendance_query_count_is_the_same_for_5_and_50_people(org, member_clie
         return count
 
     # load: session, user, organisation, membership, session with cohort, enrolments with
-    # participants, attendance marks, log exists, switcher = 9.
+    # participants, attendance marks, log exists, trainers' clashes, switcher = 10.
     # save: session, user, organisation, membership, session with cohort, enrolments (view),
     # enrolments (service check), one upsert, session status, message storage... = constant.
     five, fifty = measure(5), measure(50)
     assert five == fifty
     if action == "load":
-        assert five == 9 + 2 * tenant_settings_queries()
+        assert five == 10 + 2 * tenant_settings_queries()
 
 
 def test_trainer_takes_attendance_only_in_assigned_cohorts(org, member_client):
@@ -261,8 +261,8 @@ def test_cohort_page_query_count_is_the_same_for_5_and_50_people(org, member_cli
         return count
 
     # session, user, organisation, membership, cohort, sessions, enrolments, attendance,
-    # trainers, switcher = 10 (+2 tenant settings on PostgreSQL).
-    assert measure(5) == measure(50) == 10 + 2 * tenant_settings_queries()
+    # trainers, trainers' clashes, switcher = 11 (+2 tenant settings on PostgreSQL).
+    assert measure(5) == measure(50) == 11 + 2 * tenant_settings_queries()
 
 
 def test_safe_space_log_has_no_per_person_field_and_refuses_one(org, member_client):
