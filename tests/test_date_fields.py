@@ -3,12 +3,23 @@ API input is the shared field that carries it, so that no new form or endpoint c
 
 import importlib
 import pkgutil
+from datetime import date
 
+import pytest
 from django import forms
 from rest_framework import serializers
 
 from cocora.api.serializers import InputSerializer, PlausibleDateField, PlausibleDateTimeField
 from cocora.core import forms as core_forms
+from cocora.core.errors import ApplicationError
+from cocora.organisations.context import org_context
+from partners.services.agreements import agreement_save
+from partners.services.checks import integrity_check_record
+from partners.services.disclosures import sharing_consent_record
+from partners.tests.factories import PartnerOrganisationFactory
+from programmes.services.cohorts import cohort_create
+from programmes.services.consent import consent_record
+from programmes.tests.factories import ParticipantFactory, ProgrammeFactory
 
 PACKAGES = ("cocora", "programmes", "partners", "ambassadors")
 
@@ -68,3 +79,63 @@ def test_every_date_field_of_every_api_input_is_plausible() -> None:
         ],
     )
     assert wrong == [], "use PlausibleDateField / PlausibleDateTimeField of cocora.api.serializers"
+
+
+def _service_calls(org):
+    """Each service that takes a typed date, called with the year 1 in one field."""
+    year_one = date(1, 1, 1)
+    partner = PartnerOrganisationFactory(organisation=org)
+    participant = ParticipantFactory(organisation=org)
+    return [
+        (
+            "ends_on",
+            lambda: cohort_create(
+                organisation=org,
+                programme=ProgrammeFactory(organisation=org),
+                name="Spring",
+                starts_on=date(2027, 3, 1),
+                ends_on=year_one,
+            ),
+        ),
+        (
+            "given_on",
+            lambda: consent_record(
+                organisation=org,
+                participant=participant,
+                scope="participation",
+                given_by="self",
+                given_on=year_one,
+            ),
+        ),
+        (
+            "review_on",
+            lambda: agreement_save(
+                organisation=org,
+                partner=partner,
+                purpose="Joint evenings",
+                starts_on=date(2027, 3, 1),
+                review_on=date(9999, 12, 31),
+            ),
+        ),
+        (
+            "checked_on",
+            lambda: integrity_check_record(
+                organisation=org, partner=partner, checked_on=year_one, outcome="passed"
+            ),
+        ),
+        (
+            "given_on",
+            lambda: sharing_consent_record(
+                organisation=org, participant=participant, given_by="self", given_on=year_one
+            ),
+        ),
+    ]
+
+
+@pytest.mark.django_db
+def test_the_services_refuse_implausible_dates_whatever_calls_them(org):
+    with org_context(org.pk):
+        for field, call in _service_calls(org):
+            with pytest.raises(ApplicationError, match="between 2000 and 2100") as refused:
+                call()
+            assert refused.value.field == field

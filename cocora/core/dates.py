@@ -33,6 +33,13 @@ def check_plausible_date(value: date | datetime | None, *, field: str | None = N
         )
 
 
+def check_plausible_dates(**dates: date | datetime | None) -> None:
+    """check_plausible_date for several, each named by its field:
+    `check_plausible_dates(starts_on=starts_on, ends_on=ends_on)`."""
+    for field, value in dates.items():
+        check_plausible_date(value, field=field)
+
+
 def local_datetime(day: date, at: time, zone: tzinfo, *, field: str | None = None) -> datetime:
     """The aware moment of `day` at `at` on the clocks of `zone`; a time the clocks skip or
     show twice that day is an ApplicationError naming it."""
