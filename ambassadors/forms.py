@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cocora.core.forms import StyledFormMixin
+from cocora.core.forms import PlausibleDateField, StyledFormMixin
 
 from .models import (
     AmbassadorStatus,
@@ -57,7 +57,7 @@ class TaskAssignForm(StyledFormMixin, forms.Form):
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    due_on = forms.DateField(label=_("Due on"), widget=DateInput())
+    due_on = PlausibleDateField(label=_("Due on"), widget=DateInput())
     estimated_hours = _hours_field(_("Estimated hours"), initial=Decimal("1"))
     buddy = forms.TypedChoiceField(
         label=_("Buddy (optional)"), coerce=int, required=False, empty_value=None
@@ -79,7 +79,7 @@ class TaskProposeForm(StyledFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Please do not name anyone."),
     )
-    due_on = forms.DateField(label=_("By when"), widget=DateInput())
+    due_on = PlausibleDateField(label=_("By when"), widget=DateInput())
     estimated_hours = _hours_field(_("Hours you expect it to take"), initial=Decimal("1"))
 
 
@@ -134,7 +134,7 @@ class SettingsForm(StyledFormMixin, forms.Form):
 
 
 class CheckInForm(StyledFormMixin, forms.Form):
-    held_on = forms.DateField(label=_("Held on"), widget=DateInput())
+    held_on = PlausibleDateField(label=_("Held on"), widget=DateInput())
     wellbeing = forms.ChoiceField(
         label=_("How are they doing?"), choices=Wellbeing.choices, widget=forms.RadioSelect
     )
@@ -146,7 +146,7 @@ class CheckInForm(StyledFormMixin, forms.Form):
 
 
 class DebriefForm(StyledFormMixin, forms.Form):
-    held_on = forms.DateField(label=_("Held on"), widget=DateInput())
+    held_on = PlausibleDateField(label=_("Held on"), widget=DateInput())
     notes = forms.CharField(
         label=_("Notes (coordinators only)"),
         required=False,

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from cocora.core.forms import StyledFormMixin, check_plausible_year
+from cocora.core.forms import PlausibleDateField, PlausibleDateTimeField, StyledFormMixin
 from programmes.forms import DateInput, DateTimeInput
 from programmes.models import ConsentGiver
 
@@ -71,19 +71,13 @@ class AgreementForm(StyledFormMixin, forms.Form):
     purpose = forms.CharField(
         label=_("Purpose of the cooperation"), widget=forms.Textarea(attrs={"rows": 3})
     )
-    starts_on = forms.DateField(
-        label=_("Starts on"), widget=DateInput(), validators=[check_plausible_year]
-    )
-    review_on = forms.DateField(
-        label=_("Review on"), widget=DateInput(), required=False, validators=[check_plausible_year]
-    )
+    starts_on = PlausibleDateField(label=_("Starts on"), widget=DateInput())
+    review_on = PlausibleDateField(label=_("Review on"), widget=DateInput(), required=False)
     signed_for_us_by = forms.CharField(label=_("Signed for us by"), max_length=120, required=False)
     signed_for_partner_by = forms.CharField(
         label=_("Signed for the partner by"), max_length=120, required=False
     )
-    signed_on = forms.DateField(
-        label=_("Signed on"), widget=DateInput(), required=False, validators=[check_plausible_year]
-    )
+    signed_on = PlausibleDateField(label=_("Signed on"), widget=DateInput(), required=False)
 
     def matrix_fields(self) -> list[tuple[Any, Any]]:
         return [(self[f"level_{v}"], self[f"purpose_{v}"]) for v in InformationClass.values]
@@ -107,9 +101,7 @@ for _value, _label in InformationClass.choices:
 
 
 class IntegrityCheckForm(StyledFormMixin, forms.Form):
-    checked_on = forms.DateField(
-        label=_("Checked on"), widget=DateInput(), validators=[check_plausible_year]
-    )
+    checked_on = PlausibleDateField(label=_("Checked on"), widget=DateInput())
     checklist = forms.MultipleChoiceField(
         label=_("What was checked"),
         widget=forms.CheckboxSelectMultiple,
@@ -128,18 +120,16 @@ class IntegrityCheckForm(StyledFormMixin, forms.Form):
         required=False,
         help_text=_("Conditions agreed, documents seen. Stored encrypted."),
     )
-    next_review_on = forms.DateField(
+    next_review_on = PlausibleDateField(
         label=_("Next review on"),
         widget=DateInput(),
         required=False,
-        validators=[check_plausible_year],
         help_text=_("Leave empty for one year after the check."),
     )
-    informed_on = forms.DateField(
+    informed_on = PlausibleDateField(
         label=_("Partner informed on"),
         widget=DateInput(),
         required=False,
-        validators=[check_plausible_year],
         help_text=_("When the partner was told that this check is done, and why."),
     )
     informed_how = forms.ChoiceField(
@@ -150,11 +140,10 @@ class IntegrityCheckForm(StyledFormMixin, forms.Form):
 
 
 class InformedForm(StyledFormMixin, forms.Form):
-    informed_on = forms.DateField(
+    informed_on = PlausibleDateField(
         label=_("Partner informed on"),
         widget=DateInput(),
         initial=timezone.localdate,
-        validators=[check_plausible_year],
     )
     informed_how = forms.ChoiceField(label=_("Partner informed how"), choices=InformedHow.choices)
 
@@ -195,11 +184,10 @@ class SharingConsentForm(StyledFormMixin, forms.Form):
         help_text=_("Leave at “any partner” for every partner whose agreement asks for consent."),
     )
     given_by = forms.ChoiceField(label=_("Given by"), choices=ConsentGiver.choices)
-    given_on = forms.DateField(
+    given_on = PlausibleDateField(
         label=_("Given on"),
         widget=DateInput(),
         initial=timezone.localdate,
-        validators=[check_plausible_year],
     )
 
     def __init__(self, *args: Any, partners: list[Any], **kwargs: Any) -> None:
@@ -213,9 +201,7 @@ class SharingConsentForm(StyledFormMixin, forms.Form):
 class CollaborationForm(StyledFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=CollaborationKind.choices)
     title = forms.CharField(label=_("Title"), max_length=200)
-    held_at = forms.DateTimeField(
-        label=_("Date and time"), widget=DateTimeInput(), validators=[check_plausible_year]
-    )
+    held_at = PlausibleDateTimeField(label=_("Date and time"), widget=DateTimeInput())
     place = forms.CharField(label=_("Place"), max_length=200, required=False)
     partners = forms.TypedMultipleChoiceField(
         label=_("Partners taking part"), coerce=int, widget=forms.CheckboxSelectMultiple
@@ -260,9 +246,7 @@ class FollowUpForm(StyledFormMixin, forms.Form):
     owner_partner = forms.TypedChoiceField(
         label=_("Or owned by partner"), coerce=int, empty_value=None, required=False
     )
-    due_on = forms.DateField(
-        label=_("Due on"), widget=DateInput(), validators=[check_plausible_year]
-    )
+    due_on = PlausibleDateField(label=_("Due on"), widget=DateInput())
 
     def __init__(self, *args: Any, members: list[Any], partners: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cocora.core.forms import StyledFormMixin, check_plausible_year
+from cocora.core.forms import PlausibleDateField, PlausibleDateTimeField, StyledFormMixin
 
 from .models import (
     AttendanceStatus,
@@ -52,12 +52,8 @@ class DateTimeInput(forms.DateTimeInput):
 class CohortForm(StyledFormMixin, forms.Form):
     programme = forms.TypedChoiceField(label=_("Programme"), coerce=int)
     name = forms.CharField(label=_("Name"), max_length=200)
-    starts_on = forms.DateField(
-        label=_("Starts on"), widget=DateInput(), validators=[check_plausible_year]
-    )
-    ends_on = forms.DateField(
-        label=_("Ends on"), widget=DateInput(), required=False, validators=[check_plausible_year]
-    )
+    starts_on = PlausibleDateField(label=_("Starts on"), widget=DateInput())
+    ends_on = PlausibleDateField(label=_("Ends on"), widget=DateInput(), required=False)
     venue = forms.CharField(label=_("Venue"), max_length=200, required=False)
     capacity = forms.IntegerField(label=_("Capacity"), min_value=1, max_value=5000, initial=15)
     coordinator = forms.TypedChoiceField(
@@ -124,21 +120,16 @@ class ParticipantForm(StyledFormMixin, forms.ModelForm):
 class ConsentForm(StyledFormMixin, forms.Form):
     scope = forms.ChoiceField(label=_("What it covers"), choices=ConsentScope.choices)
     given_by = forms.ChoiceField(label=_("Given by"), choices=ConsentGiver.choices)
-    given_on = forms.DateField(
+    given_on = PlausibleDateField(
         label=_("Given on"),
         widget=DateInput(),
         initial=timezone.localdate,
-        validators=[check_plausible_year],
     )
-    expires_on = forms.DateField(
-        label=_("Expires on"), widget=DateInput(), required=False, validators=[check_plausible_year]
-    )
+    expires_on = PlausibleDateField(label=_("Expires on"), widget=DateInput(), required=False)
 
 
 class SessionRuleForm(StyledFormMixin, forms.Form):
-    first_date = forms.DateField(
-        label=_("First date"), widget=DateInput(), validators=[check_plausible_year]
-    )
+    first_date = PlausibleDateField(label=_("First date"), widget=DateInput())
     weekdays = forms.TypedMultipleChoiceField(
         label=_("On these weekdays"),
         choices=WEEKDAYS,
@@ -159,9 +150,7 @@ class SessionRuleForm(StyledFormMixin, forms.Form):
         required=False,
         help_text=_("Give the number of sessions, or an end date."),
     )
-    until = forms.DateField(
-        label=_("Or until"), widget=DateInput(), required=False, validators=[check_plausible_year]
-    )
+    until = PlausibleDateField(label=_("Or until"), widget=DateInput(), required=False)
     venue = forms.CharField(label=_("Venue"), max_length=200, required=False)
     link_modules = forms.BooleanField(
         label=_("Link the sessions to the curriculum's modules, in order"),
@@ -171,12 +160,8 @@ class SessionRuleForm(StyledFormMixin, forms.Form):
 
 
 class SessionForm(StyledFormMixin, forms.Form):
-    starts_at = forms.DateTimeField(
-        label=_("Starts at"), widget=DateTimeInput(), validators=[check_plausible_year]
-    )
-    ends_at = forms.DateTimeField(
-        label=_("Ends at"), widget=DateTimeInput(), validators=[check_plausible_year]
-    )
+    starts_at = PlausibleDateTimeField(label=_("Starts at"), widget=DateTimeInput())
+    ends_at = PlausibleDateTimeField(label=_("Ends at"), widget=DateTimeInput())
     venue = forms.CharField(label=_("Venue"), max_length=200, required=False)
     module = forms.TypedChoiceField(label=_("Module"), required=False, coerce=int, empty_value=None)
 

@@ -14,8 +14,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from cocora.api.serializers import InputSerializer, OrgObjectField
-from cocora.core.forms import check_plausible_year
+from cocora.api.serializers import InputSerializer, OrgObjectField, PlausibleDateField
 from programmes.models import Cohort, Participant
 
 from ..models import (
@@ -236,7 +235,7 @@ class TaskAssignInput(InputSerializer):
     kind = serializers.ChoiceField(choices=TaskKind.choices)
     title = serializers.CharField(max_length=200)
     description = serializers.CharField(required=False, allow_blank=True, default="")
-    due_on = serializers.DateField(validators=[check_plausible_year])
+    due_on = PlausibleDateField()
     estimated_hours = serializers.DecimalField(default=Decimal("1"), **HOURS)
     buddy = OrgObjectField(Ambassador, required=False, allow_null=True, default=None)
 
@@ -250,7 +249,7 @@ class TaskUpdateInput(InputSerializer):
     kind = serializers.ChoiceField(choices=TaskKind.choices, required=False)
     title = serializers.CharField(max_length=200, required=False)
     description = serializers.CharField(required=False, allow_blank=True)
-    due_on = serializers.DateField(required=False, validators=[check_plausible_year])
+    due_on = PlausibleDateField(required=False)
     estimated_hours = serializers.DecimalField(required=False, **HOURS)
     buddy = OrgObjectField(Ambassador, required=False, allow_null=True)
 
@@ -261,7 +260,7 @@ class TaskProposeInput(InputSerializer):
     description = serializers.CharField(
         required=False, allow_blank=True, default="", help_text="Please do not name anyone."
     )
-    due_on = serializers.DateField(validators=[check_plausible_year])
+    due_on = PlausibleDateField()
     estimated_hours = serializers.DecimalField(default=Decimal("1"), **HOURS)
 
 
@@ -390,7 +389,7 @@ class CheckInSerializer(serializers.ModelSerializer):
 
 class CheckInInput(InputSerializer):
     ambassador = OrgObjectField(Ambassador)
-    held_on = serializers.DateField(validators=[check_plausible_year])
+    held_on = PlausibleDateField()
     wellbeing = serializers.ChoiceField(choices=Wellbeing.choices)
     notes = serializers.CharField(
         required=False, allow_blank=True, default="", help_text="For coordinators only."
@@ -418,7 +417,7 @@ class DebriefSerializer(serializers.ModelSerializer):
 
 
 class DebriefRecordInput(InputSerializer):
-    held_on = serializers.DateField(validators=[check_plausible_year])
+    held_on = PlausibleDateField()
     notes = serializers.CharField(
         required=False, allow_blank=True, default="", help_text="For coordinators only."
     )

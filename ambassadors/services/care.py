@@ -9,10 +9,11 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from cocora.audit.services import audit_record
+from cocora.core.dates import check_plausible_date
 from cocora.core.errors import ApplicationError
 from cocora.organisations.models import Organisation
 
@@ -62,6 +63,7 @@ def checkin_record(
     require_coordinator(organisation, actor, doing=_("record a check-in"))
     if wellbeing not in Wellbeing.values:
         raise ApplicationError(_("Choose how they are doing."), field="wellbeing")
+    check_plausible_date(held_on, field="held_on")
     if held_on > timezone.localdate():
         raise ApplicationError(
             _("A check-in cannot be recorded for a day in the future."), field="held_on"
@@ -99,9 +101,21 @@ def debrief_record(
     debrief = Debrief.objects.for_org(organisation).select_for_update().get(pk=debrief.pk)
     if debrief.held_on is not None:
         raise ApplicationError(_("This debrief was recorded already."), code="conflict")
+    check_plausible_date(held_on, field="held_on")
     if held_on > timezone.localdate():
         raise ApplicationError(
             _("A debrief cannot be recorded for a day in the future."), field="held_on"
+        )
+    # A debrief follows the difficult moment: a day before it was reported is a typo.
+    reported_on = timezone.localdate(debrief.created_at)
+    if held_on < reported_on:
+        raise ApplicationError(
+            _(
+                "The difficult moment was reported on %(day)s: a debrief cannot be held "
+                "before that day."
+            )
+            % {"day": formats.date_format(reported_on)},
+            field="held_on",
         )
     debrief.held_on = held_on
     debrief.held_by = actor

@@ -21,6 +21,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from cocora.audit.services import audit_record
+from cocora.core.dates import check_plausible_date
 from cocora.core.errors import ApplicationError
 from cocora.organisations.models import Organisation
 
@@ -100,6 +101,8 @@ def _clean_task_fields(
         raise ApplicationError(_("Give the task a title."), field="title")
     if len(title) > 200:
         raise ApplicationError(_("Keep the title under 200 characters."), field="title")
+    if today is not None:
+        check_plausible_date(due_on, field="due_on")
     if today is not None and due_on < today:
         raise ApplicationError(
             _("The due date %(due)s is in the past: choose today or a later day.")

@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext
 from django_filters.fields import IsoDateTimeField
 
-from cocora.core.forms import EARLIEST_YEAR, LATEST_YEAR
+from cocora.core.dates import EARLIEST_YEAR, LATEST_YEAR
 from cocora.core.ids import MAX_ID
 
 

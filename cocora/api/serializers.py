@@ -7,6 +7,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
+from cocora.core.dates import local_moment
+from cocora.core.errors import ApplicationError
 from cocora.core.forms import check_plausible_year
 
 
@@ -54,10 +56,19 @@ class OrgObjectField(serializers.PrimaryKeyRelatedField):
         return super().to_internal_value(pk)
 
 
+class PlausibleDateField(serializers.DateField):
+    """Every date the API takes: in a plausible year, as on the pages."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("validators", [check_plausible_year])
+        super().__init__(**kwargs)
+
+
 class PlausibleDateTimeField(serializers.DateTimeField):
     """A date and time (in the organisation's time zone when sent without an offset) in a
-    plausible year, as on the pages. The year is checked before DRF converts between zones,
-    where a time in year 1 or 9999 overflows (a 500, not a 400, otherwise)."""
+    plausible year, as on the pages. The year is checked before the time is read in a zone,
+    where year 1 or 9999 overflows (a 500, not a 400, otherwise); a local time the clocks skip
+    or show twice is refused naming it, as on the pages."""
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("validators", [check_plausible_year])
@@ -65,4 +76,9 @@ class PlausibleDateTimeField(serializers.DateTimeField):
 
     def enforce_timezone(self, value: Any) -> Any:
         check_plausible_year(value)
+        try:
+            zone = getattr(self, "timezone", None) or self.default_timezone()
+            value = local_moment(value, zone)
+        except ApplicationError as error:
+            raise serializers.ValidationError(error.message, code=error.code) from None
         return super().enforce_timezone(value)

@@ -4,7 +4,7 @@ from django import forms
 from django.core.paginator import Paginator
 from django.utils.translation import gettext_lazy as _
 
-from cocora.core.forms import StyledFormMixin
+from cocora.core.forms import PlausibleDateField, StyledFormMixin
 from cocora.organisations.models import Membership
 from cocora.organisations.views_base import OrgTemplateView
 
@@ -15,10 +15,10 @@ from .selectors import audit_action_prefixes, audit_event_list
 class AuditFilterForm(StyledFormMixin, forms.Form):
     actor = forms.TypedChoiceField(label=_("Who"), coerce=int, empty_value=None, required=False)
     action = forms.ChoiceField(label=_("What"), required=False)
-    since = forms.DateField(
+    since = PlausibleDateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    until = forms.DateField(
+    until = PlausibleDateField(
         label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 

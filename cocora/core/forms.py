@@ -1,8 +1,17 @@
+from datetime import datetime
 from typing import Any
 
 from django import forms
-from django.utils.translation import gettext_lazy
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
+from cocora.core.dates import (
+    EARLIEST_YEAR,
+    LATEST_YEAR,
+    PLAUSIBLE_YEAR_MESSAGE,
+    is_plausible,
+    local_moment,
+)
 from cocora.core.errors import ApplicationError
 
 
@@ -39,14 +48,47 @@ def add_application_error(form: forms.BaseForm, error: ApplicationError) -> None
     form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
-# Dates typed into a form or sent to the API: a year 1 or 9999 is a typo, not a plan.
-EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
-
-
 def check_plausible_year(value: Any) -> Any:
-    if value is not None and not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+    """A validator for form and API fields: the plausible-date rule of cocora.core.dates."""
+    if not is_plausible(value):
         raise forms.ValidationError(
-            gettext_lazy("Choose a date between %(first)s and %(last)s."),
+            PLAUSIBLE_YEAR_MESSAGE,
+            code="implausible_year",
             params={"first": EARLIEST_YEAR, "last": LATEST_YEAR},
         )
     return value
+
+
+class PlausibleDateField(forms.DateField):
+    """Every date field of every form: a date in a plausible year."""
+
+    default_validators = [check_plausible_year]
+
+
+class PlausibleDateTimeField(forms.DateTimeField):
+    """Every date-and-time field of every form: read on the clocks of the current (the
+    organisation's) time zone, in a plausible year, refusing a time the clocks skip or show
+    twice with a message naming it (Django's own message names neither)."""
+
+    default_validators = [check_plausible_year]
+
+    def to_python(self, value: Any) -> datetime | None:
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime):
+            moment = value
+        else:
+            try:
+                moment = parse_datetime(str(value).strip())  # type: ignore[assignment]
+            except ValueError:
+                raise forms.ValidationError(
+                    self.error_messages["invalid"], code="invalid"
+                ) from None
+            if moment is None:
+                moment = forms.BaseTemporalField.to_python(self, value)
+        # Checked before reading the time in a zone, where year 1 or 9999 overflows.
+        check_plausible_year(moment)
+        try:
+            return local_moment(moment, timezone.get_current_timezone())
+        except ApplicationError as error:
+            raise forms.ValidationError(error.message, code=error.code) from None

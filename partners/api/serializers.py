@@ -7,8 +7,12 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from cocora.api.serializers import InputSerializer, OrgObjectField, PlausibleDateTimeField
-from cocora.core.forms import check_plausible_year
+from cocora.api.serializers import (
+    InputSerializer,
+    OrgObjectField,
+    PlausibleDateField,
+    PlausibleDateTimeField,
+)
 from cocora.organisations.models import Membership
 from programmes.models import Cohort, Participant, Programme
 
@@ -31,7 +35,6 @@ from ..selectors.partners import PartnerRow, ReviewFilter, matrix_from_rules
 from ..services.checks import CheckState
 
 # Dates outside these years are refused, as on the pages (partners/forms.py).
-YEAR_RANGE = [check_plausible_year]
 
 
 # -- partners ---------------------------------------------------------------------------------
@@ -198,11 +201,11 @@ class AgreementChangeInput(InputSerializer):
     """The agreement's purpose, dates, signatories and sharing matrix."""
 
     purpose = serializers.CharField()
-    starts_on = serializers.DateField(validators=YEAR_RANGE)
-    review_on = serializers.DateField(required=False, allow_null=True, validators=YEAR_RANGE)
+    starts_on = PlausibleDateField()
+    review_on = PlausibleDateField(required=False, allow_null=True)
     signed_for_us_by = serializers.CharField(max_length=120, required=False, allow_blank=True)
     signed_for_partner_by = serializers.CharField(max_length=120, required=False, allow_blank=True)
-    signed_on = serializers.DateField(required=False, allow_null=True, validators=YEAR_RANGE)
+    signed_on = PlausibleDateField(required=False, allow_null=True)
     matrix = MatrixInput(required=False)
 
 
@@ -289,17 +292,16 @@ class IntegrityCheckDetailSerializer(IntegrityCheckSerializer):
 class IntegrityCheckInput(InputSerializer):
     """A check of a partner: what was checked, the outcome, and the next review."""
 
-    checked_on = serializers.DateField(validators=YEAR_RANGE)
+    checked_on = PlausibleDateField()
     outcome = serializers.ChoiceField(choices=CheckOutcome.choices)
     checklist = ChecklistInput(required=False)
     notes = serializers.CharField(required=False, allow_blank=True)
-    next_review_on = serializers.DateField(
+    next_review_on = PlausibleDateField(
         required=False,
         allow_null=True,
-        validators=YEAR_RANGE,
         help_text="Left out: one year after the check.",
     )
-    informed_on = serializers.DateField(required=False, allow_null=True, validators=YEAR_RANGE)
+    informed_on = PlausibleDateField(required=False, allow_null=True)
     informed_how = serializers.ChoiceField(
         choices=InformedHow.choices, required=False, allow_blank=True
     )
@@ -308,7 +310,7 @@ class IntegrityCheckInput(InputSerializer):
 class InformedInput(InputSerializer):
     """When and how the partner was told about the check."""
 
-    informed_on = serializers.DateField(validators=YEAR_RANGE)
+    informed_on = PlausibleDateField()
     informed_how = serializers.ChoiceField(choices=InformedHow.choices)
 
 
@@ -417,7 +419,7 @@ class FollowUpInput(InputSerializer):
     """Something agreed at an activity that someone will do by a date."""
 
     description = serializers.CharField(max_length=300)
-    due_on = serializers.DateField(validators=YEAR_RANGE)
+    due_on = PlausibleDateField()
     owner = TeamMemberField(
         required=False, allow_null=True, help_text="The user id of a member of the team."
     )

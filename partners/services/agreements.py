@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cocora.audit.services import audit_record
+from cocora.core.dates import check_plausible_dates
 from cocora.core.errors import ApplicationError
 from cocora.organisations.models import Organisation
 
@@ -73,6 +74,7 @@ def agreement_save(
         raise ApplicationError(
             _("Say what the cooperation is for: the purpose is required."), field="purpose"
         )
+    check_plausible_dates(starts_on=starts_on, review_on=review_on, signed_on=signed_on)
     if review_on is not None and review_on < starts_on:
         raise ApplicationError(
             _("The review date is before the start: check the dates."), field="review_on"

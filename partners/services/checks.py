@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cocora.audit.services import audit_record
+from cocora.core.dates import check_plausible_dates
 from cocora.core.errors import ApplicationError
 from cocora.organisations.models import Organisation
 
@@ -127,6 +128,9 @@ def integrity_check_record(
         raise ApplicationError(_("This partner belongs to another organisation."))
     if outcome not in CheckOutcome.values:
         raise ApplicationError(_("Choose the outcome of the check."), field="outcome")
+    check_plausible_dates(
+        checked_on=checked_on, next_review_on=next_review_on, informed_on=informed_on
+    )
     if checked_on > organisation_today(organisation):
         raise ApplicationError(_("A check cannot be dated in the future."), field="checked_on")
     next_review_on = next_review_on or default_next_review(checked_on)
@@ -192,6 +196,7 @@ def integrity_check_mark_informed(
         raise ApplicationError(
             _("Give both the date and the way the partner was informed."), field="informed_on"
         )
+    check_plausible_dates(informed_on=informed_on)
     _check_informed(check.checked_on, informed_on, informed_how)
     if informed_on > organisation_today(organisation):
         raise ApplicationError(_("This date is in the future."), field="informed_on")

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cocora.audit.services import audit_record
+from cocora.core.dates import check_plausible_dates
 from cocora.core.errors import ApplicationError
 from cocora.organisations.models import Membership, Organisation, Role
 from programmes.models import Cohort, Programme
@@ -60,6 +61,7 @@ def _check_activity(
             )
     if fields.get("held_at") is not None and not isinstance(fields["held_at"], datetime):
         raise ApplicationError(_("Give the date and time."), field="held_at")
+    check_plausible_dates(held_at=fields.get("held_at"))
     programme: Programme | None = fields.get("programme")
     cohort: Cohort | None = fields.get("cohort")
     if programme is not None and programme.organisation_id != organisation.pk:
@@ -186,6 +188,7 @@ def follow_up_create(
     partners."""
     if activity.organisation_id != organisation.pk:
         raise ApplicationError(_("This activity belongs to another organisation."))
+    check_plausible_dates(due_on=due_on)
     description = description.strip()
     if not description:
         raise ApplicationError(_("Say what is to be done."), field="description")

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cocora.audit.services import audit_record
+from cocora.core.dates import check_plausible_dates
 from cocora.core.errors import ApplicationError
 from cocora.organisations.models import Membership, Organisation
 from cocora.organisations.permissions import can
@@ -258,6 +259,7 @@ def sharing_consent_record(
         raise ApplicationError(_("This partner belongs to another organisation."))
     if given_by not in ConsentGiver.values:
         raise ApplicationError(_("Choose who gave the consent."), field="given_by")
+    check_plausible_dates(given_on=given_on)
     if given_on > organisation_today(organisation):
         raise ApplicationError(_("A consent cannot be given in the future."), field="given_on")
     consent = SharingConsent.objects.create(

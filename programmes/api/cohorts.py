@@ -20,8 +20,7 @@ from rest_framework.response import Response
 from cocora.accounts.models import User
 from cocora.api.base import OrgViewSet, action_url, resource
 from cocora.api.filters import IdFilter, MomentFilter
-from cocora.api.serializers import InputSerializer, OrgObjectField
-from cocora.core.forms import check_plausible_year
+from cocora.api.serializers import InputSerializer, OrgObjectField, PlausibleDateField
 from cocora.core.ids import MAX_ID
 from cocora.organisations.models import Membership
 
@@ -91,10 +90,8 @@ def _user_ids(**kwargs: Any) -> serializers.ListField:
 class CohortInput(InputSerializer):
     programme = OrgObjectField(Programme)
     name = serializers.CharField(max_length=200)
-    starts_on = serializers.DateField(validators=[check_plausible_year])
-    ends_on = serializers.DateField(
-        required=False, allow_null=True, default=None, validators=[check_plausible_year]
-    )
+    starts_on = PlausibleDateField()
+    ends_on = PlausibleDateField(required=False, allow_null=True, default=None)
     venue = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     capacity = serializers.IntegerField(min_value=1, max_value=5000, required=False, default=15)
     safe_space = serializers.BooleanField(
@@ -123,10 +120,8 @@ class CohortUpdateInput(InputSerializer):
     curriculum."""
 
     name = serializers.CharField(max_length=200, required=False)
-    starts_on = serializers.DateField(required=False, validators=[check_plausible_year])
-    ends_on = serializers.DateField(
-        required=False, allow_null=True, validators=[check_plausible_year]
-    )
+    starts_on = PlausibleDateField(required=False)
+    ends_on = PlausibleDateField(required=False, allow_null=True)
     venue = serializers.CharField(max_length=200, required=False, allow_blank=True)
     capacity = serializers.IntegerField(min_value=1, max_value=5000, required=False)
     safe_space = serializers.BooleanField(required=False)
@@ -261,11 +256,10 @@ class EnrolInput(InputSerializer):
         max_length=MAX_ENROLLED_AT_ONCE,
         help_text="Participant ids, in the order in which they take the free places.",
     )
-    joined_on = serializers.DateField(
+    joined_on = PlausibleDateField(
         required=False,
         allow_null=True,
         default=None,
-        validators=[check_plausible_year],
         help_text="Attendance counts from this day on; defaults to today.",
     )
 

@@ -22,8 +22,7 @@ from rest_framework.response import Response
 
 from cocora.api.base import OrgViewSet, action_url, resource
 from cocora.api.filters import MomentFilter
-from cocora.api.serializers import InputSerializer, PlausibleDateTimeField
-from cocora.core.forms import check_plausible_year
+from cocora.api.serializers import InputSerializer, PlausibleDateField, PlausibleDateTimeField
 from cocora.organisations.models import Role
 from programmes.models import (
     Consent,
@@ -242,10 +241,8 @@ class ParticipantListQuery(serializers.Serializer):
 class ConsentInput(InputSerializer):
     scope = serializers.ChoiceField(choices=ConsentScope.choices)
     given_by = serializers.ChoiceField(choices=ConsentGiver.choices)
-    given_on = serializers.DateField(validators=[check_plausible_year])
-    expires_on = serializers.DateField(
-        required=False, allow_null=True, validators=[check_plausible_year]
-    )
+    given_on = PlausibleDateField()
+    expires_on = PlausibleDateField(required=False, allow_null=True)
 
 
 class ConsentFilter(django_filters.FilterSet):

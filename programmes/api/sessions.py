@@ -17,8 +17,12 @@ from rest_framework.response import Response
 
 from cocora.api.base import OrgViewSet, action_url, resource
 from cocora.api.filters import IdFilter, MomentFilter
-from cocora.api.serializers import InputSerializer, OrgObjectField, PlausibleDateTimeField
-from cocora.core.forms import check_plausible_year
+from cocora.api.serializers import (
+    InputSerializer,
+    OrgObjectField,
+    PlausibleDateField,
+    PlausibleDateTimeField,
+)
 from cocora.core.ids import MAX_ID
 
 from ..models import (
@@ -31,7 +35,7 @@ from ..models import (
     SessionStatus,
 )
 from ..selectors.cohorts import cohort_get, session_list
-from ..selectors.sessions import attendance_marks, session_log_get
+from ..selectors.sessions import attendance_marks, session_clashes, session_log_get
 from ..services import attendance as attendance_services
 from ..services import session_logs as log_services
 from ..services import sessions as services
@@ -40,9 +44,45 @@ from .curriculum import PersonSerializer
 # SECTION: sessions
 
 
+class ClashSerializer(serializers.Serializer):
+    session = serializers.IntegerField(source="session_id", help_text="The other session's id.")
+    cohort = serializers.IntegerField(source="cohort_id")
+    cohort_name = serializers.CharField()
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+    trainers = serializers.ListField(
+        child=serializers.IntegerField(),
+        source="trainer_ids",
+        help_text="User ids of the trainers booked into both sessions.",
+    )
+
+
+class SessionListSerializer(serializers.ListSerializer):
+    """Finds the trainers' clashes of every session on the page in one query."""
+
+    def to_representation(self, data: Any) -> Any:
+        rows = list(data.all() if hasattr(data, "all") else data)
+        self.clashes = session_clashes(organisation=self.context["organisation"], sessions=rows)
+        return super().to_representation(rows)
+
+
 class SessionSerializer(serializers.ModelSerializer):
     cohort_name = serializers.CharField(source="cohort.name", read_only=True)
     module_title = serializers.CharField(source="module.title", read_only=True, allow_null=True)
+    clashes = serializers.SerializerMethodField(
+        help_text="A warning, not an error: other sessions of this organisation, overlapping "
+        "this one in time, that one of its trainers is also booked into. Empty for a "
+        "cancelled session."
+    )
+
+    @extend_schema_field(ClashSerializer(many=True))
+    def get_clashes(self, session: Session) -> Any:
+        parent = self.parent
+        if isinstance(parent, SessionListSerializer):
+            found = parent.clashes
+        else:
+            found = session_clashes(organisation=self.context["organisation"], sessions=[session])
+        return ClashSerializer(found.get(session.pk, []), many=True).data
 
     class Meta:
         model = Session
@@ -57,8 +97,10 @@ class SessionSerializer(serializers.ModelSerializer):
             "venue",
             "status",
             "updated_at",
+            "clashes",
         ]
         read_only_fields = fields
+        list_serializer_class = SessionListSerializer
 
 
 class SessionUpdateInput(InputSerializer):
@@ -77,7 +119,7 @@ class SessionUpdateInput(InputSerializer):
 
 
 class SessionRuleInput(InputSerializer):
-    first_date = serializers.DateField(validators=[check_plausible_year])
+    first_date = PlausibleDateField()
     weekdays = serializers.ListField(
         child=serializers.IntegerField(min_value=0, max_value=6),
         help_text="0 = Monday … 6 = Sunday.",
@@ -91,11 +133,10 @@ class SessionRuleInput(InputSerializer):
         default=None,
         help_text="The number of sessions; give this or `until`.",
     )
-    until = serializers.DateField(
+    until = PlausibleDateField(
         required=False,
         allow_null=True,
         default=None,
-        validators=[check_plausible_year],
         help_text="The last possible day (inclusive); give this or `count`.",
     )
     venue = serializers.CharField(

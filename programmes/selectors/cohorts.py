@@ -22,6 +22,7 @@ from ..models import (
     Session,
     SessionStatus,
 )
+from .sessions import TrainerClash, session_clashes
 
 # Consecutive missed held sessions after which the cohort page suggests a check-in.
 ABSENCE_FLAG_AFTER = 3
@@ -145,6 +146,12 @@ class CohortOverview:
     trainers: list[Any]
     waiting: list[Enrolment] = field(default_factory=list)
     other: list[Enrolment] = field(default_factory=list)
+    clashes: dict[int, list[TrainerClash]] = field(default_factory=dict)
+
+    @property
+    def session_rows(self) -> list[tuple[Session, list[TrainerClash]]]:
+        """Each session with the other sessions its trainers are booked into at that time."""
+        return [(s, self.clashes.get(s.pk, [])) for s in self.sessions]
 
     @property
     def places_taken(self) -> int:
@@ -156,8 +163,9 @@ class CohortOverview:
 
 
 def cohort_overview(*, organisation: Organisation, cohort: Cohort) -> CohortOverview:
-    """Everything the cohort page shows, in five queries whatever the number of people and
-    sessions: sessions, enrolments with participants, attendance, trainers (and the cohort)."""
+    """Everything the cohort page shows, in six queries whatever the number of people and
+    sessions: sessions, enrolments with participants, attendance, trainers, trainers' clashes
+    (and the cohort)."""
     sessions = list(
         Session.objects.for_org(organisation)
         .filter(cohort=cohort)
@@ -190,7 +198,13 @@ def cohort_overview(*, organisation: Organisation, cohort: Cohort) -> CohortOver
         .order_by("user__name")
     ]
     held = [s for s in sessions if s.status == SessionStatus.HELD]
-    overview = CohortOverview(cohort=cohort, sessions=sessions, progress=[], trainers=trainers)
+    overview = CohortOverview(
+        cohort=cohort,
+        sessions=sessions,
+        progress=[],
+        trainers=trainers,
+        clashes=session_clashes(organisation=organisation, sessions=sessions),
+    )
     for enrolment in enrolments:
         if enrolment.stage == EnrolmentStage.WAITLISTED:
             overview.waiting.append(enrolment)

@@ -1,14 +1,28 @@
 """Reads of sessions from one person's point of view (the sessions they train or coordinate),
 and of what was recorded about one session: attendance marks and the log."""
 
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.db.models import Exists, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cocora.accounts.models import User
+from cocora.core.templatetags.cocora_dates import format_with_year
 from cocora.organisations.models import Membership, Organisation, Role
 
-from ..models import Attendance, CohortTrainer, Session, SessionLog, SessionLogActivity
+from ..models import (
+    Attendance,
+    CohortTrainer,
+    Session,
+    SessionLog,
+    SessionLogActivity,
+    SessionStatus,
+)
 
 
 def sessions_for_user(
@@ -68,3 +82,93 @@ def session_log_get(*, organisation: Organisation, session: Session) -> SessionL
         # The session as the caller resolved it (with its cohort): no second read of it.
         log.session = session
     return log
+
+
+@dataclass(frozen=True)
+class TrainerClash:
+    """Another session, overlapping in time, that one or more trainers of a session also
+    train. A warning, not an error: a co-trainer may cover one of the two."""
+
+    session_id: int
+    cohort_id: int
+    cohort_name: str
+    starts_at: datetime
+    ends_at: datetime
+    trainer_ids: tuple[int, ...]
+    trainer_names: tuple[str, ...]
+
+    @property
+    def message(self) -> str:
+        """What the pages say about it, in the current language and time zone."""
+        today = timezone.localdate()
+        return _(
+            "Trainer clash: %(trainers)s also has a session of %(cohort)s at %(start)s–%(end)s."
+        ) % {
+            "trainers": ", ".join(self.trainer_names),
+            "cohort": self.cohort_name,
+            "start": format_with_year(self.starts_at, "D j M, H:i", today=today),
+            "end": format_with_year(self.ends_at, "H:i", today=today),
+        }
+
+
+def session_clashes(
+    *, organisation: Organisation, sessions: Iterable[Session]
+) -> dict[int, list[TrainerClash]]:
+    """For each given session (by id), the other sessions of the organisation that overlap it
+    and share a trainer; cancelled sessions clash with nothing. One query whatever the number
+    of sessions: the sessions of the given sessions' trainers within their time span, one row
+    per session and trainer (the given sessions among them, which tells their trainers)."""
+    given = [s for s in sessions if s.pk is not None and s.status != SessionStatus.CANCELLED]
+    if not given:
+        return {}
+    trainers = CohortTrainer.objects.for_org(organisation).filter(
+        cohort_id__in={s.cohort_id for s in given}
+    )
+    rows = (
+        Session.objects.for_org(organisation)
+        .exclude(status=SessionStatus.CANCELLED)
+        .filter(
+            starts_at__lt=max(s.ends_at for s in given),
+            ends_at__gt=min(s.starts_at for s in given),
+            cohort__trainer_links__user_id__in=trainers.values("user_id"),
+        )
+        .values_list(
+            "pk",
+            "cohort_id",
+            "cohort__name",
+            "starts_at",
+            "ends_at",
+            "cohort__trainer_links__user_id",
+            "cohort__trainer_links__user__name",
+            "cohort__trainer_links__user__email",
+        )
+        .order_by("starts_at", "pk", "cohort__trainer_links__user__name")
+    )
+    sessions_of: dict[int, tuple[Any, ...]] = {}
+    trainers_of: dict[int, dict[int, str]] = defaultdict(dict)
+    for pk, cohort_id, cohort_name, starts_at, ends_at, user_id, name, email in rows:
+        sessions_of[pk] = (cohort_id, cohort_name, starts_at, ends_at)
+        trainers_of[pk][user_id] = name or email
+    found: dict[int, list[TrainerClash]] = {}
+    for session in given:
+        mine = trainers_of.get(session.pk, {})
+        clashes = []
+        for pk, (cohort_id, cohort_name, starts_at, ends_at) in sessions_of.items():
+            shared = [uid for uid in trainers_of[pk] if uid in mine]
+            if pk == session.pk or not shared:
+                continue
+            if starts_at < session.ends_at and ends_at > session.starts_at:
+                clashes.append(
+                    TrainerClash(
+                        session_id=pk,
+                        cohort_id=cohort_id,
+                        cohort_name=cohort_name,
+                        starts_at=starts_at,
+                        ends_at=ends_at,
+                        trainer_ids=tuple(shared),
+                        trainer_names=tuple(mine[uid] for uid in shared),
+                    )
+                )
+        if clashes:
+            found[session.pk] = clashes
+    return found

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cocora.audit.services import audit_record
+from cocora.core.dates import check_plausible_dates
 from cocora.core.errors import ApplicationError
 from cocora.organisations.models import Membership, Organisation, Role
 
@@ -30,6 +31,7 @@ COHORT_FIELDS = ("name", "starts_on", "ends_on", "venue", "capacity", "safe_spac
 
 
 def _check_dates(starts_on: date, ends_on: date | None) -> None:
+    check_plausible_dates(starts_on=starts_on, ends_on=ends_on)
     if ends_on is not None and ends_on < starts_on:
         raise ApplicationError(
             _("The cohort ends before it starts: check the end date."), field="ends_on"
@@ -213,6 +215,7 @@ def enrolments_create(
     queries whatever the count."""
     if cohort.organisation_id != organisation.pk:
         raise ApplicationError(_("This cohort belongs to another organisation."))
+    check_plausible_dates(joined_on=joined_on)
     ids = list(dict.fromkeys(int(pk) for pk in participant_ids))
     if not ids:
         raise ApplicationError(_("Choose at least one person to enrol."), field="participants")

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cocora.audit.services import audit_record
+from cocora.core.dates import check_plausible_dates
 from cocora.core.errors import ApplicationError
 from cocora.organisations.models import Organisation
 
@@ -85,6 +86,7 @@ def consent_record(
         raise ApplicationError(_("Choose what the consent covers."), field="scope")
     if given_by not in ConsentGiver.values:
         raise ApplicationError(_("Choose who gave the consent."), field="given_by")
+    check_plausible_dates(given_on=given_on, expires_on=expires_on)
     if given_on > timezone.localdate():
         raise ApplicationError(_("A consent cannot be given in the future."), field="given_on")
     if expires_on is not None and expires_on < given_on:

@@ -2,7 +2,7 @@
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -11,6 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from cocora.audit.services import audit_record
+from cocora.core.dates import check_plausible_date, local_datetime
 from cocora.core.errors import ApplicationError
 from cocora.organisations.models import Organisation
 
@@ -95,6 +96,32 @@ class SessionRule:
         return found
 
 
+def _check_first_date(*, cohort: Cohort, first_date: date) -> None:
+    """Generated sessions lie within the cohort's dates: a first date outside them is a typo
+    (often the year). A first date in the past is allowed, for a group that moves onto the
+    platform after it began; the pages warn about it."""
+    check_plausible_date(first_date, field="first_date")
+    params = {"first": date_format(first_date), "start": date_format(cohort.starts_on)}
+    if first_date < cohort.starts_on:
+        raise ApplicationError(
+            _(
+                "The first date, %(first)s, is before the cohort starts on %(start)s: choose "
+                "%(start)s or a later day."
+            )
+            % params,
+            field="first_date",
+        )
+    if cohort.ends_on is not None and first_date > cohort.ends_on:
+        raise ApplicationError(
+            _(
+                "The first date, %(first)s, is after the cohort ends on %(end)s: choose a day "
+                "up to %(end)s, or change the cohort's end date first."
+            )
+            % {**params, "end": date_format(cohort.ends_on)},
+            field="first_date",
+        )
+
+
 @transaction.atomic
 def sessions_generate(
     *,
@@ -110,6 +137,8 @@ def sessions_generate(
     if cohort.organisation_id != organisation.pk:
         raise ApplicationError(_("This cohort belongs to another organisation."))
     tz = ZoneInfo(organisation.time_zone)
+    rule.validate()
+    _check_first_date(cohort=cohort, first_date=rule.first_date)
     modules: list[Module | None] = []
     if link_modules:
         modules = list(
@@ -117,14 +146,17 @@ def sessions_generate(
         )
     sessions = []
     for index, day in enumerate(rule.dates()):
-        starts_at = datetime.combine(day, rule.start_time, tzinfo=tz)
+        starts_at = local_datetime(day, rule.start_time, tz, field="start_time")
+        # The duration is time that passes, also on a night the clocks change.
+        duration = timedelta(minutes=rule.duration_minutes)
+        ends_at = (starts_at.astimezone(UTC) + duration).astimezone(tz)
         sessions.append(
             Session(
                 organisation=organisation,
                 cohort=cohort,
                 module=modules[index] if index < len(modules) else None,
                 starts_at=starts_at,
-                ends_at=starts_at + timedelta(minutes=rule.duration_minutes),
+                ends_at=ends_at,
                 venue=venue or cohort.venue,
             )
         )

@@ -1,6 +1,6 @@
 """The sessions API: sessions, scheduling from a rule, attendance and session logs."""
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -40,6 +40,7 @@ SESSION_FIELDS = {
     "venue",
     "status",
     "updated_at",
+    "clashes",
 }
 SHEET_FIELDS = {"session", "session_status", "marks"}
 MARK_FIELDS = {"enrolment", "participant", "display_name", "code", "status", "recorded_at"}
@@ -169,7 +170,7 @@ def test_sessions_are_not_for_ambassadors(org, api_client):
 
 
 def test_a_coordinator_schedules_sessions_at_local_time_across_daylight_saving(org, api_client):
-    cohort = CohortFactory(organisation=org, venue="Youth centre")
+    cohort = CohortFactory(organisation=org, venue="Youth centre", starts_on=date(2026, 3, 1))
     modules = [ModuleFactory(organisation=org, programme=cohort.programme) for _ in range(2)]
     client = api_client(org, Role.COORDINATOR)
 

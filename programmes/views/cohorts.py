@@ -18,9 +18,11 @@ from cocora.organisations.views_base import OrgTemplateView
 
 from ..forms import CohortForm, StageForm
 from ..models import CohortTrainer, Enrolment, EnrolmentStage, Programme
-from ..selectors.cohorts import cohort_get, cohort_list, cohort_overview
+from ..selectors.cohorts import cohort_get, cohort_list, cohort_overview, sessions_upcoming
 from ..selectors.participants import contact_recipients, participant_list
+from ..selectors.sessions import session_clashes
 from ..services import cohorts as services
+from .clashes import warn_about_clashes
 
 
 class CohortMixin:
@@ -181,6 +183,12 @@ class CohortEditView(CohortMixin, CohortFormMixin, OrgTemplateView):
                 add_application_error(form, error)
             else:
                 messages.success(request, _("The cohort was saved."))
+                upcoming = sessions_upcoming(
+                    organisation=self.organisation, cohort=cohort, today=timezone.localdate()
+                )
+                warn_about_clashes(
+                    request, session_clashes(organisation=self.organisation, sessions=upcoming)
+                )
                 return redirect(
                     "cohort_detail", org_slug=self.organisation.slug, cohort_id=cohort.pk
                 )

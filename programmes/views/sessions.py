@@ -17,9 +17,11 @@ from cocora.organisations.views_base import OrgTemplateView
 from ..forms import SessionForm, SessionLogForm, SessionRuleForm
 from ..models import Activity, Attendance, AttendanceStatus, Module, SessionLog, SessionStatus
 from ..selectors.cohorts import session_get
+from ..selectors.sessions import session_clashes
 from ..services import attendance as attendance_services
 from ..services import session_logs as log_services
 from ..services import sessions as services
+from .clashes import warn_about_clashes
 from .cohorts import CohortMixin
 
 
@@ -81,6 +83,23 @@ class SessionsGenerateView(CohortMixin, OrgTemplateView):
                     )
                     % {"count": len(created)},
                 )
+                warn_about_clashes(
+                    request, session_clashes(organisation=self.organisation, sessions=created)
+                )
+                now = timezone.now()
+                past = sum(1 for session in created if session.starts_at < now)
+                if past:
+                    messages.warning(
+                        request,
+                        ngettext(
+                            "%(past)s of these sessions lies in the past. If that was not "
+                            "meant, cancel it or move it below.",
+                            "%(past)s of these sessions lie in the past. If that was not "
+                            "meant, cancel them or move them below.",
+                            past,
+                        )
+                        % {"past": past},
+                    )
                 return redirect(
                     "cohort_detail", org_slug=self.organisation.slug, cohort_id=cohort.pk
                 )
@@ -114,6 +133,9 @@ class SessionDetailView(SessionMixin, OrgTemplateView):
             can_record=can(self.membership, "attendance.record"),
             can_manage=can(self.membership, "sessions.manage"),
             cancelled=session.status == SessionStatus.CANCELLED,
+            clashes=session_clashes(organisation=self.organisation, sessions=[session]).get(
+                session.pk, []
+            ),
         )
         return context
 
@@ -227,6 +249,9 @@ class SessionEditView(SessionMixin, OrgTemplateView):
                 add_application_error(form, error)
             else:
                 messages.success(request, _("The session was saved."))
+                warn_about_clashes(
+                    request, session_clashes(organisation=self.organisation, sessions=[session])
+                )
                 return redirect(
                     "cohort_detail", org_slug=self.organisation.slug, cohort_id=session.cohort_id
                 )
