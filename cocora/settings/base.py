@@ -109,6 +109,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.boo
     "DATABASE_POOL", default=False
 ):
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite (`make run`) serving several browsers at once. Each request is one transaction;
+    # a deferred one starts as a reader and fails at once ("database is locked"), without
+    # waiting, when it must write while another request writes. So every transaction starts as
+    # the writer (IMMEDIATE) and waits up to `timeout` seconds for its turn, and WAL lets pages
+    # read while one request writes (synchronous=NORMAL is safe with WAL and much faster).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": env.int("SQLITE_TIMEOUT", default=20),
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        }
+    )
 # The runtime role that post-migrate grants table privileges to (PostgreSQL only).
 COCORA_DB_APP_ROLE = env("COCORA_DB_APP_ROLE", default="")
 
