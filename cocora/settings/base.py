@@ -74,6 +74,9 @@ MIDDLEWARE = [
     "cocora.organisations.middleware.TenantTransactionMiddleware",
     # After it: reading the user's memberships needs the user set for the transaction.
     "cocora.core.middleware.MFARequiredMiddleware",
+    # Last of the chain, yet before anything reads the body: the CSRF check reads it in
+    # process_view, which runs after every middleware's own call. Its 413 page is a full page.
+    "cocora.core.uploads.RequestSizeLimitMiddleware",
 ]
 
 # SECTION: templates
@@ -93,6 +96,21 @@ TEMPLATES = [
             ],
         },
     }
+]
+
+# SECTION: uploads
+# The largest file a form accepts (a logo; a participant import is smaller) and the most the other
+# fields of a request may hold. A body that declares more is refused before it is read, an upload
+# that streams more is stopped at the cap (cocora/core/uploads.py); the reverse proxy should
+# refuse earlier still (docs/deployment.md).
+COCORA_MAX_UPLOAD_BYTES = env.int("COCORA_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# A file larger than this is written to a temporary file rather than kept in memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_HANDLERS = [
+    "cocora.core.uploads.CappedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
 
 # SECTION: database
