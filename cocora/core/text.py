@@ -87,24 +87,35 @@ def validate_text_length(field: models.Field, value: Any) -> None:  # type: igno
         )
 
 
+def text_value_check(
+    field: models.Field,  # type: ignore[type-arg]
+    value: Any,
+    *,
+    label: Any = None,
+    form_field: str | None = None,
+) -> None:
+    """Raises ApplicationError when `value` is too long for the model field `field`, or is a
+    name that holds a character it may not. `label` and `form_field` name the place the person
+    filled in, where that is not the model field itself (one row of a matrix)."""
+    try:
+        validate_text_length(field, value)
+        if validate_name in field.validators:
+            validate_name(value)
+    except ValidationError as error:
+        message = error.message % error.params if error.params else error.message
+        raise ApplicationError(
+            gettext("%(field)s: %(problem)s")
+            % {"field": str(label or field.verbose_name).capitalize(), "problem": message},
+            field=form_field or field.name,
+        ) from None
+
+
 def text_check(instance: models.Model) -> None:
     """Raises ApplicationError for the first text field of `instance` that is too long or a
     name that holds a character it may not. No query."""
     for field in instance._meta.concrete_fields:
-        if not isinstance(field, models.CharField | models.TextField):
-            continue
-        value = getattr(instance, field.attname)
-        try:
-            validate_text_length(field, value)
-            if validate_name in field.validators:
-                validate_name(value)
-        except ValidationError as error:
-            message = error.message % error.params if error.params else error.message
-            raise ApplicationError(
-                gettext("%(field)s: %(problem)s")
-                % {"field": str(field.verbose_name).capitalize(), "problem": message},
-                field=field.name,
-            ) from None
+        if isinstance(field, models.CharField | models.TextField):
+            text_value_check(field, getattr(instance, field.attname))
 
 
 class TextCheckedModel(models.Model):
