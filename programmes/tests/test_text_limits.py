@@ -109,18 +109,3 @@ def test_a_session_log_of_100000_characters_is_refused_on_the_page_and_in_the_ap
     assert "themes" in answer.json()["errors"]
     with org_context(org.pk):
         assert not SessionLog.objects.for_org(org).exists()
-
-
-def test_a_partner_name_with_a_direction_override_is_refused_in_the_api(org, api_client):
-    from partners.models import PartnerOrganisation
-
-    response = api_client(org, Role.COORDINATOR).post(
-        reverse("api-partner-list", kwargs={"org_slug": org.slug}),
-        {"name": f"Youth{RIGHT_TO_LEFT_OVERRIDE}club", "kind": "association"},
-        format="json",
-    )
-
-    assert response.status_code == 400
-    assert "U+202E" in response.json()["errors"]["name"][0]
-    with org_context(org.pk):
-        assert not PartnerOrganisation.objects.for_org(org).exists()
