@@ -421,8 +421,9 @@ def test_reimporting_the_same_file_asks_per_row_and_creates_no_duplicates(org, m
 
     assert done.status_code == 302
     assert {p.display_name: (p.pk, p.code) for p in _participants(org)} == before
-    assert "0 participants were imported. 0 merged into participants already there, 2 rows " in (
-        client.get(done["Location"]).content.decode()
+    assert (
+        "0 participants were imported. Merged into participants already here: 0. "
+        "Rows skipped: 2." in client.get(done["Location"]).content.decode()
     )
 
 

@@ -149,8 +149,9 @@ class ParticipantImportView(OrgTemplateView):
             result.created,
         ) % {"count": result.created}
         if result.merged or result.skipped:
+            # Two counts in one sentence: written as labels, so no plural form is needed.
             message += " " + _(
-                "%(merged)s merged into participants already there, %(skipped)s rows skipped."
+                "Merged into participants already here: %(merged)s. Rows skipped: %(skipped)s."
             ) % {"merged": result.merged, "skipped": result.skipped}
         messages.success(request, message)
         return redirect("participant_import", org_slug=self.organisation.slug)
