@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cocora.core.fields import EncryptedTextField
+from cocora.core.text import TextLimit, validate_name
 from cocora.organisations.models import OrgScopedModel
 
 # Defaults in code: an organisation without a settings row gets these.
@@ -184,8 +185,8 @@ class OutreachTask(OrgScopedModel):
         verbose_name=_("buddy"),
     )
     kind = models.CharField(_("kind"), max_length=20, choices=TaskKind.choices)
-    title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    title = models.CharField(_("title"), max_length=TextLimit.NAME, validators=[validate_name])
+    description = models.TextField(_("description"), blank=True, max_length=TextLimit.SHORT)
     due_on = models.DateField(_("due on"))
     estimated_hours = models.DecimalField(
         _("estimated hours"),
@@ -214,8 +215,8 @@ class OutreachTask(OrgScopedModel):
         blank=True,
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("99"))],
     )
-    what_worked = EncryptedTextField(_("what worked"), blank=True)
-    what_was_hard = EncryptedTextField(_("what was hard"), blank=True)
+    what_worked = EncryptedTextField(_("what worked"), blank=True, max_length=TextLimit.LONG)
+    what_was_hard = EncryptedTextField(_("what was hard"), blank=True, max_length=TextLimit.LONG)
     difficult_moment = models.BooleanField(_("difficult moment"), default=False)
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
     reviewed_by = models.ForeignKey(
@@ -272,7 +273,7 @@ class Debrief(OrgScopedModel):
     held_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    notes = EncryptedTextField(_("notes"), blank=True)
+    notes = EncryptedTextField(_("notes"), blank=True, max_length=TextLimit.LONG)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -296,7 +297,7 @@ class CheckIn(OrgScopedModel):
     ambassador = models.ForeignKey(Ambassador, on_delete=models.CASCADE, related_name="checkins")
     held_on = models.DateField(_("held on"))
     wellbeing = models.CharField(_("how they are doing"), max_length=12, choices=Wellbeing.choices)
-    notes = EncryptedTextField(_("notes"), blank=True)
+    notes = EncryptedTextField(_("notes"), blank=True, max_length=TextLimit.LONG)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -341,8 +342,8 @@ class PeerInsight(OrgScopedModel):
     theme = models.CharField(_("theme"), max_length=20, choices=InsightTheme.choices)
     theme_other = models.CharField(_("other theme"), max_length=100, blank=True)
     kind = models.CharField(_("what you observed"), max_length=12, choices=InsightKind.choices)
-    observation = EncryptedTextField(_("what you see"))
-    suggestion = EncryptedTextField(_("your suggestion"), blank=True)
+    observation = EncryptedTextField(_("what you see"), max_length=TextLimit.SHORT)
+    suggestion = EncryptedTextField(_("your suggestion"), blank=True, max_length=TextLimit.SHORT)
     status = models.CharField(
         _("status"), max_length=12, choices=InsightStatus.choices, default=InsightStatus.NEW
     )

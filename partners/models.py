@@ -13,6 +13,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from cocora.core.fields import EncryptedCharField, EncryptedTextField
+from cocora.core.text import TextLimit, validate_name
 from cocora.organisations.models import OrgScopedModel
 from programmes.models import Cohort, ConsentGiver, Participant, Programme
 
@@ -40,17 +41,18 @@ class PartnerOrganisation(OrgScopedModel):
     municipal service, NGO, sometimes the police) that the organisation works with as an equal
     partner in the Collaborative Programme."""
 
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=TextLimit.NAME, validators=[validate_name])
     kind = models.CharField(_("kind"), max_length=20, choices=PartnerKind.choices)
     communities_served = models.TextField(
         _("communities it serves"),
         blank=True,
         help_text=_("In the partner's own words."),
+        max_length=TextLimit.SHORT,
     )
     languages = models.CharField(
         _("languages"), max_length=200, blank=True, help_text=_("For example: Danish, Arabic.")
     )
-    address = models.TextField(_("address"), blank=True)
+    address = models.TextField(_("address"), blank=True, max_length=TextLimit.SHORT)
     website = models.URLField(_("website"), blank=True)
     status = models.CharField(
         _("status"), max_length=12, choices=PartnerStatus.choices, default="prospective"
@@ -78,7 +80,7 @@ class PartnerContact(OrgScopedModel):
     partner = models.ForeignKey(
         PartnerOrganisation, on_delete=models.CASCADE, related_name="contacts"
     )
-    name = models.CharField(_("name"), max_length=120)
+    name = models.CharField(_("name"), max_length=120, validators=[validate_name])
     role = models.CharField(_("role"), max_length=120, blank=True)
     # Encrypted at rest (cocora.core.fields): never filtered on.
     email = EncryptedCharField(_("email"), max_length=254, blank=True, validators=[validate_email])
@@ -162,7 +164,7 @@ class Agreement(OrgScopedModel):
     partner = models.ForeignKey(
         PartnerOrganisation, on_delete=models.CASCADE, related_name="agreements"
     )
-    purpose = models.TextField(_("purpose of the cooperation"))
+    purpose = models.TextField(_("purpose of the cooperation"), max_length=TextLimit.SHORT)
     starts_on = models.DateField(_("starts on"))
     review_on = models.DateField(_("review on"), null=True, blank=True)
     signed_for_us_by = models.CharField(_("signed for us by"), max_length=120, blank=True)
@@ -260,7 +262,7 @@ class IntegrityCheck(OrgScopedModel):
     )
     outcome = models.CharField(_("outcome"), max_length=12, choices=CheckOutcome.choices)
     # Encrypted at rest: notes may name people at the partner.
-    notes = EncryptedTextField(_("notes"), blank=True)
+    notes = EncryptedTextField(_("notes"), blank=True, max_length=TextLimit.LONG)
     next_review_on = models.DateField(_("next review on"))
     informed_on = models.DateField(_("partner informed on"), null=True, blank=True)
     informed_how = models.CharField(
@@ -346,9 +348,11 @@ class Disclosure(OrgScopedModel):
         _("information"), max_length=30, choices=InformationClass.choices
     )
     # Encrypted at rest: the reason for sharing may say something about the young person.
-    purpose = EncryptedTextField(_("purpose"))
+    purpose = EncryptedTextField(_("purpose"), max_length=TextLimit.SHORT)
     basis = models.CharField(_("basis"), max_length=10, choices=DisclosureBasis.choices)
-    override_reason = EncryptedTextField(_("reason for the override"), blank=True)
+    override_reason = EncryptedTextField(
+        _("reason for the override"), blank=True, max_length=TextLimit.SHORT
+    )
     disclosed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -389,7 +393,7 @@ class CollaborationActivity(OrgScopedModel):
     is recorded as counts only, never names."""
 
     kind = models.CharField(_("kind"), max_length=20, choices=CollaborationKind.choices)
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=TextLimit.NAME, validators=[validate_name])
     held_at = models.DateTimeField(_("date and time"))
     place = models.CharField(_("place"), max_length=200, blank=True)
     programme = models.ForeignKey(
@@ -410,7 +414,7 @@ class CollaborationActivity(OrgScopedModel):
     )
     community_members = models.PositiveIntegerField(_("community members present"), default=0)
     professionals = models.PositiveIntegerField(_("professionals present"), default=0)
-    agreed = models.TextField(_("what was agreed"), blank=True)
+    agreed = models.TextField(_("what was agreed"), blank=True, max_length=TextLimit.LONG)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

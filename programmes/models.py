@@ -11,6 +11,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from cocora.core.fields import EncryptedCharField, EncryptedTextField
+from cocora.core.text import TextLimit, validate_name
 from cocora.organisations.models import OrgScopedModel
 
 
@@ -25,8 +26,8 @@ class Programme(OrgScopedModel):
     from a built-in curriculum or written from scratch, then adapted to the locality)."""
 
     kind = models.CharField(_("kind"), max_length=20, choices=ProgrammeKind.choices)
-    title = models.CharField(_("title"), max_length=200)
-    summary = models.TextField(_("summary"), blank=True)
+    title = models.CharField(_("title"), max_length=TextLimit.NAME, validators=[validate_name])
+    summary = models.TextField(_("summary"), blank=True, max_length=TextLimit.SHORT)
     language = models.CharField(
         _("language"), max_length=8, choices=settings.LANGUAGES, default="en"
     )
@@ -54,9 +55,13 @@ class Module(OrgScopedModel):
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="modules")
     position = models.PositiveIntegerField(_("position"), default=0)
-    title = models.CharField(_("title"), max_length=200)
-    objectives = models.TextField(_("objectives"), blank=True, help_text=_("One per line."))
-    content_md = models.TextField(_("content"), blank=True, help_text=_("Markdown."))
+    title = models.CharField(_("title"), max_length=TextLimit.NAME, validators=[validate_name])
+    objectives = models.TextField(
+        _("objectives"), blank=True, help_text=_("One per line."), max_length=TextLimit.SHORT
+    )
+    content_md = models.TextField(
+        _("content"), blank=True, help_text=_("Markdown."), max_length=TextLimit.DOCUMENT
+    )
     duration_minutes = models.PositiveSmallIntegerField(
         _("duration in minutes"), default=90, validators=[MaxValueValidator(600)]
     )
@@ -94,11 +99,13 @@ class Activity(OrgScopedModel):
 
     module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="activities")
     position = models.PositiveIntegerField(_("position"), default=0)
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=TextLimit.NAME, validators=[validate_name])
     method = models.CharField(
         _("method"), max_length=20, choices=ActivityMethod.choices, default="discussion"
     )
-    instructions_md = models.TextField(_("instructions"), blank=True, help_text=_("Markdown."))
+    instructions_md = models.TextField(
+        _("instructions"), blank=True, help_text=_("Markdown."), max_length=TextLimit.DOCUMENT
+    )
     materials = models.CharField(_("materials"), max_length=500, blank=True)
     duration_minutes = models.PositiveSmallIntegerField(
         _("duration in minutes"), default=30, validators=[MaxValueValidator(600)]
@@ -118,7 +125,7 @@ class Cohort(OrgScopedModel):
     """A group that goes through a programme together, with its trainers and sessions."""
 
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="cohorts")
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=TextLimit.NAME, validators=[validate_name])
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
     venue = models.CharField(_("venue"), max_length=200, blank=True)
@@ -183,7 +190,10 @@ class Participant(OrgScopedModel):
     never will be. Contact details are optional and used only with contact consent."""
 
     display_name = models.CharField(
-        _("name"), max_length=80, help_text=_("A first name or a nickname is enough.")
+        _("name"),
+        max_length=80,
+        help_text=_("A first name or a nickname is enough."),
+        validators=[validate_name],
     )
     code = models.CharField(_("code"), max_length=16, editable=False)
     birth_year = models.PositiveSmallIntegerField(
@@ -196,7 +206,9 @@ class Participant(OrgScopedModel):
     # except for emptiness. Email fields keep their validation; forms use EmailField for them.
     email = EncryptedCharField(_("email"), max_length=254, blank=True, validators=[validate_email])
     phone = EncryptedCharField(_("mobile phone"), max_length=32, blank=True)
-    guardian_name = EncryptedCharField(_("guardian's name"), max_length=120, blank=True)
+    guardian_name = EncryptedCharField(
+        _("guardian's name"), max_length=120, blank=True, validators=[validate_name]
+    )
     guardian_email = EncryptedCharField(
         _("guardian's email"), max_length=254, blank=True, validators=[validate_email]
     )
@@ -375,17 +387,19 @@ class SessionLog(OrgScopedModel):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    summary = models.TextField(_("summary"), blank=True)
-    themes = models.TextField(_("themes raised"), blank=True)
+    summary = models.TextField(_("summary"), blank=True, max_length=TextLimit.LONG)
+    themes = models.TextField(_("themes raised"), blank=True, max_length=TextLimit.LONG)
     group_climate = models.PositiveSmallIntegerField(
         _("group climate"),
         null=True,
         blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(5)],
     )
-    follow_ups = models.TextField(_("follow-ups"), blank=True)
+    follow_ups = models.TextField(_("follow-ups"), blank=True, max_length=TextLimit.LONG)
     # Encrypted at rest (cocora.core.fields); never filtered on.
-    confidential_note = EncryptedTextField(_("confidential note"), blank=True)
+    confidential_note = EncryptedTextField(
+        _("confidential note"), blank=True, max_length=TextLimit.LONG
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

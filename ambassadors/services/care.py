@@ -73,7 +73,7 @@ def checkin_record(
         ambassador=ambassador,
         held_on=held_on,
         wellbeing=wellbeing,
-        notes=(notes or "").strip()[:4000],
+        notes=(notes or "").strip(),
         recorded_by=actor,
     )
     audit_record(
@@ -119,7 +119,7 @@ def debrief_record(
         )
     debrief.held_on = held_on
     debrief.held_by = actor
-    debrief.notes = (notes or "").strip()[:4000]
+    debrief.notes = (notes or "").strip()
     debrief.save(update_fields=["held_on", "held_by", "notes"])
     audit_record(
         organisation=organisation,

@@ -441,7 +441,7 @@ def task_approve(
         organisation, ambassador, due_on=task.due_on, estimated_hours=task.estimated_hours
     )
     task.status = TaskStatus.ASSIGNED
-    task.coordinator_note = (note or "").strip()[:500]
+    task.coordinator_note = (note or "").strip()
     task.save(update_fields=["status", "coordinator_note", "updated_at"])
     _audit(organisation, actor, "approved", task)
     return task

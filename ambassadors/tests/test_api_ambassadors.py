@@ -359,6 +359,8 @@ def test_check_ins(org, other_org, api_client):
         ({"wellbeing": "fine"}, "wellbeing"),
         ({"ambassador": None}, "ambassador"),
         ({"mood": "good"}, "mood"),
+        # Regression: notes were cut at 4,000 characters without a word.
+        ({"notes": "w" * 100_000}, "notes"),
     ],
 )
 def test_check_in_bad_input(org, api_client, change, field):

@@ -5,6 +5,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cocora.core.text import validate_name
+
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
@@ -27,7 +29,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     do inside an organisation comes from their membership there."""
 
     email = models.EmailField(_("email address"), unique=True)
-    name = models.CharField(_("name"), max_length=150, blank=True)
+    name = models.CharField(_("name"), max_length=150, blank=True, validators=[validate_name])
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(
         _("platform staff"),

@@ -10,12 +10,19 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from cocora.core.forms import StyledFormMixin
+from cocora.core.text import validate_name
 
+from .models import User
 from .services import user_update_profile
 
 
 class ProfileForm(StyledFormMixin, forms.Form):
-    name = forms.CharField(label=gettext_lazy("Your name"), max_length=150, required=False)
+    name = forms.CharField(
+        label=gettext_lazy("Your name"),
+        max_length=User._meta.get_field("name").max_length,
+        required=False,
+        validators=[validate_name],
+    )
 
 
 class ProfileView(LoginRequiredMixin, TemplateView):

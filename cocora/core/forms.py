@@ -29,6 +29,9 @@ class StyledFormMixin:
             else:
                 css = "form-control"
             widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
+            # A browser cuts pasted text at `maxlength` without a word: the server refuses
+            # too long a text with a message instead (a 5,000-character name was cut to 200).
+            widget.attrs.pop("maxlength", None)
             if field.help_text:
                 widget.attrs["aria-describedby"] = f"{self.auto_id % name}_hint"  # type: ignore[attr-defined]
 

@@ -5,6 +5,7 @@ from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
 from cocora.core.forms import StyledFormMixin
+from cocora.core.text import validate_name
 
 from .models import Role
 
@@ -23,6 +24,7 @@ class AcceptWithNewAccountForm(StyledFormMixin, forms.Form):
         label=_("Your name"),
         max_length=150,
         help_text=_("How colleagues will see you. A first name is enough."),
+        validators=[validate_name],
     )
     password1 = forms.CharField(
         label=_("Choose a password"),

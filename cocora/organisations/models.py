@@ -7,6 +7,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from cocora.core.text import TextCheckedModel, validate_name
+
 TIME_ZONE_CHOICES = [(tz, tz) for tz in sorted(zoneinfo.available_timezones()) if "/" in tz]
 
 
@@ -23,11 +25,11 @@ def organisation_logo_path(instance: "Organisation", filename: str) -> str:
     return f"organisations/{instance.pk}/logo/{filename}"
 
 
-class Organisation(models.Model):
+class Organisation(TextCheckedModel):
     """The tenant: a municipality, NGO, youth centre or consortium that runs programmes on the
     platform. Everything its people record belongs to it and to nobody else."""
 
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[validate_name])
     slug = models.SlugField(_("short name in addresses"), max_length=60, unique=True)
     country = models.CharField(_("country"), max_length=2, help_text=_("ISO 3166 code, e.g. DK"))
     language = models.CharField(
@@ -64,7 +66,7 @@ class OrgQuerySet(models.QuerySet[Any]):
         return self.filter(organisation_id=org_id)
 
 
-class OrgScopedModel(models.Model):
+class OrgScopedModel(TextCheckedModel):
     """Base of every tenant-owned table: it carries its own organisation_id (child and join
     tables too), reads go through `.for_org(org)`, and PostgreSQL row-level security keyed on the
     same column is installed for it after every migrate."""

@@ -74,6 +74,9 @@ MIDDLEWARE = [
     "cocora.organisations.middleware.TenantTransactionMiddleware",
     # After it: reading the user's memberships needs the user set for the transaction.
     "cocora.core.middleware.MFARequiredMiddleware",
+    # Last of the chain, yet before anything reads the body: the CSRF check reads it in
+    # process_view, which runs after every middleware's own call. Its 413 page is a full page.
+    "cocora.core.uploads.RequestSizeLimitMiddleware",
 ]
 
 # SECTION: templates
@@ -95,6 +98,21 @@ TEMPLATES = [
     }
 ]
 
+# SECTION: uploads
+# The largest file a form accepts (a logo; a participant import is smaller) and the most the other
+# fields of a request may hold. A body that declares more is refused before it is read, an upload
+# that streams more is stopped at the cap (cocora/core/uploads.py); the reverse proxy should
+# refuse earlier still (docs/deployment.md).
+COCORA_MAX_UPLOAD_BYTES = env.int("COCORA_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# A file larger than this is written to a temporary file rather than kept in memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_HANDLERS = [
+    "cocora.core.uploads.CappedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+
 # SECTION: database
 # DATABASE_URL names the role the application connects as. On PostgreSQL that role must not own
 # the tables, so that row-level security applies to it; migrations run with DATABASE_URL pointing
@@ -109,6 +127,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.boo
     "DATABASE_POOL", default=False
 ):
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite (`make run`) serving several browsers at once. Each request is one transaction;
+    # a deferred one starts as a reader and fails at once ("database is locked"), without
+    # waiting, when it must write while another request writes. So every transaction starts as
+    # the writer (IMMEDIATE) and waits up to `timeout` seconds for its turn, and WAL lets pages
+    # read while one request writes (synchronous=NORMAL is safe with WAL and much faster).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": env.int("SQLITE_TIMEOUT", default=20),
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        }
+    )
 # The runtime role that post-migrate grants table privileges to (PostgreSQL only).
 COCORA_DB_APP_ROLE = env("COCORA_DB_APP_ROLE", default="")
 

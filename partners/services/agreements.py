@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from cocora.audit.services import audit_record
 from cocora.core.dates import check_plausible_dates
 from cocora.core.errors import ApplicationError
+from cocora.core.text import text_value_check
 from cocora.organisations.models import Organisation
 
 from ..models import (
@@ -47,7 +48,15 @@ def _check_matrix(matrix: Mapping[str, Any]) -> dict[str, tuple[str, str]]:
                 % {"information": information_class.label},
                 field=f"level_{information_class.value}",
             )
-        checked[information_class.value] = (level, str(purpose or "").strip()[:300])
+        purpose = str(purpose or "").strip()
+        # Refused, not cut: a purpose cut short can say something else than was agreed.
+        text_value_check(
+            SharingRule._meta.get_field("purpose"),
+            purpose,
+            label=information_class.label,
+            form_field=f"purpose_{information_class.value}",
+        )
+        checked[information_class.value] = (level, purpose)
     return checked
 
 

@@ -349,6 +349,51 @@ def test_recording_an_agreement_with_part_of_the_matrix(org, api_client):
     assert actions(org)[-2:] == ["agreement.created", "api.api-agreement-list"]
 
 
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("purpose", "w" * 100_000, "at most 2,000 fit here"),
+        ("matrix_purpose", "w" * 301, "300"),
+    ],
+)
+def test_too_long_a_purpose_is_refused_not_cut(org, api_client, field, value, message):
+    """Regression: an agreement's purpose took 100,000 characters, and a sharing rule's purpose
+    was cut to 300 without a word."""
+    partner = PartnerOrganisationFactory(organisation=org)
+    body = {"partner": partner.pk, "purpose": "Dialogue meetings", "starts_on": "2026-01-01"}
+    if field == "purpose":
+        body["purpose"] = value
+    else:
+        body["matrix"] = {"participant_names": {"level": "allowed", "purpose": value}}
+
+    response = api_client(org, Role.COORDINATOR).post(
+        url("agreement-list", org), body, format="json"
+    )
+
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert rows(Agreement, org) == [] and rows(SharingRule, org) == []
+
+
+def test_the_service_refuses_a_sharing_purpose_it_used_to_cut(org):
+    from cocora.core.errors import ApplicationError
+    from cocora.organisations.context import org_context
+    from partners.services.agreements import agreement_save
+
+    partner = PartnerOrganisationFactory(organisation=org)
+    with org_context(org.pk), pytest.raises(ApplicationError) as refused:
+        agreement_save(
+            organisation=org,
+            partner=partner,
+            purpose="Dialogue meetings",
+            starts_on=date(2026, 1, 1),
+            matrix={"participant_names": ("allowed", "w" * 301)},
+            actor=None,
+        )
+    assert refused.value.field == "purpose_participant_names"
+    assert "at most 300 fit here" in str(refused.value.message)
+
+
 def test_a_second_agreement_for_a_partner_is_a_conflict(org, api_client):
     agreement = AgreementFactory(organisation=org)
     client = api_client(org, Role.COORDINATOR)

@@ -409,7 +409,10 @@ class SessionLogSerializer(serializers.ModelSerializer):
     """A session log without its confidential note: the view adds the note for those who may
     read it, and for nobody else is the key there at all."""
 
-    author = PersonSerializer(read_only=True, allow_null=True)
+    author = serializers.SerializerMethodField(
+        help_text="Null once the author's account is deleted or they left the organisation "
+        "(a former member); the log and its note stay."
+    )
     safe_space = serializers.BooleanField(source="session.cohort.safe_space", read_only=True)
     updated_at = serializers.DateTimeField(
         read_only=True, allow_null=True, help_text="Null while no log was written."
@@ -430,6 +433,13 @@ class SessionLogSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(PersonSerializer(allow_null=True))
+    def get_author(self, log: SessionLog) -> Any:
+        # `author_is_member` comes from the selector; an unsaved (empty) log has no author.
+        if log.author_id is None or not getattr(log, "author_is_member", False):
+            return None
+        return PersonSerializer(log.author).data
 
     @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
     def get_activities(self, log: SessionLog) -> list[int]:

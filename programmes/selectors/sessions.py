@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Exists, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -65,11 +65,17 @@ def attendance_marks(*, organisation: Organisation, session: Session) -> dict[in
 def session_log_get(*, organisation: Organisation, session: Session) -> SessionLog | None:
     """The session's log, if one was written, with its author and the activities it covers:
     two queries. Whether its confidential note may be shown is the caller's question
-    (services.session_logs.session_log_note_read)."""
+    (services.session_logs.session_log_note_read). `author_is_member` says whether the author
+    still belongs to the organisation: pages name anyone else a former member."""
     log = (
         SessionLog.objects.for_org(organisation)
         .filter(session=session)
         .select_related("author")
+        .annotate(
+            author_is_member=Exists(
+                Membership.objects.for_org(organisation).filter(user_id=OuterRef("author_id"))
+            )
+        )
         .prefetch_related(
             Prefetch(
                 "covered",

@@ -3,31 +3,44 @@
 Every row is checked before anything is saved: either all participants of the file are created,
 in one transaction, or none is and the caller gets a report of every problem found, each tied to
 the row and column a person sees in their spreadsheet (the header is row 1).
+
+Rows that look like someone already there are not imported blindly: a row whose `code` is a
+participant's code, or whose name (ignoring case and spaces) and year of birth are a
+participant's, or those of an earlier row of the same file, is a likely duplicate. The import
+then saves nothing and answers the duplicates, and the coordinator decides per row: skip it, or
+merge it (MERGED_FIELDS). Then the whole file is saved at once, or nothing is.
 """
 
 import csv
 import io
 import re
 import zipfile
-from collections.abc import Generator, Sequence
+from collections.abc import Generator, Mapping, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from cocora.audit.services import audit_record
 from cocora.core.errors import ApplicationError
+from cocora.core.text import validate_name
 from cocora.organisations.models import Organisation
 
 from ..models import Participant
-from .participants import participant_codes_generate, participant_validate_birth_year
+from .participants import (
+    PARTICIPANT_FIELDS,
+    participant_codes_generate,
+    participant_validate_birth_year,
+)
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_MEGABYTES = MAX_BYTES // (1024 * 1024)
@@ -37,6 +50,12 @@ MAX_LINES_READ = 2 * MAX_ROWS + 100
 MAX_COLUMNS = 64
 # An XLSX file is a zip archive: a small upload can unpack to gigabytes. Refuse before parsing.
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+# What a merge copies from a row onto the participant it matches (or onto the earlier row of the
+# file it repeats). Only cells with a value: an empty cell never erases what is known. The
+# participant keeps its id and code, its consents and enrolments.
+MERGED_FIELDS = PARTICIPANT_FIELDS
+SKIP, MERGE = "skip", "merge"
+DECISIONS = (SKIP, MERGE)
 # The report shows this many problems; a file that is wrong on every row says so in the count.
 MAX_REPORTED_PROBLEMS = 200
 
@@ -50,9 +69,12 @@ COLUMNS: dict[str, str] = {
     "guardian_email": "guardian_email",
     "guardian_phone": "guardian_phone",
     "preferred_language": "preferred_language",
+    # Optional: a participant's code (as in an export) says which participant the row is.
+    "code": "code",
 }
 REQUIRED_COLUMN = "name"
 EMAIL_COLUMNS = ("email", "guardian_email")
+NAME_COLUMNS = ("name", "guardian_name")
 LANGUAGE_CODES = tuple(code for code, _name in settings.LANGUAGES)
 DIGITS = re.compile(r"[0-9]+")
 # Longer text would fail in the database (a 500); it is reported on its row instead.
@@ -73,13 +95,38 @@ class ImportProblem:
 
 
 @dataclass(frozen=True)
+class ImportDuplicate:
+    """A row that looks like a participant already there (`participant`) or like an earlier row
+    of the same file (`earlier_row`), and why (`by_code`: the same code; otherwise the same
+    name and year of birth)."""
+
+    row: int
+    name: str
+    birth_year: int | None
+    participant: Participant | None
+    earlier_row: int | None
+    by_code: bool
+
+
+@dataclass(frozen=True)
 class ImportResult:
     created: int = 0
+    merged: int = 0
+    skipped: int = 0
     problems: tuple[ImportProblem, ...] = field(default=())
+    # Set when nothing was saved because these rows need a decision (skip or merge), with the
+    # number of rows of the file.
+    duplicates: tuple[ImportDuplicate, ...] = field(default=())
+    rows: int = 0
+
+    @property
+    def new_count(self) -> int:
+        """Rows that are no likely duplicate: they will be new participants."""
+        return self.rows - len(self.duplicates)
 
     @property
     def ok(self) -> bool:
-        return not self.problems
+        return not self.problems and not self.duplicates
 
     @property
     def reported_problems(self) -> tuple[ImportProblem, ...]:
@@ -98,10 +145,17 @@ class _Table:
 
 
 def participants_import(
-    *, organisation: Organisation, uploaded_file_name: str, data: bytes, actor: Any
+    *,
+    organisation: Organisation,
+    uploaded_file_name: str,
+    data: bytes,
+    actor: Any,
+    decisions: Mapping[int, str] | None = None,
 ) -> ImportResult:
-    """Creates every participant of the file, or none. On success: one bulk insert with fresh
-    codes and one audit line; three queries whatever the number of rows."""
+    """Creates every participant of the file, or none. Likely duplicates need a decision per
+    row (`decisions`: spreadsheet row -> SKIP or MERGE); while one is missing nothing is saved
+    and the result lists them. Queries do not grow with the rows: the duplicates are found with
+    one query; saving is one bulk insert with fresh codes, one bulk update, one audit line."""
     try:
         table = _read_table(uploaded_file_name, data)
     except ApplicationError as error:
@@ -109,31 +163,146 @@ def participants_import(
 
     # Every row is checked even when the header is wrong: one report lists everything to fix.
     columns, problems = _columns(table)
-    participants: list[Participant] = []
+    rows: list[tuple[int, Participant]] = []
     for row_number, values in table.rows:
         participant, row_problems = _participant_from_row(organisation, row_number, values, columns)
         problems += row_problems
-        participants.append(participant)
+        rows.append((row_number, participant))
     if problems:
         return ImportResult(problems=tuple(problems))
 
+    duplicates, problems = _duplicates(organisation, rows)
+    if problems:
+        return ImportResult(problems=tuple(problems))
+    decisions = decisions or {}
+    if any(decisions.get(duplicate.row) not in DECISIONS for duplicate in duplicates):
+        return ImportResult(duplicates=tuple(duplicates), rows=len(rows))
+
+    by_row = {duplicate.row: duplicate for duplicate in duplicates}
+    new: dict[int, Participant] = {}  # row -> participant to create
+    merged: dict[int, Participant] = {}  # pk -> existing participant to update
+    skipped = 0
+    for row_number, participant in rows:
+        duplicate = by_row.get(row_number)
+        if duplicate is None:
+            new[row_number] = participant
+        elif decisions[row_number] == SKIP:
+            skipped += 1
+        elif duplicate.participant is not None:
+            target = merged.setdefault(duplicate.participant.pk, duplicate.participant)
+            _merge(participant, into=target)
+        else:
+            # The earlier row of the file it repeats is created (it is no duplicate itself).
+            _merge(participant, into=new[cast(int, duplicate.earlier_row)])
+
     with transaction.atomic():
-        codes = participant_codes_generate(organisation=organisation, count=len(participants))
-        for participant, code in zip(participants, codes, strict=True):
+        codes = participant_codes_generate(organisation=organisation, count=len(new))
+        for participant, code in zip(new.values(), codes, strict=True):
             participant.code = code
-        Participant.objects.bulk_create(participants)
+        Participant.objects.bulk_create(new.values())
+        if merged:
+            for participant in merged.values():
+                # bulk_update skips save(): the time that `changed_since` syncs by is set here.
+                participant.updated_at = timezone.now()
+            Participant.objects.bulk_update(merged.values(), [*MERGED_FIELDS, "updated_at"])
         audit_record(
             organisation=organisation,
             actor=actor,
             action="participants.imported",
-            details={"count": len(participants), "file": uploaded_file_name[:200]},
+            details={
+                "count": len(new),
+                "merged": len(merged),
+                "skipped": skipped,
+                "file": uploaded_file_name[:200],
+            },
         )
-    return ImportResult(created=len(participants))
+    return ImportResult(created=len(new), merged=len(merged), skipped=skipped)
+
+
+def _name_key(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def _duplicates(
+    organisation: Organisation, rows: list[tuple[int, Participant]]
+) -> tuple[list[ImportDuplicate], list[ImportProblem]]:
+    """The rows that look like a participant of the organisation or an earlier row of the file.
+    One query: the participants whose code the file names or whose year of birth it has; the
+    names are compared here, ignoring case and spaces."""
+    codes = {p.code for _row, p in rows if p.code}
+    years = {p.birth_year for _row, p in rows}
+    same_year = Q(birth_year__in=[y for y in years if y is not None])
+    if None in years:
+        same_year |= Q(birth_year__isnull=True)
+    candidates = list(
+        Participant.objects.for_org(organisation).filter(Q(code__in=codes) | same_year)
+    )
+    by_code = {p.code: p for p in candidates}
+    by_name: dict[tuple[str, int | None], Participant] = {}
+    for candidate in candidates:
+        by_name.setdefault((_name_key(candidate.display_name), candidate.birth_year), candidate)
+
+    duplicates: list[ImportDuplicate] = []
+    problems: list[ImportProblem] = []
+    first_rows: dict[tuple[str, int | None] | str, int] = {}
+    for row_number, participant in rows:
+        key = (_name_key(participant.display_name), participant.birth_year)
+        found: Participant | None = None
+        if participant.code:
+            found = by_code.get(participant.code)
+            if found is None:
+                problems.append(
+                    ImportProblem(
+                        row_number,
+                        "code",
+                        _(
+                            "No participant has the code “%(code)s”. Leave the cell empty for "
+                            "someone new."
+                        )
+                        % {"code": _shorten(participant.code)},
+                    )
+                )
+                continue
+        else:
+            found = by_name.get(key)
+        earlier = first_rows.get(participant.code or key)
+        if found is None and earlier is not None:
+            duplicates.append(
+                ImportDuplicate(
+                    row_number,
+                    participant.display_name,
+                    participant.birth_year,
+                    None,
+                    earlier,
+                    bool(participant.code),
+                )
+            )
+        elif found is not None:
+            duplicates.append(
+                ImportDuplicate(
+                    row_number,
+                    participant.display_name,
+                    participant.birth_year,
+                    found,
+                    None,
+                    bool(participant.code),
+                )
+            )
+        first_rows.setdefault(participant.code or key, row_number)
+    return duplicates, problems
+
+
+def _merge(row: Participant, *, into: Participant) -> None:
+    for name in MERGED_FIELDS:
+        value = getattr(row, name)
+        if value not in ("", None):
+            setattr(into, name, value)
 
 
 def participants_import_template() -> bytes:
     """The empty file people fill in: the header row, UTF-8 with a BOM so Excel reads it right."""
-    return (",".join(COLUMNS) + "\r\n").encode("utf-8-sig")
+    # Without `code`: that column is for updating people already here, not for new ones.
+    return (",".join(c for c in COLUMNS if c != "code") + "\r\n").encode("utf-8-sig")
 
 
 # Reading the file ------------------------------------------------------------------------------
@@ -347,7 +516,11 @@ def _participant_from_row(
         elif (message := _text_problem(column, value)) is not None:
             problem(column, message)
         else:
-            fields[COLUMNS[column]] = value.lower() if column == "preferred_language" else value
+            if column == "preferred_language":
+                value = value.lower()
+            elif column == "code":
+                value = value.upper()  # codes are written in capitals; people type either
+            fields[COLUMNS[column]] = value
 
     # Only a name that was read and found empty: a missing column or an unreadable cell has
     # been reported already.
@@ -384,6 +557,11 @@ def _text_problem(column: str, value: str) -> str | None:
             validate_email(value)
         except ValidationError:
             return _("“%(value)s” is not an email address.") % {"value": _shorten(value)}
+    if column in NAME_COLUMNS:
+        try:
+            validate_name(value)
+        except ValidationError as error:
+            return " ".join(error.messages)
     limit = MAX_LENGTHS[column]
     if limit is not None and len(value) > limit:
         return _("This is longer than %(limit)s characters.") % {"limit": limit}

@@ -63,8 +63,9 @@ def session_log_save(
     log, created = SessionLog.objects.for_org(organisation).get_or_create(
         organisation=organisation, session=session, defaults={"author": author}
     )
-    if not created and log.author_id is None:
-        log.author = author
+    # Authorship is never handed on. When the author's account is deleted the log keeps no
+    # author (a "former member"); giving it to the next writer let them overwrite a note they
+    # had never read, with the empty note of their form.
     note = confidential_note.strip()
     if note and log.author_id != getattr(author, "pk", None):
         # Only the author writes the note. The coordinator, who reads it, may send it back

@@ -581,6 +581,16 @@ def log_people(org, api_client):
     return session, activity, people
 
 
+def _authored_log(org, session, people, note, **fields):
+    return SessionLogFactory(
+        organisation=org,
+        session=session,
+        author=people["author"].membership.user,
+        confidential_note=note,
+        **fields,
+    )
+
+
 def test_a_trainer_writes_a_log_and_it_is_audited(org, log_people):
     session, activity, people = log_people
     url = _url("session-log", org, session_id=session.pk)
@@ -626,12 +636,7 @@ def test_the_confidential_note_key_is_only_for_the_author_and_the_cohorts_coordi
     org, log_people
 ):
     session, _activity, people = log_people
-    SessionLogFactory(
-        organisation=org,
-        session=session,
-        author=people["author"].membership.user,
-        confidential_note="Check in with J. about home.",
-    )
+    _authored_log(org, session, people, "Check in with J. about home.")
     url = _url("session-log", org, session_id=session.pk)
 
     seen = {name: client.get(url) for name, client in people.items()}
@@ -657,12 +662,7 @@ def test_a_coordinator_moved_to_trainer_no_longer_receives_the_note(org, log_peo
     from cocora.organisations.services import membership_change_role
 
     session, _activity, people = log_people
-    SessionLogFactory(
-        organisation=org,
-        session=session,
-        author=people["author"].membership.user,
-        confidential_note="For the coordinator",
-    )
+    _authored_log(org, session, people, "For the coordinator")
     coordinator = people["coordinator"]
     CohortTrainerFactory(organisation=org, cohort=session.cohort, user=coordinator.membership.user)
     with org_context(org.pk):
@@ -678,13 +678,7 @@ def test_a_coordinator_moved_to_trainer_no_longer_receives_the_note(org, log_peo
 
 def test_only_the_author_writes_the_note_and_a_refusal_reveals_nothing(org, log_people):
     session, _activity, people = log_people
-    SessionLogFactory(
-        organisation=org,
-        session=session,
-        author=people["author"].membership.user,
-        summary="Original",
-        confidential_note="The secret",
-    )
+    _authored_log(org, session, people, "The secret", summary="Original")
     url = _url("session-log", org, session_id=session.pk)
 
     # A colleague who cannot read the note is refused whatever they send, the right guess too.
@@ -793,3 +787,21 @@ def test_a_read_only_token_cannot_write_a_log(org, api_client):
     assert response.json()["code"] == "token_read_only"
     with org_context(org.pk):
         assert not SessionLog.objects.for_org(org).exists()
+
+
+def test_the_api_names_a_deleted_author_a_former_member_and_keeps_the_note(org, log_people):
+    """Regression: the next writer became the author of a deleted account's log and blanked
+    its note."""
+    session, _activity, people = log_people
+    _authored_log(org, session, people, "Check in with J. about home.")
+    url = _url("session-log", org, session_id=session.pk)
+    with org_context(org.pk):
+        # What deleting the account does to the log (SET_NULL); see the page test.
+        SessionLog.objects.for_org(org).filter(session=session).update(author=None)
+
+    saved = people["colleague"].put(url, {"summary": "Edited."}, format="json")
+    read = people["coordinator"].get(url)
+
+    assert saved.status_code == 200 and saved.json()["author"] is None
+    assert read.json()["author"] is None
+    assert read.json()["confidential_note"] == "Check in with J. about home."

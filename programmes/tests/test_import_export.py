@@ -62,8 +62,8 @@ def _xlsx(rows):
     return stream.getvalue()
 
 
-def _csv_rows(count):
-    return (HEADER + "\n" + "".join(f"Person {i},2009,,,,,,da\n" for i in range(count))).encode()
+def _csv_rows(count, label="Person"):
+    return (HEADER + "\n" + "".join(f"{label} {i},2009,,,,,,da\n" for i in range(count))).encode()
 
 
 # Import: files that are right --------------------------------------------------------------------
@@ -100,7 +100,7 @@ def test_a_valid_csv_is_imported_with_codes_and_an_audit_line(org, member_client
     assert sam.code.startswith("P-") and aya.code.startswith("P-") and sam.code != aya.code
     with org_context(org.pk):
         event = AuditEvent.objects.for_org(org).get(action="participants.imported")
-    assert event.details == {"count": 2, "file": "group.csv"}
+    assert event.details == {"count": 2, "merged": 0, "skipped": 0, "file": "group.csv"}
     assert event.actor_id == client.membership.user_id
 
 
@@ -175,7 +175,7 @@ def test_the_import_page_offers_the_form_the_columns_and_the_template(org, membe
             b"name,shoe_size\nSam,42\n",
             [
                 "“shoe_size” is not a column we know. The columns are: name, birth_year, email, "
-                "phone, guardian_name, guardian_email, guardian_phone, preferred_language."
+                "phone, guardian_name, guardian_email, guardian_phone, preferred_language, code."
             ],
             id="unknown column",
         ),
@@ -345,34 +345,198 @@ def test_an_xlsx_reports_its_own_row_numbers(org):
 
 
 def test_import_query_count_is_the_same_for_5_and_50_rows(org, member_client):
-    def service_count(rows):
+    def service_count(rows, label):
         with org_context(org.pk):
             count, result = count_queries(
                 lambda: participants_import(
-                    organisation=org, uploaded_file_name="a.csv", data=_csv_rows(rows), actor=None
+                    organisation=org,
+                    uploaded_file_name="a.csv",
+                    data=_csv_rows(rows, label),
+                    actor=None,
                 )
             )
         assert result.created == rows
         return count
 
-    # Existing codes (one query), one bulk insert, one audit line.
-    assert service_count(5) == 3
-    assert service_count(50) == 3
+    # Likely duplicates (one query), existing codes (one query), one bulk insert, one audit line.
+    assert service_count(5, "Service") == 4
+    assert service_count(50, "Services") == 4
 
     client = member_client(org, Role.COORDINATOR)
 
-    def view_count(rows):
-        count, response = count_queries(lambda: _upload(client, org, "a.csv", _csv_rows(rows)))
+    def view_count(rows, label):
+        count, response = count_queries(
+            lambda: _upload(client, org, "a.csv", _csv_rows(rows, label))
+        )
         assert response.status_code == 302
         return count
 
-    # session, user, organisation, membership, then the three of the import and the page's
-    # audit line = 8; on PostgreSQL also the user (middleware) and the organisation (view) set
+    # session, user, organisation, membership, then the four of the import and the page's
+    # audit line = 9; on PostgreSQL also the user (middleware) and the organisation (view) set
     # for the transaction.
-    expected = 8 + 2 * tenant_settings_queries()
-    assert view_count(5) == expected
-    assert view_count(50) == expected
+    expected = 9 + 2 * tenant_settings_queries()
+    assert view_count(5, "Page") == expected
+    assert view_count(50, "Pages") == expected
     assert len(_participants(org)) == 5 + 50 + 5 + 50
+
+
+def test_a_name_with_a_direction_override_is_reported_on_its_row(org, member_client):
+    client = member_client(org, Role.COORDINATOR)
+    content = (HEADER + "\nSam\u202egpj,2009,,,,,,\n").encode()
+
+    response = _upload(client, org, "rlo.csv", content)
+
+    assert response.status_code == 400
+    assert "invisible or direction-changing character (U+202E)" in response.content.decode()
+    assert _participants(org) == []
+
+
+# Import: likely duplicates -----------------------------------------------------------------------
+
+GROUP = (HEADER + "\nSam,2009,sam@example.org,,Lene,,,da\nAya,2010,,,,,,\n").encode()
+
+
+def _decide(client, org, page, decisions):
+    """Sends the preview's form back as a browser without JavaScript would."""
+    token = re.search(r'name="checked_file" value="([^"]+)"', page.content.decode()).group(1)
+    return client.post(_import_url(org), {"checked_file": token, **decisions})
+
+
+def test_reimporting_the_same_file_asks_per_row_and_creates_no_duplicates(org, member_client):
+    """Regression: uploading the same file twice silently created every participant twice."""
+    client = member_client(org, Role.COORDINATOR)
+    assert _upload(client, org, "group.csv", GROUP).status_code == 302
+    before = {p.display_name: (p.pk, p.code) for p in _participants(org)}
+
+    preview = _upload(client, org, "group.csv", GROUP)
+
+    assert preview.status_code == 200
+    page = preview.content.decode()
+    assert "Nothing is imported yet: some rows look like people already here" in page
+    assert 'name="row_2"' in page and 'name="row_3"' in page
+    assert f"Sam ({before['Sam'][1]}), by the same name and year of birth" in page
+    assert len(_participants(org)) == 2  # nothing saved by the preview
+
+    done = _decide(client, org, preview, {"row_2": "skip", "row_3": "skip"})
+
+    assert done.status_code == 302
+    assert {p.display_name: (p.pk, p.code) for p in _participants(org)} == before
+    assert (
+        "0 participants were imported. Merged into participants already here: 0. "
+        "Rows skipped: 2." in client.get(done["Location"]).content.decode()
+    )
+
+
+def test_a_merge_updates_the_participant_it_matches_and_keeps_its_id_and_code(org, member_client):
+    client = member_client(org, Role.COORDINATOR)
+    sam = ParticipantFactory(
+        organisation=org, display_name="Sam", birth_year=2009, email="", phone="+45 1111"
+    )
+    content = (
+        HEADER + "\n"
+        "  sam ,2009,sam@example.org,,,,,en\n"  # the same name, other case and spaces
+        "Noor,2011,,,,,,\n"
+    ).encode()
+
+    preview = _upload(client, org, "update.csv", content)
+    done = _decide(client, org, preview, {"row_2": "merge"})
+
+    assert done.status_code == 302
+    noor, merged = _participants(org)
+    assert (merged.pk, merged.code) == (sam.pk, sam.code)
+    # Filled-in cells replace, empty cells keep what was there.
+    assert (merged.email, merged.phone, merged.preferred_language) == (
+        "sam@example.org",
+        "+45 1111",
+        "en",
+    )
+    assert noor.display_name == "Noor" and noor.code != sam.code
+    with org_context(org.pk):
+        event = AuditEvent.objects.for_org(org).get(action="participants.imported")
+    assert event.details == {"count": 1, "merged": 1, "skipped": 0, "file": "update.csv"}
+
+
+def test_duplicates_within_one_file_are_found_and_merged_into_the_earlier_row(org, member_client):
+    client = member_client(org, Role.COORDINATOR)
+    content = (HEADER + "\nAya,2010,,,,,,\nAYA,2010,aya@example.org,,,,,\n").encode()
+
+    preview = _upload(client, org, "twice.csv", content)
+
+    assert "Row 2 of this file" in preview.content.decode()
+    assert _decide(client, org, preview, {"row_3": "merge"}).status_code == 302
+    (aya,) = _participants(org)
+    assert (aya.display_name, aya.email) == ("AYA", "aya@example.org")
+
+
+def test_a_row_with_a_participants_code_is_that_participant(org, member_client):
+    client = member_client(org, Role.COORDINATOR)
+    sam = ParticipantFactory(organisation=org, display_name="Sam", birth_year=2009)
+    content = (
+        f"name,birth_year,code\nSamuel,2009,{sam.code.lower()}\nKim,2009,P-NOSUCH\n"
+    ).encode()
+
+    refused = _upload(client, org, "codes.csv", content)
+    assert refused.status_code == 400
+    assert "No participant has the code “P-NOSUCH”." in refused.content.decode()
+
+    preview = _upload(client, org, "codes.csv", content.replace(b"Kim,2009,P-NOSUCH", b"Kim,2009,"))
+    assert "by the same code" in preview.content.decode()
+    _decide(client, org, preview, {"row_2": "merge"})
+    kim, samuel = _participants(org)
+    assert (samuel.pk, samuel.display_name, samuel.code) == (sam.pk, "Samuel", sam.code)
+    assert kim.display_name == "Kim"
+
+
+def test_without_a_decision_for_every_row_nothing_is_imported(org, member_client):
+    client = member_client(org, Role.COORDINATOR)
+    ParticipantFactory(organisation=org, display_name="Sam", birth_year=2009)
+    ParticipantFactory(organisation=org, display_name="Aya", birth_year=2010)
+
+    preview = _upload(client, org, "group.csv", GROUP)
+    again = _decide(client, org, preview, {"row_2": "merge", "row_3": "maybe"})
+    expired = client.post(_import_url(org), {"checked_file": "forgotten", "row_2": "skip"})
+
+    assert again.status_code == 400
+    assert "Choose skip or merge for every row below." in again.content.decode()
+    assert expired.status_code == 400
+    assert "The checked file is no longer here" in expired.content.decode()
+    assert {p.email for p in _participants(org)} == {""}
+    assert len(_participants(org)) == 2
+
+
+def test_another_person_cannot_use_the_checked_file(org, member_client):
+    client = member_client(org, Role.COORDINATOR)
+    ParticipantFactory(organisation=org, display_name="Sam", birth_year=2009)
+    preview = _upload(client, org, "group.csv", GROUP)
+
+    response = _decide(member_client(org, Role.COORDINATOR), org, preview, {"row_2": "skip"})
+
+    assert response.status_code == 400
+    assert len(_participants(org)) == 1
+
+
+def test_the_preview_query_count_is_the_same_for_5_and_50_duplicates(org, member_client):
+    client = member_client(org, Role.COORDINATOR)
+    for label, rows in (("Few", 5), ("Many", 50)):
+        with org_context(org.pk):
+            participants_import(
+                organisation=org,
+                uploaded_file_name="a.csv",
+                data=_csv_rows(rows, label),
+                actor=None,
+            )
+
+    def preview_count(rows, label):
+        count, response = count_queries(
+            lambda: _upload(client, org, "a.csv", _csv_rows(rows, label))
+        )
+        assert response.status_code == 200
+        assert response.content.decode().count('value="merge"') == rows
+        return count
+
+    # Sign-in and membership reads, the duplicates query, the page's audit line: the rows only
+    # change how many participants that one query returns.
+    assert preview_count(5, "Few") == preview_count(50, "Many")
 
 
 # Export ------------------------------------------------------------------------------------------

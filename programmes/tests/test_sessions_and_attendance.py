@@ -300,13 +300,19 @@ def test_an_empty_log_is_refused_and_nothing_is_written(org, member_client):
     assert client.post(url, {"group_climate": "3"}).status_code == 302
 
 
-def test_confidential_note_is_for_the_author_and_the_coordinator_only(org, member_client):
+def _note_people(org, member_client):
+    """A session, its cohort's coordinator, and two of its trainers: the author and a colleague."""
     author = member_client(org, Role.TRAINER)
     coordinator = member_client(org, Role.COORDINATOR)
     colleague = member_client(org, Role.TRAINER)
     session = SessionFactory(organisation=org, cohort__coordinator=coordinator.membership.user)
     for client in (author, colleague):
         CohortTrainerFactory(organisation=org, cohort=session.cohort, user=client.membership.user)
+    return session, author, coordinator, colleague
+
+
+def test_confidential_note_is_for_the_author_and_the_coordinator_only(org, member_client):
+    session, author, coordinator, colleague = _note_people(org, member_client)
     activity = ActivityFactory(organisation=org, module__programme=session.cohort.programme)
     url = reverse("session_log", args=[org.slug, session.pk])
 
@@ -516,3 +522,57 @@ def test_oversized_ids_in_filters_and_forms_are_ignored_not_errors(org, member_c
     )
     assert response.status_code == 200
     assert b"Choose at least one person" in response.content
+
+
+def _as_if_account_deleted(org, user):
+    """What deleting an account does to its logs (`on_delete=SET_NULL`). The runtime role may not
+    delete users (audit lines keep their actor), so an operator does it as the owner."""
+    SessionLog.objects.for_org(org).filter(author=user).update(author=None)
+
+
+def _note_log(org, member_client):
+    session, author, coordinator, colleague = _note_people(org, member_client)
+    SessionLogFactory(
+        organisation=org,
+        session=session,
+        author=author.membership.user,
+        summary="We mapped our neighbourhood.",
+        confidential_note="Check in with J. about home.",
+    )
+    return session, author, coordinator, colleague
+
+
+@pytest.mark.parametrize("how", ["account_deleted", "member_removed"])
+def test_a_note_outlives_its_author_and_the_next_writer_cannot_blank_it(org, member_client, how):
+    """Regression: once the author's account was deleted, the next person to save the log
+    became its author and their form (which never showed the note) saved it empty."""
+    from cocora.organisations.services import membership_remove
+
+    session, author, coordinator, colleague = _note_log(org, member_client)
+    url = reverse("session_log", args=[org.slug, session.pk])
+    with org_context(org.pk):
+        membership_remove(
+            organisation=org, membership_id=author.membership.pk, actor=coordinator.membership.user
+        )
+        if how == "account_deleted":
+            _as_if_account_deleted(org, author.membership.user)
+
+    # The colleague (who cannot read the note) saves the log, then tries to write a note.
+    assert colleague.post(url, {"summary": "Edited by a colleague"}).status_code == 302
+    refused = colleague.post(url, {"summary": "Again", "confidential_note": "Mine now"})
+    # The coordinator, who reads it, saves the log with an empty note field.
+    coordinator.post(url, {"summary": "Edited by the coordinator", "confidential_note": ""})
+
+    assert refused.status_code == 400
+    assert "Only the author of this log can write its confidential note." in (
+        refused.content.decode()
+    )
+    with org_context(org.pk):
+        log = SessionLog.objects.for_org(org).get(session=session)
+    assert log.confidential_note == "Check in with J. about home."
+    assert log.summary == "Edited by the coordinator"
+    assert log.author_id == (None if how == "account_deleted" else author.membership.user.pk)
+    page = coordinator.get(url).content.decode()
+    assert "Check in with J. about home." in page
+    assert "Written by a former member" in page
+    assert str(author.membership.user) not in page

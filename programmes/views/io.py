@@ -1,9 +1,13 @@
 """Getting participant data in and out: the participant import and the cohort export."""
 
+import base64
+import json
+import secrets
 from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import NoReverseMatch, reverse
@@ -12,16 +16,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 
+from cocora.core import crypto
 from cocora.core.forms import StyledFormMixin
 from cocora.organisations.views_base import OrgTemplateView, OrgViewMixin
 
 from ..exports import EXPORT_FORMATS, cohort_export
-from ..models import Cohort
+from ..models import Cohort, Participant
 from ..services.imports import (
     LANGUAGE_CODES,
     MAX_BYTES,
     MAX_MEGABYTES,
     MAX_ROWS,
+    MERGED_FIELDS,
+    ImportResult,
     participants_import,
     participants_import_template,
 )
@@ -74,6 +81,8 @@ class ParticipantImportView(OrgTemplateView):
         return context
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if "checked_file" in request.POST:
+            return self._decide(request)
         form = ParticipantImportForm(request.POST, request.FILES)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form), status=400)
@@ -81,26 +90,97 @@ class ParticipantImportView(OrgTemplateView):
         # One byte past the limit is enough for the import to say the file is too large,
         # without holding all of a huge upload in memory.
         data = upload.read(MAX_BYTES + 1)
+        name = upload.name or ""
+        result = participants_import(
+            organisation=self.organisation, uploaded_file_name=name, data=data, actor=request.user
+        )
+        if result.duplicates:
+            token = _checked_file_keep(request, self.organisation.pk, name, data)
+            return self._preview(result, token)
+        return self._answer(request, result)
+
+    def _decide(self, request: HttpRequest) -> HttpResponse:
+        """The second step: the file checked before, with a decision for each likely duplicate."""
+        token = request.POST["checked_file"]
+        kept = _checked_file_get(request, self.organisation.pk, token)
+        if kept is None:
+            context = self.get_context_data()
+            context["checked_file_gone"] = True
+            return self.render_to_response(context, status=400)
+        name, data = kept
+        decisions: dict[int, str] = {}
+        for key, value in request.POST.items():
+            if key.startswith("row_") and key[4:].isdigit():
+                decisions[int(key[4:])] = value
         result = participants_import(
             organisation=self.organisation,
-            uploaded_file_name=upload.name or "",
+            uploaded_file_name=name,
             data=data,
             actor=request.user,
+            decisions=decisions,
         )
+        if result.duplicates:
+            return self._preview(result, token, status=400, missing=True)
+        if result.ok:
+            cache.delete(_checked_file_key(request, self.organisation.pk, token))
+        return self._answer(request, result)
+
+    def _preview(
+        self, result: ImportResult, token: str, *, status: int = 200, missing: bool = False
+    ) -> HttpResponse:
+        context = self.get_context_data(form=ParticipantImportForm(), result=result)
+        context.update(
+            checked_file=token,
+            decisions_missing=missing,
+            merged_fields=[
+                Participant._meta.get_field(name).verbose_name for name in MERGED_FIELDS
+            ],
+        )
+        return self.render_to_response(context, status=status)
+
+    def _answer(self, request: HttpRequest, result: ImportResult) -> HttpResponse:
         if not result.ok:
             return self.render_to_response(
                 self.get_context_data(form=ParticipantImportForm(), result=result), status=400
             )
-        messages.success(
-            request,
-            ngettext(
-                "%(count)s participant was imported.",
-                "%(count)s participants were imported.",
-                result.created,
-            )
-            % {"count": result.created},
-        )
+        message = ngettext(
+            "%(count)s participant was imported.",
+            "%(count)s participants were imported.",
+            result.created,
+        ) % {"count": result.created}
+        if result.merged or result.skipped:
+            # Two counts in one sentence: written as labels, so no plural form is needed.
+            message += " " + _(
+                "Merged into participants already here: %(merged)s. Rows skipped: %(skipped)s."
+            ) % {"merged": result.merged, "skipped": result.skipped}
+        messages.success(request, message)
         return redirect("participant_import", org_slug=self.organisation.slug)
+
+
+# The checked file waits here between the preview and the decisions: in the cache, encrypted
+# with the field keys (it holds names and contact details), for the person who uploaded it.
+CHECKED_FILE_SECONDS = 30 * 60
+
+
+def _checked_file_key(request: HttpRequest, organisation_id: int, token: str) -> str:
+    return f"participant-import:{organisation_id}:{request.user.pk}:{token}"
+
+
+def _checked_file_keep(request: HttpRequest, organisation_id: int, name: str, data: bytes) -> str:
+    token = secrets.token_urlsafe(16)
+    sealed = crypto.encrypt(json.dumps([name, base64.b64encode(data).decode("ascii")]))
+    cache.set(_checked_file_key(request, organisation_id, token), sealed, CHECKED_FILE_SECONDS)
+    return token
+
+
+def _checked_file_get(
+    request: HttpRequest, organisation_id: int, token: str
+) -> tuple[str, bytes] | None:
+    sealed = cache.get(_checked_file_key(request, organisation_id, token))
+    if sealed is None:
+        return None
+    name, encoded = json.loads(crypto.decrypt(sealed))
+    return name, base64.b64decode(encoded)
 
 
 class ParticipantImportTemplateView(OrgViewMixin, View):

@@ -17,7 +17,7 @@ from cocora.organisations.views_base import OrgTemplateView
 from ..forms import SessionForm, SessionLogForm, SessionRuleForm
 from ..models import Activity, Attendance, AttendanceStatus, Module, SessionLog, SessionStatus
 from ..selectors.cohorts import session_get
-from ..selectors.sessions import session_clashes
+from ..selectors.sessions import session_clashes, session_log_get
 from ..services import attendance as attendance_services
 from ..services import session_logs as log_services
 from ..services import sessions as services
@@ -317,12 +317,7 @@ class SessionLogView(SessionMixin, OrgTemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         session = self.get_session()
-        log = (
-            SessionLog.objects.for_org(self.organisation)
-            .filter(session=session)
-            .select_related("author")
-            .first()
-        )
+        log = session_log_get(organisation=self.organisation, session=session)
         note_visible = log is None or log_services.session_log_note_visible(
             log=log, user=self.request.user, role=self.membership.role
         )
@@ -334,7 +329,7 @@ class SessionLogView(SessionMixin, OrgTemplateView):
                 "group_climate": log.group_climate,
                 "follow_ups": log.follow_ups,
                 "confidential_note": log.confidential_note if note_visible else "",
-                "activities": list(log.covered.values_list("activity_id", flat=True)),
+                "activities": [covered.activity_id for covered in log.covered.all()],
             }
         elif session.module_id:
             initial["activities"] = [
@@ -347,6 +342,9 @@ class SessionLogView(SessionMixin, OrgTemplateView):
         )
         if not note_visible and "confidential_note" in form.fields:
             del form.fields["confidential_note"]
+            # A refused note (sent by hand) is still said, above the form that has no note.
+            if form.is_bound and "confidential_note" in form.errors:
+                form.add_error(None, form.errors.pop("confidential_note"))
         if log is not None and self.request.method == "GET":
             # Records the reading of a note that says something (the service's rule).
             log_services.session_log_note_read(
