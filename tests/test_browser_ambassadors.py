@@ -77,6 +77,8 @@ def test_coordinator_on_a_phone_assigns_a_task_and_is_refused_at_the_cap(live_se
 
         # Mikkel carries three open tasks already.
         assign("Mikkel", "One more conversation")
-        page.locator(".invalid-feedback", has_text="the cap is 3 open tasks per ambassador").wait_for()
+        page.locator(
+            ".invalid-feedback", has_text="the cap is 3 open tasks per ambassador"
+        ).wait_for()
         page.goto(f"{live_server.url}/o/nordby/ambassadors/tasks/")
         assert "One more conversation" not in page.locator("#task-board").inner_text()
