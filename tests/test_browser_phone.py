@@ -81,6 +81,8 @@ def test_the_organisation_menu_folds_on_a_phone_and_needs_no_javascript(live_ser
         assert links.count() >= 10
         assert links.first.is_visible() and links.last.is_visible()
         assert links.first.bounding_box()["y"] == links.nth(1).bounding_box()["y"]
+        links.nth(1).focus()
+        assert page.evaluate("document.activeElement.closest('nav') !== null")
         desktop.close()
 
 
