@@ -51,6 +51,11 @@ def test_long_names_button_rows_and_the_handbook_list_fit_a_phone(live_server, d
         page.goto(f"{base}/programmes/{programme.pk}/handbook/")
         assert page_width(page) == 360
 
+        # On a wide screen the same table is a table again, and still no wider than the page.
+        page.set_viewport_size(DESKTOP)
+        page.goto(f"{base}/participants/")
+        assert page_width(page) == DESKTOP["width"]
+
 
 def test_the_organisation_menu_folds_on_a_phone_and_needs_no_javascript(live_server, demo):
     with chromium() as browser:
