@@ -76,6 +76,15 @@ def test_the_organisation_menu_folds_on_a_phone_and_needs_no_javascript(live_ser
         page.wait_for_url(re.compile(r".*/o/nordby/participants/$"))
         phone.close()
 
+        # An ambassador's two links fit one row: no button to open first.
+        phone = browser.new_context(viewport=PHONE, java_script_enabled=False)
+        page = phone.new_page()
+        sign_in(page, live_server.url, "ambassador@nordby.example")
+        org_nav = page.get_by_role("navigation", name="Organisation")
+        assert org_nav.get_by_text("Menu").count() == 0
+        assert org_nav.get_by_role("link", name="My tasks").is_visible()
+        phone.close()
+
         desktop = browser.new_context(viewport=DESKTOP, java_script_enabled=False)
         page = desktop.new_page()
         sign_in(page, live_server.url, "admin@nordby.example")
