@@ -1,10 +1,13 @@
 """Playwright driving the system Chromium (never a downloaded browser)."""
 
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from cocora.organisations.management.commands.seed_demo import DEMO_PASSWORD
 
 CHROMIUM = os.environ.get("COCORA_CHROMIUM", "/usr/bin/chromium")
 # As root Chromium needs --no-sandbox; on a closed network the background services would keep
@@ -36,3 +39,22 @@ def chromium() -> Iterator[Browser]:
             yield browser
         finally:
             browser.close()
+
+
+def sign_in(page: Page, base: str, email: str, *, organisation: str = "nordby") -> None:
+    """Signs a demo user in through the real sign-in page and waits for their home."""
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(re.compile(rf".*/o/{organisation}/$"))
+
+
+def follow_menu(page: Page, name: str) -> None:
+    """Follows a link of the organisation menu, opening the menu first where it is folded (on a
+    phone), as a person would."""
+    menu = page.get_by_role("navigation", name="Organisation")
+    toggle = menu.locator("summary")
+    if toggle.is_visible() and menu.locator("details[open]").count() == 0:
+        toggle.click()
+    menu.get_by_role("link", name=name, exact=True).click()

@@ -1,16 +1,10 @@
 """A person signs in with a real browser, sees their organisation and signs out."""
 
 import pytest
-from django.core.management import call_command
 
-from tests.browser import DESKTOP, PHONE, chromium
+from tests.browser import DEMO_PASSWORD, DESKTOP, PHONE, chromium
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def demo(transactional_db):  # type: ignore[no-untyped-def]
-    call_command("seed_demo", "--force", stdout=open("/dev/null", "w"))  # noqa: SIM115
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
@@ -20,7 +14,7 @@ def test_coordinator_signs_in_sees_the_organisation_and_signs_out(live_server, d
         page.goto(f"{live_server.url}/")
 
         page.get_by_label("Email").fill("coordinator@nordby.example")
-        page.get_by_label("Password").fill("demo-pass-2024")
+        page.get_by_label("Password").fill(DEMO_PASSWORD)
         page.get_by_role("button", name="Sign in").click()
 
         page.wait_for_url(f"{live_server.url}/o/nordby/")

@@ -5,26 +5,11 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
-from tests.browser import PHONE, chromium
+from tests.browser import PHONE, chromium, follow_menu, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "demo-pass-2024"
-
-
-@pytest.fixture
-def demo(transactional_db):  # type: ignore[no-untyped-def]
-    call_command("seed_demo", "--force", stdout=open("/dev/null", "w"))  # noqa: SIM115
-
-
-def sign_in(page, base, email):
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(re.compile(r".*/o/nordby/$"))
 
 
 def no_sideways_scrolling(page):
@@ -55,7 +40,7 @@ def test_ambassador_on_a_phone_starts_a_task_and_reports_it_done(live_server, de
         page.get_by_label("How many peers did you reach?").fill("-2")
         page.get_by_label("Hours spent").fill("1.5")
         page.get_by_role("button", name="Mark done").click()
-        page.get_by_text("Peers reached cannot be negative").wait_for()
+        page.locator(".invalid-feedback", has_text="Peers reached cannot be negative").wait_for()
 
         page.get_by_label("How many peers did you reach?").fill("9")
         page.get_by_label("Hours spent").fill("1.5")
@@ -72,7 +57,7 @@ def test_coordinator_on_a_phone_assigns_a_task_and_is_refused_at_the_cap(live_se
     with chromium() as browser:
         page = browser.new_page(viewport=PHONE)
         sign_in(page, live_server.url, "coordinator@nordby.example")
-        page.get_by_role("link", name="Ambassadors").first.click()
+        follow_menu(page, "Ambassadors")
         roster = page.locator("#roster")
         assert "check-in overdue" in roster.inner_text()
         assert no_sideways_scrolling(page)
@@ -92,6 +77,8 @@ def test_coordinator_on_a_phone_assigns_a_task_and_is_refused_at_the_cap(live_se
 
         # Mikkel carries three open tasks already.
         assign("Mikkel", "One more conversation")
-        page.get_by_text("the cap is 3 open tasks per ambassador").wait_for()
+        page.locator(
+            ".invalid-feedback", has_text="the cap is 3 open tasks per ambassador"
+        ).wait_for()
         page.goto(f"{live_server.url}/o/nordby/ambassadors/tasks/")
         assert "One more conversation" not in page.locator("#task-board").inner_text()

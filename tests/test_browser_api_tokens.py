@@ -6,16 +6,10 @@ import urllib.error
 import urllib.request
 
 import pytest
-from django.core.management import call_command
 
-from tests.browser import PHONE, chromium
+from tests.browser import DEMO_PASSWORD, PHONE, chromium
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def demo(transactional_db):  # type: ignore[no-untyped-def]
-    call_command("seed_demo", "--force", stdout=open("/dev/null", "w"))  # noqa: SIM115
 
 
 def _me(base: str, token: str) -> tuple[int, dict]:
@@ -34,7 +28,7 @@ def test_a_trainer_creates_uses_and_revokes_a_token_on_a_phone(live_server, demo
         page = browser.new_page(viewport=PHONE, java_script_enabled=False)
         page.goto(f"{live_server.url}/accounts/login/")
         page.get_by_label("Email").fill("trainer@nordby.example")
-        page.get_by_label("Password").fill("demo-pass-2024")
+        page.get_by_label("Password").fill(DEMO_PASSWORD)
         page.get_by_role("button", name="Sign in").click()
         page.wait_for_url(f"{live_server.url}/o/nordby/")
 

@@ -4,25 +4,10 @@ and records a joint activity with two partners."""
 import re
 
 import pytest
-from django.core.management import call_command
 
-from tests.browser import DESKTOP, chromium
+from tests.browser import DESKTOP, chromium, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "demo-pass-2024"
-
-
-@pytest.fixture
-def demo(transactional_db):  # type: ignore[no-untyped-def]
-    call_command("seed_demo", "--force", stdout=open("/dev/null", "w"))  # noqa: SIM115
-
-
-def sign_in(page, base, email):
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(re.compile(r".*/o/nordby/$"))
 
 
 def test_coordinator_checks_a_partner_sets_its_sharing_rules_and_records_an_activity(

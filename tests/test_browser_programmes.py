@@ -4,25 +4,10 @@ attendance and writes the log, and a withdrawn consent takes a person off the re
 import re
 
 import pytest
-from django.core.management import call_command
 
-from tests.browser import DESKTOP, PHONE, chromium
+from tests.browser import DESKTOP, PHONE, chromium, follow_menu, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "demo-pass-2024"
-
-
-@pytest.fixture
-def demo(transactional_db):  # type: ignore[no-untyped-def]
-    call_command("seed_demo", "--force", stdout=open("/dev/null", "w"))  # noqa: SIM115
-
-
-def sign_in(page, base, email):
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(re.compile(r".*/o/nordby/$"))
 
 
 def test_trainer_on_a_phone_takes_attendance_and_writes_the_log(live_server, demo):
@@ -30,7 +15,7 @@ def test_trainer_on_a_phone_takes_attendance_and_writes_the_log(live_server, dem
         page = browser.new_page(viewport=PHONE)
         sign_in(page, live_server.url, "trainer@nordby.example")
 
-        page.get_by_role("link", name="Cohorts").click()
+        follow_menu(page, "Cohorts")
         page.get_by_role("link", name=re.compile("Ungdomsgruppen Vest")).click()
         # The fifth session is the next one to run; its attendance is still empty.
         page.locator("#sessions-heading + ol a.fw-semibold").nth(4).click()
@@ -58,7 +43,7 @@ def test_withdrawn_contact_consent_removes_the_person_from_recipients(live_serve
     with chromium() as browser:
         page = browser.new_page(viewport=DESKTOP)
         sign_in(page, live_server.url, "coordinator@nordby.example")
-        page.get_by_role("link", name="Cohorts").first.click()
+        follow_menu(page, "Cohorts")
         page.get_by_role("link", name=re.compile("Ungdomsgruppen Vest")).click()
         page.get_by_role("link", name="Who messages would reach").click()
         recipients_url = page.url
@@ -90,7 +75,7 @@ def test_coordinator_sets_up_a_cohort_from_the_built_in_curriculum(live_server, 
         assert "Self-including citizenship" in page.locator("main").inner_text()
 
         # A cohort of that programme, with ten weekly sessions.
-        page.get_by_role("link", name="Cohorts").first.click()
+        follow_menu(page, "Cohorts")
         page.get_by_role("link", name="Open a cohort").click()
         page.get_by_label("Programme").select_option(label="Prevention 2027")
         page.get_by_label("Name").fill("Winter group")
