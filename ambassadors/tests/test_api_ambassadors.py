@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from ambassadors.models import Ambassador, AmbassadorSettings, CheckIn, Debrief, OutreachTask
+from cocora.core.dates import organisation_today
 from cocora.organisations.context import org_context
 from cocora.organisations.models import Role
 from programmes.models import Enrolment
@@ -341,7 +342,7 @@ def test_check_ins(org, other_org, api_client):
 
     created = client.post(
         api(org, "ambassadors/check-ins/"),
-        {"ambassador": ambassador.pk, "held_on": str(timezone.localdate()), "wellbeing": "okay"},
+        {"ambassador": ambassador.pk, "held_on": str(organisation_today(org)), "wellbeing": "okay"},
     )
     assert created.status_code == 201, created.json()
     assert audit_actions(org)[-2:] == ["ambassador.checkin_recorded", "api.api-checkin-list"]
@@ -366,7 +367,11 @@ def test_check_ins(org, other_org, api_client):
 def test_check_in_bad_input(org, api_client, change, field):
     client = api_client(org, Role.COORDINATOR)
     ambassador = AmbassadorFactory(organisation=org)
-    body = {"ambassador": ambassador.pk, "held_on": str(timezone.localdate()), "wellbeing": "good"}
+    body = {
+        "ambassador": ambassador.pk,
+        "held_on": str(organisation_today(org)),
+        "wellbeing": "good",
+    }
     body.update(change)
     response = client.post(api(org, "ambassadors/check-ins/"), body)
     assert response.status_code == 400
@@ -379,7 +384,7 @@ def test_a_check_in_for_another_organisations_ambassador_is_refused(org, other_o
     foreign = AmbassadorFactory(organisation=other_org)
     response = client.post(
         api(org, "ambassadors/check-ins/"),
-        {"ambassador": foreign.pk, "held_on": str(timezone.localdate()), "wellbeing": "good"},
+        {"ambassador": foreign.pk, "held_on": str(organisation_today(org)), "wellbeing": "good"},
     )
     assert (response.status_code, list(response.json()["errors"])) == (400, ["ambassador"])
     assert count(org, CheckIn) == 0 and count(other_org, CheckIn) == 0
@@ -417,7 +422,7 @@ def test_recording_a_debrief_lets_tasks_be_assigned_again(org, api_client):
     assert set(row) == DEBRIEF_KEYS
     url = api(org, f"ambassadors/debriefs/{debrief.pk}/")
     recorded = client.post(
-        url + "record/", {"held_on": str(timezone.localdate()), "notes": "Talked it through"}
+        url + "record/", {"held_on": str(organisation_today(org)), "notes": "Talked it through"}
     )
     assert recorded.status_code == 200, recorded.json()
     assert set(recorded.json()) == DEBRIEF_KEYS
@@ -425,7 +430,7 @@ def test_recording_a_debrief_lets_tasks_be_assigned_again(org, api_client):
     assert audit_actions(org)[-2:] == ["ambassador.debrief_recorded", "api.api-debrief-record"]
     assert client.get(api(org, "ambassadors/debriefs/"), {"pending": "true"}).json()["count"] == 0
 
-    again = client.post(url + "record/", {"held_on": str(timezone.localdate())})
+    again = client.post(url + "record/", {"held_on": str(organisation_today(org))})
     assert (again.status_code, again.json()["code"]) == (409, "conflict")
     assert client.post(api(org, "ambassadors/tasks/"), task).status_code == 201
     assert count(org, OutreachTask, ambassador=ambassador) == 1
@@ -440,10 +445,10 @@ def test_debrief_refusals(org, other_org, api_client):
     missing = client.post(url, {})
     assert list(missing.json()["errors"]) == ["held_on"]
     own = ambassador_token(org)
-    assert own.post(url, {"held_on": str(timezone.localdate())}).status_code == 403
+    assert own.post(url, {"held_on": str(organisation_today(org))}).status_code == 403
     foreign = DebriefFactory(organisation=other_org)
     foreign_url = api(org, f"ambassadors/debriefs/{foreign.pk}/record/")
-    assert client.post(foreign_url, {"held_on": str(timezone.localdate())}).status_code == 404
+    assert client.post(foreign_url, {"held_on": str(organisation_today(org))}).status_code == 404
     assert fetch(org, Debrief, debrief.pk).held_on is None
     assert fetch(other_org, Debrief, foreign.pk).held_on is None
 

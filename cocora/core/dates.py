@@ -7,13 +7,27 @@ message that names the time, rather than guessed: a guess silently moves a sessi
 and a time in the gap once made a session that ends before it starts.
 """
 
+import zoneinfo
 from datetime import UTC, date, datetime, time, tzinfo
+from typing import Protocol
 
+from django.utils import timezone
 from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .errors import ApplicationError
+
+
+class _HasTimeZone(Protocol):
+    time_zone: str
+
+
+def organisation_today(organisation: _HasTimeZone) -> date:
+    """Today's date where the organisation is, whatever time zone the process runs in (just
+    after midnight in Copenhagen the server's UTC date is still yesterday)."""
+    return timezone.localdate(timezone=zoneinfo.ZoneInfo(organisation.time_zone))
+
 
 # A year 1 or 9999 is a typo, not a plan or a record.
 EARLIEST_YEAR, LATEST_YEAR = 2000, 2100

@@ -5,17 +5,15 @@ has passed (judged by the organisation's own calendar day) the partner shows as 
 and named information about young people is not shared with it until a new check passes.
 """
 
-import zoneinfo
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cocora.audit.services import audit_record
-from cocora.core.dates import check_plausible_dates
+from cocora.core.dates import check_plausible_dates, organisation_today
 from cocora.core.errors import ApplicationError
 from cocora.organisations.models import Organisation
 
@@ -29,11 +27,6 @@ from ..models import (
 
 # The next review is due a year after a check, unless the reviewer sets another date.
 REVIEW_AFTER = timedelta(days=365)
-
-
-def organisation_today(organisation: Organisation) -> date:
-    """Today's date where the organisation is, whatever time zone the process runs in."""
-    return timezone.localdate(timezone=zoneinfo.ZoneInfo(organisation.time_zone))
 
 
 def default_next_review(checked_on: date) -> date:

@@ -1,6 +1,5 @@
 """The cohorts API: cohorts, their trainers, and enrolments under /api/v1/o/<org_slug>/."""
 
-import zoneinfo
 from datetime import date, timedelta
 
 import pytest
@@ -8,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cocora.audit.models import AuditEvent
+from cocora.core.dates import organisation_today
 from cocora.organisations.context import org_context
 from cocora.organisations.models import Role
 from cocora.organisations.tests.factories import MembershipFactory
@@ -133,7 +133,7 @@ def test_cohorts_are_not_for_ambassadors(org, api_client):
 def test_cohorts_filter_by_programme_and_by_running_today(org, api_client):
     programme = ProgrammeFactory(organisation=org)
     # "Today" is the organisation's day, not the server's.
-    today = timezone.localdate(timezone=zoneinfo.ZoneInfo(org.time_zone))
+    today = organisation_today(org)
     CohortFactory(organisation=org, programme=programme, name="Running", starts_on=today)
     CohortFactory(
         organisation=org,

@@ -1,7 +1,6 @@
 """The participants API: the page's rules (permissions, filters, consent by age, withdrawal,
 erasure), the fields each role sees, the audited read, isolation and constant query counts."""
 
-import zoneinfo
 from datetime import timedelta
 from typing import Any
 
@@ -9,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from cocora.audit.models import AuditEvent
+from cocora.core.dates import organisation_today
 from cocora.organisations.context import org_context
 from cocora.organisations.models import Role
 from cocora.organisations.permissions import roles_for
@@ -367,8 +367,7 @@ def test_a_bad_consent_is_400_naming_the_field_and_records_nothing(org, api_clie
     if body.get("given_on") == "FUTURE":
         # Tomorrow where the organisation is: the server's UTC date can still be yesterday there
         # (regression: just after midnight in Copenhagen this "future" date was today).
-        today = timezone.localdate(timezone=zoneinfo.ZoneInfo(org.time_zone))
-        body = {**body, "given_on": str(today + timedelta(days=1))}
+        body = {**body, "given_on": str(organisation_today(org) + timedelta(days=1))}
     response = client.post(_url(org, "participants", participant.pk, "consents"), body)
     assert response.status_code == 400
     assert field in response.json()["errors"]
