@@ -346,7 +346,7 @@ def plan_coordinator_digest(*, organisation: Organisation, now: datetime) -> Ite
     )
     concerns = {}
     for cohort in cohorts:
-        overview = cohort_overview(organisation=organisation, cohort=cohort)
+        overview = cohort_overview(organisation=organisation, cohort=cohort, viewer=None)
         concerns[cohort.pk] = sum(1 for p in overview.progress if p.needs_check_in)
     for membership in coordinators:
         mine = [c for c in cohorts if c.coordinator_id == membership.user_id]

@@ -62,7 +62,11 @@ class SessionListSerializer(serializers.ListSerializer):
 
     def to_representation(self, data: Any) -> Any:
         rows = list(data.all() if hasattr(data, "all") else data)
-        self.clashes = session_clashes(organisation=self.context["organisation"], sessions=rows)
+        self.clashes = session_clashes(
+            organisation=self.context["organisation"],
+            sessions=rows,
+            viewer=self.context.get("membership"),
+        )
         return super().to_representation(rows)
 
 
@@ -81,7 +85,11 @@ class SessionSerializer(serializers.ModelSerializer):
         if isinstance(parent, SessionListSerializer):
             found = parent.clashes
         else:
-            found = session_clashes(organisation=self.context["organisation"], sessions=[session])
+            found = session_clashes(
+                organisation=self.context["organisation"],
+                sessions=[session],
+                viewer=self.context.get("membership"),
+            )
         return ClashSerializer(found.get(session.pk, []), many=True).data
 
     class Meta:

@@ -162,7 +162,9 @@ class CohortOverview:
         return sum(1 for s in self.sessions if s.status == SessionStatus.HELD)
 
 
-def cohort_overview(*, organisation: Organisation, cohort: Cohort) -> CohortOverview:
+def cohort_overview(
+    *, organisation: Organisation, cohort: Cohort, viewer: Membership | None
+) -> CohortOverview:
     """Everything the cohort page shows, in six queries whatever the number of people and
     sessions: sessions, enrolments with participants, attendance, trainers, trainers' clashes
     (and the cohort)."""
@@ -203,7 +205,7 @@ def cohort_overview(*, organisation: Organisation, cohort: Cohort) -> CohortOver
         sessions=sessions,
         progress=[],
         trainers=trainers,
-        clashes=session_clashes(organisation=organisation, sessions=sessions),
+        clashes=session_clashes(organisation=organisation, sessions=sessions, viewer=viewer),
     )
     for enrolment in enrolments:
         if enrolment.stage == EnrolmentStage.WAITLISTED:

@@ -118,15 +118,27 @@ class TrainerClash:
 
 
 def session_clashes(
-    *, organisation: Organisation, sessions: Iterable[Session]
+    *, organisation: Organisation, sessions: Iterable[Session], viewer: Membership | None
 ) -> dict[int, list[TrainerClash]]:
     """For each given session (by id), the other sessions of the organisation that overlap it
     and share a trainer; cancelled sessions clash with nothing. One query whatever the number
     of sessions: the sessions of the given sessions' trainers within their time span, one row
-    per session and trainer (the given sessions among them, which tells their trainers)."""
+    per session and trainer (the given sessions among them, which tells their trainers).
+
+    `viewer` is who will read the answer: a trainer sees only clashes with cohorts they train
+    themselves (a co-trainer's booking elsewhere would name a cohort outside their scope), at
+    one more query; admins and coordinators see all. None is for no person (tests, digests
+    for coordinators) and means all."""
     given = [s for s in sessions if s.pk is not None and s.status != SessionStatus.CANCELLED]
     if not given:
         return {}
+    visible: set[int] | None = None
+    if viewer is not None and viewer.role not in (Role.ADMIN, Role.COORDINATOR):
+        visible = set(
+            CohortTrainer.objects.for_org(organisation)
+            .filter(user_id=viewer.user_id)
+            .values_list("cohort_id", flat=True)
+        )
     trainers = CohortTrainer.objects.for_org(organisation).filter(
         cohort_id__in={s.cohort_id for s in given}
     )
@@ -162,6 +174,8 @@ def session_clashes(
         for pk, (cohort_id, cohort_name, starts_at, ends_at) in sessions_of.items():
             shared = [uid for uid in trainers_of[pk] if uid in mine]
             if pk == session.pk or not shared:
+                continue
+            if visible is not None and cohort_id not in visible:
                 continue
             if starts_at < session.ends_at and ends_at > session.starts_at:
                 clashes.append(

@@ -117,7 +117,9 @@ def test_no_clash_when_cancelled_back_to_back_or_another_trainer(org, booked):
     untrained = SessionFactory(organisation=org, **_at(date(2027, 5, 10), 16))
     with org_context(org.pk):
         found = session_clashes(
-            organisation=org, sessions=[back_to_back, before, cancelled, untrained, booked.other]
+            organisation=org,
+            sessions=[back_to_back, before, cancelled, untrained, booked.other],
+            viewer=None,
         )
     assert found == {}
 
@@ -183,3 +185,34 @@ def test_clashes_cost_one_query_on_the_cohort_page_and_the_api_list(
         return page, listed
 
     assert measure(5) == measure(50)
+
+
+def test_a_trainer_sees_no_clash_in_a_cohort_they_do_not_train(org, member_client, api_client):
+    # Regression: a co-trainer of Red was shown that Sam also trains Blue at that hour (the name
+    # and id of a cohort outside the co-trainer's scope); Sam, who trains both, and the
+    # coordinator still see it.
+    sam = MembershipFactory(organisation=org, role=Role.TRAINER, user__name="Sam Berg")
+    red = CohortFactory(organisation=org, name="Red", starts_on=date(2027, 4, 1))
+    blue = CohortFactory(organisation=org, name="Blue", starts_on=date(2027, 4, 1))
+    for cohort in (red, blue):
+        CohortTrainerFactory(organisation=org, cohort=cohort, user=sam.user)
+    SessionFactory(organisation=org, cohort=blue, **_at(date(2027, 5, 10), 16))
+    ours = SessionFactory(organisation=org, cohort=red, **_at(date(2027, 5, 10), 17))
+    session_page = reverse("session_detail", args=[org.slug, ours.pk])
+    cohort_page = reverse("cohort_detail", args=[org.slug, red.pk])
+    api_session = reverse("api-session-detail", args=[org.slug, ours.pk])
+
+    with time_machine.travel(NOW, tick=False):
+        colleague = member_client(org, Role.TRAINER)
+        CohortTrainerFactory(organisation=org, cohort=red, user=colleague.membership.user)
+        colleague_api = api_client(org, Role.TRAINER, user=colleague.membership.user)
+        coordinator = member_client(org, Role.COORDINATOR)
+        for page in (session_page, cohort_page):
+            seen = colleague.get(page)
+            assert seen.status_code == 200
+            assert "Trainer clash" not in seen.content.decode()
+            assert "Trainer clash" in coordinator.get(page).content.decode()
+        answer = colleague_api.get(api_session)
+        assert answer.status_code == 200 and answer.json()["clashes"] == []
+        with org_context(org.pk):
+            assert session_clashes(organisation=org, sessions=[ours], viewer=sam)[ours.pk]

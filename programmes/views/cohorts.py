@@ -187,7 +187,10 @@ class CohortEditView(CohortMixin, CohortFormMixin, OrgTemplateView):
                     organisation=self.organisation, cohort=cohort, today=timezone.localdate()
                 )
                 warn_about_clashes(
-                    request, session_clashes(organisation=self.organisation, sessions=upcoming)
+                    request,
+                    session_clashes(
+                        organisation=self.organisation, sessions=upcoming, viewer=self.membership
+                    ),
                 )
                 return redirect(
                     "cohort_detail", org_slug=self.organisation.slug, cohort_id=cohort.pk
@@ -203,7 +206,9 @@ class CohortDetailView(CohortMixin, OrgTemplateView):
         context = super().get_context_data(**kwargs)
         cohort = self.get_cohort()
         context["cohort"] = cohort
-        context["overview"] = cohort_overview(organisation=self.organisation, cohort=cohort)
+        context["overview"] = cohort_overview(
+            organisation=self.organisation, cohort=cohort, viewer=self.membership
+        )
         context["can_manage"] = can(self.membership, "cohorts.manage")
         context["can_export"] = can(self.membership, "participants.export")
         context["can_view_participants"] = can(self.membership, "participants.view")

@@ -84,7 +84,10 @@ class SessionsGenerateView(CohortMixin, OrgTemplateView):
                     % {"count": len(created)},
                 )
                 warn_about_clashes(
-                    request, session_clashes(organisation=self.organisation, sessions=created)
+                    request,
+                    session_clashes(
+                        organisation=self.organisation, sessions=created, viewer=self.membership
+                    ),
                 )
                 now = timezone.now()
                 past = sum(1 for session in created if session.starts_at < now)
@@ -133,9 +136,9 @@ class SessionDetailView(SessionMixin, OrgTemplateView):
             can_record=can(self.membership, "attendance.record"),
             can_manage=can(self.membership, "sessions.manage"),
             cancelled=session.status == SessionStatus.CANCELLED,
-            clashes=session_clashes(organisation=self.organisation, sessions=[session]).get(
-                session.pk, []
-            ),
+            clashes=session_clashes(
+                organisation=self.organisation, sessions=[session], viewer=self.membership
+            ).get(session.pk, []),
         )
         return context
 
@@ -250,7 +253,10 @@ class SessionEditView(SessionMixin, OrgTemplateView):
             else:
                 messages.success(request, _("The session was saved."))
                 warn_about_clashes(
-                    request, session_clashes(organisation=self.organisation, sessions=[session])
+                    request,
+                    session_clashes(
+                        organisation=self.organisation, sessions=[session], viewer=self.membership
+                    ),
                 )
                 return redirect(
                     "cohort_detail", org_slug=self.organisation.slug, cohort_id=session.cohort_id
