@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cocora.core.errors import ApplicationError
+from cocora.core.text import text_value_check
 
 from .models import User
 
@@ -20,6 +21,9 @@ def user_create(*, email: str, password: str | None, name: str = "") -> User:
     email = email.strip().lower()
     if User.objects.filter(email__iexact=email).exists():
         raise ApplicationError("A user with this email address exists already.")
+    # A person's name is checked here, not only by the forms: an invitation's acceptance and the
+    # admin commands create users too.
+    text_value_check(User._meta.get_field("name"), name.strip())
     user = User.objects.create_user(email=email, password=password, name=name.strip())
     if password is None:
         user.set_unusable_password()
@@ -30,6 +34,7 @@ def user_create(*, email: str, password: str | None, name: str = "") -> User:
 
 @transaction.atomic
 def user_update_profile(*, user: User, name: str) -> User:
+    text_value_check(User._meta.get_field("name"), name.strip())
     user.name = name.strip()
     user.save(update_fields=["name"])
     return user

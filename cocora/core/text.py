@@ -35,27 +35,43 @@ class TextLimit(IntEnum):
 
 # Characters that change the direction of the text around them or take no space: a name holding
 # one can show as something else than what it is ("evil" + U+202E + "gpj.exe" reads as
-# "evilexe.jpg") or look like another name it is not. Soft hyphen and the Arabic letter mark
-# are as invisible.
+# "evilexe.jpg") or look like another name it is not. Every format character (category Cf:
+# direction marks and overrides, zero-width space, byte order mark, soft hyphen, tag
+# characters…), every control and line or paragraph separator is refused, and so are the
+# blank letters and joiners that are not format characters.
 INVISIBLE_CHARACTERS = frozenset(
     [
-        *range(0x200B, 0x2010),  # zero-width space, non-joiner, joiner; LRM, RLM
-        *range(0x202A, 0x202F),  # LRE, RLE, PDF, LRO, RLO
-        *range(0x2060, 0x2065),  # word joiner, invisible operators
-        *range(0x2066, 0x206A),  # LRI, RLI, FSI, PDI
-        0x00AD,  # soft hyphen
-        0x061C,  # Arabic letter mark
+        0x034F,  # combining grapheme joiner
+        0x115F,  # Hangul choseong filler
+        0x1160,  # Hangul jungseong filler
         0x180E,  # Mongolian vowel separator
-        0xFEFF,  # byte order mark, zero-width no-break space
+        0x3164,  # Hangul filler
+        0xFFA0,  # halfwidth Hangul filler
     ]
 )
+REFUSED_CATEGORIES = frozenset(["Cc", "Cf", "Zl", "Zp"])
+# The zero-width non-joiner and joiner are part of how names are spelt in Persian, Kurdish and
+# several Indic scripts (and of emoji sequences): allowed between two visible characters.
+JOINERS = frozenset([0x200C, 0x200D])
+
+
+def _visible(character: str) -> bool:
+    return unicodedata.category(character)[0] in "LMNSP"
 
 
 def invisible_character(value: str) -> str | None:
     """The first invisible, direction-changing or control character of `value`, as U+XXXX."""
-    for character in value:
+    for index, character in enumerate(value):
         code = ord(character)
-        if code in INVISIBLE_CHARACTERS or unicodedata.category(character) == "Cc":
+        if code in JOINERS:
+            if (
+                0 < index < len(value) - 1
+                and _visible(value[index - 1])
+                and _visible(value[index + 1])
+            ):
+                continue
+            return f"U+{code:04X}"
+        if code in INVISIBLE_CHARACTERS or unicodedata.category(character) in REFUSED_CATEGORIES:
             return f"U+{code:04X}"
     return None
 
