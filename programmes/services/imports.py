@@ -25,15 +25,17 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from cocora.audit.models import AuditEvent
 from cocora.audit.services import audit_record
 from cocora.core.errors import ApplicationError
 from cocora.core.text import validate_name
 from cocora.organisations.models import Organisation
+from cocora.privacy.models import ErasureRecord
 
 from ..models import Participant
 from .participants import (
@@ -155,7 +157,9 @@ def participants_import(
     """Creates every participant of the file, or none. Likely duplicates need a decision per
     row (`decisions`: spreadsheet row -> SKIP or MERGE); while one is missing nothing is saved
     and the result lists them. Queries do not grow with the rows: the duplicates are found with
-    one query; saving is one bulk insert with fresh codes, one bulk update, one audit line."""
+    one query; saving is one bulk insert with fresh codes, one bulk update, one audit line, plus
+    for merges one lock, one check for erasures and one audit line per merged participant (one
+    insert)."""
     try:
         table = _read_table(uploaded_file_name, data)
     except ApplicationError as error:
@@ -180,7 +184,7 @@ def participants_import(
 
     by_row = {duplicate.row: duplicate for duplicate in duplicates}
     new: dict[int, Participant] = {}  # row -> participant to create
-    merged: dict[int, Participant] = {}  # pk -> existing participant to update
+    merges: list[tuple[int, int, Participant]] = []  # (row, pk it is merged into, the row)
     skipped = 0
     for row_number, participant in rows:
         duplicate = by_row.get(row_number)
@@ -189,22 +193,55 @@ def participants_import(
         elif decisions[row_number] == SKIP:
             skipped += 1
         elif duplicate.participant is not None:
-            target = merged.setdefault(duplicate.participant.pk, duplicate.participant)
-            _merge(participant, into=target)
+            merges.append((row_number, duplicate.participant.pk, participant))
         else:
             # The earlier row of the file it repeats is created (it is no duplicate itself).
             _merge(participant, into=new[cast(int, duplicate.earlier_row)])
 
     with transaction.atomic():
+        targets = _merge_targets(organisation, {pk for _row, pk, _p in merges})
+        gone = sorted({row for row, pk, _p in merges if pk not in targets})
+        if gone:
+            return ImportResult(
+                problems=tuple(
+                    ImportProblem(
+                        row,
+                        "",
+                        _(
+                            "The participant this row was to be merged into can no longer be "
+                            "changed. Upload the file again to check it anew."
+                        ),
+                    )
+                    for row in gone
+                )
+            )
+        changed: dict[int, set[str]] = {}  # pk -> names of the fields the merge changed
+        for _row, pk, participant in merges:
+            changed.setdefault(pk, set()).update(_merge(participant, into=targets[pk]))
+        merged = [targets[pk] for pk in changed]
+
         codes = participant_codes_generate(organisation=organisation, count=len(new))
         for participant, code in zip(new.values(), codes, strict=True):
             participant.code = code
         Participant.objects.bulk_create(new.values())
         if merged:
-            for participant in merged.values():
+            for participant in merged:
                 # bulk_update skips save(): the time that `changed_since` syncs by is set here.
                 participant.updated_at = timezone.now()
-            Participant.objects.bulk_update(merged.values(), [*MERGED_FIELDS, "updated_at"])
+            Participant.objects.bulk_update(merged, [*MERGED_FIELDS, "updated_at"])
+            # Each merged participant's own trail says it was changed, as an edit would:
+            # which fields, never their values. One insert for all of them.
+            AuditEvent.objects.bulk_create(
+                AuditEvent(
+                    organisation=organisation,
+                    actor=actor if actor is not None and actor.is_authenticated else None,
+                    action="participant.updated",
+                    target_type=Participant._meta.label_lower,
+                    target_id=str(participant.pk),
+                    details={"fields": sorted(changed[participant.pk]), "import": True},
+                )
+                for participant in merged
+            )
         audit_record(
             organisation=organisation,
             actor=actor,
@@ -217,6 +254,30 @@ def participants_import(
             },
         )
     return ImportResult(created=len(new), merged=len(merged), skipped=skipped)
+
+
+def _merge_targets(organisation: Organisation, pks: set[int]) -> dict[int, Participant]:
+    """The participants to merge into, read again and locked for this transaction, leaving out
+    any erased since the file was checked. Locked first, then checked for an erasure: an
+    erasure locks the same row before it writes its record, so it is either seen here or
+    waits until the import is saved."""
+    if not pks:
+        return {}
+    locked = {
+        p.pk: p
+        for p in Participant.objects.for_org(organisation).select_for_update().filter(pk__in=pks)
+    }
+    for pk in (
+        _erased(organisation).filter(subject_id__in=locked).values_list("subject_id", flat=True)
+    ):
+        del locked[pk]
+    return locked
+
+
+def _erased(organisation: Organisation) -> QuerySet[ErasureRecord]:
+    return ErasureRecord.objects.for_org(organisation).filter(
+        subject_type=Participant._meta.label_lower
+    )
 
 
 def _name_key(name: str) -> str:
@@ -235,8 +296,13 @@ def _duplicates(
     if None in years:
         same_year |= Q(birth_year__isnull=True)
     candidates = list(
-        Participant.objects.for_org(organisation).filter(Q(code__in=codes) | same_year)
+        Participant.objects.for_org(organisation)
+        .filter(Q(code__in=codes) | same_year)
+        .annotate(erased=Exists(_erased(organisation).filter(subject_id=OuterRef("pk"))))
     )
+    # An erased participant is kept, anonymised, for the counts; it is never a match: a merge
+    # would write a person's details back onto a record erased on their request.
+    candidates = [p for p in candidates if not p.erased]
     by_code = {p.code: p for p in candidates}
     by_name: dict[tuple[str, int | None], Participant] = {}
     for candidate in candidates:
@@ -250,6 +316,8 @@ def _duplicates(
         found: Participant | None = None
         if participant.code:
             found = by_code.get(participant.code)
+            # An erased participant's code gets the same answer as a code never given: the
+            # file says nothing about whether, or whom, it was.
             if found is None:
                 problems.append(
                     ImportProblem(
@@ -292,11 +360,15 @@ def _duplicates(
     return duplicates, problems
 
 
-def _merge(row: Participant, *, into: Participant) -> None:
+def _merge(row: Participant, *, into: Participant) -> set[str]:
+    """Copies the row's filled-in cells onto `into`; answers the names of the fields it changed."""
+    changed = set()
     for name in MERGED_FIELDS:
         value = getattr(row, name)
-        if value not in ("", None):
+        if value not in ("", None) and getattr(into, name) != value:
             setattr(into, name, value)
+            changed.add(name)
+    return changed
 
 
 def participants_import_template() -> bytes:

@@ -66,6 +66,19 @@ def _csv_rows(count, label="Person"):
     return (HEADER + "\n" + "".join(f"{label} {i},2009,,,,,,da\n" for i in range(count))).encode()
 
 
+def _import_rows(org, count, label, data=None, **decisions):
+    """Imports `count` people (or `data`, a file of them) through the service, in the
+    organisation's context."""
+    with org_context(org.pk):
+        return participants_import(
+            organisation=org,
+            uploaded_file_name="a.csv",
+            data=data or _csv_rows(count, label),
+            actor=None,
+            **decisions,
+        )
+
+
 # Import: files that are right --------------------------------------------------------------------
 
 
@@ -518,13 +531,7 @@ def test_another_person_cannot_use_the_checked_file(org, member_client):
 def test_the_preview_query_count_is_the_same_for_5_and_50_duplicates(org, member_client):
     client = member_client(org, Role.COORDINATOR)
     for label, rows in (("Few", 5), ("Many", 50)):
-        with org_context(org.pk):
-            participants_import(
-                organisation=org,
-                uploaded_file_name="a.csv",
-                data=_csv_rows(rows, label),
-                actor=None,
-            )
+        _import_rows(org, rows, label)
 
     def preview_count(rows, label):
         count, response = count_queries(
@@ -840,3 +847,181 @@ def test_a_stray_cell_far_to_the_right_and_endless_blank_rows_cannot_stall_an_im
     response = _upload(member_client(org, Role.COORDINATOR), org, "blank.csv", blank.encode())
     assert b"most of them empty" in response.content
     assert [p.display_name for p in _participants(org)] == ["Sam"]
+
+
+# Import: erased participants, double submits, the merged participants' trail ---------------------
+
+
+def _erase(org, participant):
+    from cocora.privacy.services import subject_erase
+
+    with org_context(org.pk):
+        subject_erase(organisation=org, subject=participant, actor=None)
+        participant.refresh_from_db()
+    return participant
+
+
+def test_an_erased_participant_is_never_matched_nor_filled_in_again(org, member_client):
+    """Regression: an erased (anonymised) participant was offered for merging, by its code or
+    by its anonymised name, and a merge wrote name and contact details back onto it."""
+    client = member_client(org, Role.COORDINATOR)
+    erased = _erase(org, ParticipantFactory(organisation=org, display_name="Sam", birth_year=2009))
+
+    by_code = _upload(
+        client, org, "codes.csv", f"name,email,code\nSam,sam@example.org,{erased.code}\n".encode()
+    )
+    # The anonymised name and no year of birth: someone new, not the erased record.
+    by_name = _upload(
+        client, org, "name.csv", f"name,email\n{erased.display_name},x@example.org\n".encode()
+    )
+
+    assert by_code.status_code == 400
+    # The same words as for a code never given: nothing says the code was someone's.
+    assert f"No participant has the code “{erased.code}”." in by_code.content.decode()
+    assert by_name.status_code == 302
+    again = next(p for p in _participants(org) if p.pk == erased.pk)
+    assert (again.display_name, again.email) == (erased.display_name, "")
+    assert len(_participants(org)) == 2
+
+
+def test_a_participant_erased_after_the_preview_is_not_merged_into(org, member_client):
+    client = member_client(org, Role.COORDINATOR)
+    sam = ParticipantFactory(organisation=org, display_name="Sam", birth_year=2009, email="")
+    preview = _upload(client, org, "group.csv", GROUP)
+    erased = _erase(org, sam)
+
+    done = _decide(client, org, preview, {"row_2": "merge"})
+
+    # Checked again: the row no longer matches anyone, so it is someone new.
+    assert done.status_code == 302
+    again, new = sorted(
+        (p for p in _participants(org) if p.display_name != "Aya"), key=lambda p: p.pk != sam.pk
+    )
+    assert (again.pk, again.display_name, again.email, again.guardian_name) == (
+        sam.pk,
+        erased.display_name,
+        "",
+        "",
+    )
+    assert (new.display_name, new.email) == ("Sam", "sam@example.org")
+
+
+def test_a_participant_erased_while_the_import_runs_is_not_merged_into(
+    org, member_client, monkeypatch
+):
+    """The erasure lands between the check of the file and its saving: the merge targets are
+    read again, locked, inside the import's transaction, and an erased one refuses the file."""
+    from programmes.services import imports
+
+    client = member_client(org, Role.COORDINATOR)
+    sam = ParticipantFactory(organisation=org, display_name="Sam", birth_year=2009, email="")
+    preview = _upload(client, org, "group.csv", GROUP)
+    lock_for_real = imports._merge_targets
+
+    def erased_meanwhile(organisation, pks):
+        _erase(org, sam)
+        return lock_for_real(organisation, pks)
+
+    monkeypatch.setattr(imports, "_merge_targets", erased_meanwhile)
+    done = _decide(client, org, preview, {"row_2": "merge"})
+
+    assert done.status_code == 400
+    assert "can no longer be changed" in done.content.decode()
+    (again,) = _participants(org)
+    assert (again.display_name, again.email, again.guardian_name) != (
+        "Sam",
+        "sam@example.org",
+        "Lene",
+    )
+    assert again.email == "" and again.guardian_name == ""
+
+
+def test_a_second_submit_of_the_same_preview_imports_nothing(org, member_client, monkeypatch):
+    """Regression: a double click (or the preview open in two tabs) imported the file twice,
+    because the checked file stayed in the cache until the first import had finished."""
+    from programmes.views import io as io_views
+
+    client = member_client(org, Role.COORDINATOR)
+    ParticipantFactory(organisation=org, display_name="Sam", birth_year=2009)
+    preview = _upload(client, org, "group.csv", GROUP)
+    import_for_real = io_views.participants_import
+    calls, seconds = [], []
+
+    def second_submit_arrives_meanwhile(**kwargs):
+        # The second submit reaches the server while the first one is still importing.
+        calls.append(kwargs)
+        if len(calls) == 1:
+            seconds.append(_decide(client, org, preview, {"row_2": "skip", "row_3": "skip"}))
+        return import_for_real(**kwargs)
+
+    monkeypatch.setattr(io_views, "participants_import", second_submit_arrives_meanwhile)
+    first = _decide(client, org, preview, {"row_2": "skip", "row_3": "skip"})
+
+    assert first.status_code == 302
+    (second,) = seconds
+    assert second.status_code == 400
+    assert "The checked file is no longer here" in second.content.decode()
+    assert sorted(p.display_name for p in _participants(org)) == ["Aya", "Sam"]
+
+
+def test_missing_decisions_keep_the_checked_file_for_the_next_try(org, member_client):
+    client = member_client(org, Role.COORDINATOR)
+    ParticipantFactory(organisation=org, display_name="Sam", birth_year=2009)
+    preview = _upload(client, org, "group.csv", GROUP)
+
+    assert _decide(client, org, preview, {}).status_code == 400
+    retry = _decide(client, org, preview, {"row_2": "skip"})
+    assert retry.status_code == 302, retry.content.decode()
+    assert sorted(p.display_name for p in _participants(org)) == ["Aya", "Sam"]
+
+
+def test_each_merged_participant_gets_an_audit_line_with_the_changed_fields(org, member_client):
+    client = member_client(org, Role.COORDINATOR)
+    sam = ParticipantFactory(
+        organisation=org, display_name="Sam", birth_year=2009, email="", guardian_name="Lene"
+    )
+    aya = ParticipantFactory(organisation=org, display_name="Aya", birth_year=2010)
+
+    preview = _upload(client, org, "group.csv", GROUP)
+    assert _decide(client, org, preview, {"row_2": "merge", "row_3": "merge"}).status_code == 302
+
+    with org_context(org.pk):
+        lines = {
+            e.target_id: e.details
+            for e in AuditEvent.objects.for_org(org).filter(action="participant.updated")
+        }
+    # Names of the fields only: the values (an email address here) stay out of the trail.
+    assert lines == {
+        str(sam.pk): {"fields": ["email", "preferred_language"], "import": True},
+        str(aya.pk): {"fields": [], "import": True},
+    }
+    assert "sam@example.org" not in str(lines)
+
+
+def test_the_merge_query_count_is_the_same_for_5_and_50_rows(org):
+    def result_pks(label):
+        return (
+            Participant.objects.for_org(org)
+            .filter(display_name__startswith=label + " ")
+            .values_list("pk", flat=True)
+        )
+
+    def merge_count(rows, label):
+        _import_rows(org, rows, label)
+        data = _csv_rows(rows, label).replace(b",da\n", b",en\n")
+        decisions = {row: "merge" for row in range(2, rows + 2)}
+        count, result = count_queries(
+            lambda: _import_rows(org, rows, label, data=data, decisions=decisions)
+        )
+        assert result.merged == rows
+        with org_context(org.pk):
+            assert (
+                AuditEvent.objects.for_org(org)
+                .filter(action="participant.updated", details__fields=["preferred_language"])
+                .filter(target_id__in=[str(pk) for pk in result_pks(label)])
+                .count()
+                == rows
+            )
+        return count
+
+    assert merge_count(5, "Few") == merge_count(50, "Many")

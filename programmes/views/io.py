@@ -102,12 +102,13 @@ class ParticipantImportView(OrgTemplateView):
     def _decide(self, request: HttpRequest) -> HttpResponse:
         """The second step: the file checked before, with a decision for each likely duplicate."""
         token = request.POST["checked_file"]
-        kept = _checked_file_get(request, self.organisation.pk, token)
-        if kept is None:
+        cache_key = _checked_file_key(request, self.organisation.pk, token)
+        sealed = _checked_file_take(cache_key)
+        if sealed is None:
             context = self.get_context_data()
             context["checked_file_gone"] = True
             return self.render_to_response(context, status=400)
-        name, data = kept
+        name, data = _checked_file_open(sealed)
         decisions: dict[int, str] = {}
         for key, value in request.POST.items():
             if key.startswith("row_") and key[4:].isdigit():
@@ -119,10 +120,11 @@ class ParticipantImportView(OrgTemplateView):
             actor=request.user,
             decisions=decisions,
         )
+        if not result.ok:
+            # Nothing was saved: the file waits again, for the missing decisions or a retry.
+            cache.set(cache_key, sealed, CHECKED_FILE_SECONDS)
         if result.duplicates:
             return self._preview(result, token, status=400, missing=True)
-        if result.ok:
-            cache.delete(_checked_file_key(request, self.organisation.pk, token))
         return self._answer(request, result)
 
     def _preview(
@@ -173,12 +175,16 @@ def _checked_file_keep(request: HttpRequest, organisation_id: int, name: str, da
     return token
 
 
-def _checked_file_get(
-    request: HttpRequest, organisation_id: int, token: str
-) -> tuple[str, bytes] | None:
-    sealed = cache.get(_checked_file_key(request, organisation_id, token))
-    if sealed is None:
+def _checked_file_take(key: str) -> Any:
+    """The sealed file, taken out of the cache: of two submits of the same preview (a double
+    click, two tabs) only the one whose delete removed it imports; the other finds it gone."""
+    sealed = cache.get(key)
+    if sealed is None or not cache.delete(key):
         return None
+    return sealed
+
+
+def _checked_file_open(sealed: Any) -> tuple[str, bytes]:
     name, encoded = json.loads(crypto.decrypt(sealed))
     return name, base64.b64decode(encoded)
 
