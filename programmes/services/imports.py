@@ -30,8 +30,7 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from cocora.audit.models import AuditEvent
-from cocora.audit.services import audit_record
+from cocora.audit.services import audit_record, audit_record_many
 from cocora.core.errors import ApplicationError
 from cocora.core.text import validate_name
 from cocora.organisations.models import Organisation
@@ -231,16 +230,14 @@ def participants_import(
             Participant.objects.bulk_update(merged, [*MERGED_FIELDS, "updated_at"])
             # Each merged participant's own trail says it was changed, as an edit would:
             # which fields, never their values. One insert for all of them.
-            AuditEvent.objects.bulk_create(
-                AuditEvent(
-                    organisation=organisation,
-                    actor=actor if actor is not None and actor.is_authenticated else None,
-                    action="participant.updated",
-                    target_type=Participant._meta.label_lower,
-                    target_id=str(participant.pk),
-                    details={"fields": sorted(changed[participant.pk]), "import": True},
-                )
-                for participant in merged
+            audit_record_many(
+                organisation=organisation,
+                actor=actor,
+                action="participant.updated",
+                targets=(
+                    (participant, {"fields": sorted(changed[participant.pk]), "import": True})
+                    for participant in merged
+                ),
             )
         audit_record(
             organisation=organisation,
