@@ -67,13 +67,37 @@ def test_the_three_builtin_curricula_load_in_the_order_of_the_kinds():
 
 
 def test_a_language_without_a_file_falls_back_to_english_and_is_cached():
-    danish = builtin_curriculum("prevention", "da")
+    polish = builtin_curriculum("prevention", "pl")
 
-    assert danish.language == "en"
-    assert danish.source == "builtin:prevention:en"
+    assert polish.language == "en"
+    assert polish.source == "builtin:prevention:en"
     # Cached: the same frozen object every time, the file is read once.
-    assert builtin_curriculum("prevention", "en") is danish
-    assert builtin_languages("prevention") == ("en",)
+    assert builtin_curriculum("prevention", "en") is polish
+    assert "pl" not in builtin_languages("prevention")
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_translation_of_a_curriculum_has_the_english_shape(kind):
+    # A translation is the same curriculum: the same modules and activities in the same order,
+    # the same durations and methods, every text translated (a handbook in one language is
+    # the handbook in another).
+    english = builtin_curriculum(kind)
+    translations = [lang for lang in builtin_languages(kind) if lang != "en"]
+    assert set(translations) >= {"da", "de", "fr", "it"}
+    for language in translations:
+        translated = builtin_curriculum(kind, language)
+        assert translated.language == language
+        assert translated.title != english.title and translated.summary != english.summary
+        assert len(translated.modules) == len(english.modules), language
+        for ours, theirs in zip(translated.modules, english.modules, strict=True):
+            assert ours.duration_minutes == theirs.duration_minutes
+            assert ours.title != theirs.title and ours.content_md != theirs.content_md
+            assert len(ours.objectives.splitlines()) == len(theirs.objectives.splitlines())
+            assert [(a.method, a.duration_minutes) for a in ours.activities] == [
+                (a.method, a.duration_minutes) for a in theirs.activities
+            ], f"{language}: {theirs.title}"
+            for activity, source in zip(ours.activities, theirs.activities, strict=True):
+                assert activity.instructions_md != source.instructions_md, activity.title
 
 
 def test_a_language_code_cannot_reach_outside_the_curricula_folder():
@@ -126,15 +150,20 @@ def test_copying_takes_the_same_number_of_queries_for_every_curriculum_size(org)
     assert counts == {3}
 
 
-def test_copying_in_a_language_without_a_file_copies_the_english_text(org):
+@pytest.mark.parametrize("language", ["da", "de", "fr", "it"])
+def test_copying_in_another_language_copies_that_languages_text(org, language):
+    # Regression: every organisation got the English curriculum, whatever its language.
     with org_context(org.pk):
         programme = services.programme_create_from_builtin(
-            organisation=org, kind="ambassador", language="de", title="  "
+            organisation=org, kind="ambassador", language=language, title="  "
         )
+        first = programme_curriculum(organisation=org, programme=programme)[0]
 
-    assert programme.language == "de"
-    assert programme.source == "builtin:ambassador:en"
-    assert programme.title == builtin_curriculum("ambassador").title
+    translated = builtin_curriculum("ambassador", language)
+    assert programme.language == language
+    assert programme.source == f"builtin:ambassador:{language}"
+    assert programme.title == translated.title != builtin_curriculum("ambassador").title
+    assert first.content_md == translated.modules[0].content_md
 
 
 def test_copying_refuses_an_unknown_kind_or_language(org):
