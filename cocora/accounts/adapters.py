@@ -16,7 +16,11 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         """Account emails (password reset and the like) in the recipient's language: theirs,
-        else their organisation's; for an address without an account, the page's language."""
+        else their organisation's, else the page's (the person asking is at that browser).
+
+        The organisation is only known when the recipient is the one signed in: row-level
+        security shows a person's memberships to that person alone, and a password reset is
+        asked for while signed out."""
         from cocora.organisations.models import Membership
 
         user = context.get("user")
@@ -33,7 +37,9 @@ class AccountAdapter(DefaultAccountAdapter):
         )
         language = email_language(
             user=user,
-            organisation_language=membership.organisation.language if membership else "",
+            organisation_language=(
+                membership.organisation.language if membership else translation.get_language()
+            ),
         )
         with translation.override(language):
             super().send_mail(template_prefix, email, context)

@@ -86,3 +86,19 @@ def test_an_invitation_to_a_person_who_saved_italian_is_in_italian(
     assert italian.subject.startswith("Un invito a unirti")
     # Someone without an account yet reads the organisation's language.
     assert danish.subject.startswith("Du er inviteret")
+
+
+def test_a_password_reset_email_is_in_the_persons_language_else_the_browsers():
+    User.objects.filter(pk=UserFactory(email="amelie@example.org").pk).update(language="fr")
+    UserFactory(email="giulia@example.org")
+
+    Client(HTTP_ACCEPT_LANGUAGE="en").post(
+        "/accounts/password/reset/", {"email": "amelie@example.org"}
+    )
+    Client(HTTP_ACCEPT_LANGUAGE="it").post(
+        "/accounts/password/reset/", {"email": "giulia@example.org"}
+    )
+
+    french, italian = mail.outbox
+    assert "mot de passe" in french.body.lower()
+    assert "ciao da" in italian.body.lower()
