@@ -18,7 +18,7 @@ ORG_PREFIX = "o/<slug:org_slug>/"
 urlpatterns = [
     path("", organisation_views.HomeView.as_view(), name="home"),
     path("healthz", healthz, name="healthz"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("accounts/", include("allauth.urls")),
     path("profile/", account_views.ProfileView.as_view(), name="profile"),
     path(

@@ -23,8 +23,9 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
+from cocora.accounts.language import email_language
 from cocora.notifications.models import Delivery, RecipientKind
 from cocora.notifications.registry import EmailContent, Intended, Rule, Section, register
 from cocora.organisations.models import Membership, Organisation, Role
@@ -130,7 +131,9 @@ def plan_trainer_reminders(*, organisation: Organisation, now: datetime) -> Iter
                 occasion=session.starts_at.isoformat(),
                 recipient_kind=RecipientKind.USER,
                 email=link.user.email,
-                language=organisation.language,
+                language=email_language(
+                    user=link.user, organisation_language=organisation.language
+                ),
                 user_id=link.user_id,
                 context=_session_context(organisation, session),
             )
@@ -359,7 +362,9 @@ def plan_coordinator_digest(*, organisation: Organisation, now: datetime) -> Ite
             occasion=occasion,
             recipient_kind=RecipientKind.USER,
             email=membership.user.email,
-            language=organisation.language,
+            language=email_language(
+                user=membership.user, organisation_language=organisation.language
+            ),
             user_id=membership.user_id,
             context={
                 "week": occasion,
@@ -409,7 +414,11 @@ def compose_coordinator_digest(*, organisation: Organisation, delivery: Delivery
         for s in c["sessions"]
     ]
     concerns = [
-        _("%(cohort)s: %(count)s people missed 3 or more sessions in a row — check in? %(url)s")
+        ngettext(
+            "%(cohort)s: %(count)s person missed 3 or more sessions in a row — check in? %(url)s",
+            "%(cohort)s: %(count)s people missed 3 or more sessions in a row — check in? %(url)s",
+            x["count"],
+        )
         % {"cohort": x["cohort"], "count": x["count"], "url": x["url"]}
         for x in c["concerns"]
     ]

@@ -12,6 +12,7 @@ import pytest
 import time_machine
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils.translation import override
 
 from cocora.notifications.models import Delivery, DeliveryStatus
 from cocora.notifications.services import (
@@ -235,3 +236,38 @@ def test_send_reminders_can_run_as_if_it_were_another_time_and_prints_to_the_con
     )
     with pytest.raises(CommandError, match="not a date and time"):
         call_command("send_reminders", "--now", "tomorrow")
+
+
+def test_a_trainer_who_saved_a_language_gets_reminders_in_it(
+    scene: dict[str, Any], sink: SmtpSink
+) -> None:
+    trainer = scene["trainer"].user
+    trainer.language = "de"
+    trainer.save(update_fields=["language"])
+
+    with time_machine.travel(NOW + timedelta(hours=7, minutes=15), tick=False):
+        run(scene["org"])
+
+    by_to = {str(m["To"]): m for m in sink.handler.messages}
+    assert "März" in body(by_to[trainer.email])  # German, not the organisation's Danish
+    assert "marts" in body(by_to["mum@example.org"])
+
+
+def test_the_digest_counts_one_person_in_the_singular(scene: dict[str, Any]) -> None:
+    from programmes.reminders import compose_coordinator_digest
+
+    org = scene["org"]
+    delivery = Delivery(
+        organisation=org,
+        language="en",
+        context={
+            "week": NOW.isoformat(),
+            "sessions": [],
+            "concerns": [{"cohort": "Spring group", "count": 1, "url": "https://x.example/c/"}],
+        },
+    )
+    with override("en"):
+        content = compose_coordinator_digest(organisation=org, delivery=delivery)
+
+    items = [item for section in content.sections for item in section.items]
+    assert any("1 person missed 3 or more sessions" in str(item) for item in items)

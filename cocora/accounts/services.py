@@ -9,6 +9,7 @@ from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cocora.core.errors import ApplicationError
 from cocora.core.text import text_value_check
@@ -37,6 +38,17 @@ def user_update_profile(*, user: User, name: str) -> User:
     text_value_check(User._meta.get_field("name"), name.strip())
     user.name = name.strip()
     user.save(update_fields=["name"])
+    return user
+
+
+@transaction.atomic
+def user_set_language(*, user: User, language: str) -> User:
+    """Saves the language the person reads the platform and their emails in; blank means no
+    preference of their own (the organisation's language, then the browser's)."""
+    if language and language not in dict(settings.LANGUAGES):
+        raise ApplicationError(_("This language is not offered on the platform."))
+    user.language = language
+    user.save(update_fields=["language"])
     return user
 
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from cocora.accounts.language import email_language
 from cocora.accounts.models import User
 from cocora.accounts.services import user_create
 from cocora.api.models import ApiToken
@@ -259,8 +260,11 @@ def _send_invitation_email(invitation: Invitation) -> None:
         "inviter": invitation.invited_by,
         "expires_at": invitation.expires_at,
     }
-    # In the organisation's language and time zone: the person has no settings of their own yet.
-    with translation.override(organisation.language), timezone.override(organisation.time_zone):
+    # In the language of the person's account if they have one already, else the organisation's;
+    # in the organisation's time zone.
+    recipient = User.objects.filter(email__iexact=invitation.email).first()
+    language = email_language(user=recipient, organisation_language=organisation.language)
+    with translation.override(language), timezone.override(organisation.time_zone):
         subject = _("You are invited to join %(organisation)s on Cocora") % {
             "organisation": organisation.name
         }

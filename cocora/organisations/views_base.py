@@ -19,6 +19,8 @@ from django.utils import timezone
 from django.views.defaults import page_not_found, permission_denied
 from django.views.generic import TemplateView
 
+from cocora.accounts.language import activate_language
+
 from .context import set_db_context
 from .models import Membership, Organisation
 from .permissions import can
@@ -53,6 +55,9 @@ class OrgViewMixin:
             record_denied(request, organisation, status=403, member=True)
             return permission_denied(request, PermissionDenied())
         timezone.activate(organisation.time_zone)
+        if not request.user.language:  # type: ignore[union-attr]
+            # A member without a language of their own reads their organisation's.
+            activate_language(request, organisation.language)
         try:
             try:
                 # A savepoint: a page that fails half-way leaves nothing behind, while the

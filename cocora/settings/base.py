@@ -71,6 +71,9 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     # Before the tenant transaction: a session past its 12 hours runs as anonymous from here on.
     "cocora.core.middleware.SessionLifetimeMiddleware",
+    # After it and after LocaleMiddleware: a signed-in person's saved language beats the
+    # browser's; a session that has expired no longer speaks for anyone.
+    "cocora.accounts.language.UserLanguageMiddleware",
     "cocora.organisations.middleware.TenantTransactionMiddleware",
     # After it: reading the user's memberships needs the user set for the transaction.
     "cocora.core.middleware.MFARequiredMiddleware",
