@@ -28,8 +28,6 @@ test: $(STAMP)
 	DJANGO_SETTINGS_MODULE=cocora.settings.test $(PY) manage.py check
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy cocora
-	# The suite reads the pages in every language: the catalogues are compiled from the .po files.
-	DJANGO_SETTINGS_MODULE=cocora.settings.test $(PY) manage.py compilemessages -v 0 --ignore '.venv/*'
 	$(PY) -m cocora.testing.services -- $(PY) -m pytest $(PYTEST_ARGS)
 
 ## test-moved-clock: the suite (without the browser) again, as if it were another day
@@ -38,7 +36,6 @@ test: $(STAMP)
 # today's, fails here. Another day: make test-moved-clock TODAY=2027-03-28T02:30+01:00
 TODAY ?= 2028-02-29T00:30+01:00
 test-moved-clock: $(STAMP)
-	DJANGO_SETTINGS_MODULE=cocora.settings.test $(PY) manage.py compilemessages -v 0 --ignore '.venv/*'
 	$(PY) -m cocora.testing.services -- $(PY) -m pytest -m "not browser" --today=$(TODAY) $(PYTEST_ARGS)
 
 ## bench: measure pages and writes, small against large, into docs/performance.md

@@ -26,6 +26,10 @@ def _available() -> dict[str, tuple[bool, str]]:
             bool(os.environ.get("CELERY_BROKER_URL")),
             "needs Redis and a Celery worker (apt-get install redis-server)",
         ),
+        "translations": (
+            bool(shutil.which("msgfmt")),
+            "needs gettext's msgfmt to compile the catalogues (apt-get install gettext)",
+        ),
         "browser": (
             bool(shutil.which(CHROMIUM) or os.path.exists(CHROMIUM)),
             f"needs Chromium at {CHROMIUM} (apt-get install chromium)",
@@ -42,6 +46,20 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
             _missing[reason] = _missing.get(reason, 0) + 1
             # Skipped with the reason on a machine without the service; a failure in CI.
             service_missing(f"this test {reason}")
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    # Compiled catalogues are not kept in the repository: the suite compiles them (only the
+    # stale ones) so that pages and emails in other languages are tested for real. Without
+    # msgfmt, the tests marked `translations` are reported as missing a service.
+    if not shutil.which("msgfmt"):
+        return
+    from django.core.management import call_command
+    from django.utils.translation import trans_real
+
+    call_command("compilemessages", verbosity=0, ignore_patterns=[".venv/*", "var/*"])
+    trans_real._translations = {}
+    trans_real._default = None
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):  # type: ignore[no-untyped-def]

@@ -13,7 +13,7 @@ from cocora.organisations.tests.factories import (
     UserFactory,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.translations]
 
 
 def test_a_saved_language_follows_the_person_to_another_device_with_an_english_browser():
