@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from cocora.core.errors import ApplicationError
 from cocora.core.forms import add_application_error
+from cocora.core.paging import page_of
 from cocora.organisations.permissions import can
 from cocora.organisations.views_base import OrgTemplateView
 from programmes.models import Cohort, Participant, ProgrammeKind
@@ -30,7 +31,10 @@ class RosterView(OrgTemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         rows = ambassador_roster(organisation=self.organisation)
-        context["rows"] = rows
+        # The summary counts every ambassador; the table shows a page of them.
+        paged = page_of(self.request, rows, per_page=100)
+        context["rows"] = paged.items
+        context["paged"] = paged
         context["checkins_overdue"] = sum(1 for r in rows if r.checkin_overdue)
         context["debriefs_pending"] = sum(1 for r in rows if r.debrief_pending)
         context["can_manage"] = can(self.membership, "ambassadors.manage")

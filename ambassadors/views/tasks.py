@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from cocora.core.errors import ApplicationError
 from cocora.core.forms import add_application_error
+from cocora.core.paging import page_of
 from cocora.organisations.permissions import can
 from cocora.organisations.views_base import OrgTemplateView
 
@@ -35,7 +36,11 @@ class TaskBoardView(OrgTemplateView):
             "ambassador_id": filters.get("ambassador"),
             "due": filters.get("due") or "",
         }
-        context["tasks"] = list(task_board(organisation=self.organisation, **filters))
+        paged = page_of(
+            self.request, task_board(organisation=self.organisation, **filters), per_page=100
+        )
+        context["tasks"] = paged.items
+        context["paged"] = paged
         context["filters"] = filters
         context["statuses"] = TaskStatus.choices
         context["ambassadors"] = ambassador_choices(

@@ -157,6 +157,14 @@ def action_label(code: str) -> str:
     return _words(code).capitalize() or "—"
 
 
+def action_codes(prefix: str) -> list[str]:
+    """Every known action code of a kind (GROUP_LABELS); empty for the kinds whose codes are
+    open-ended (the page and API channels, named after the page)."""
+    if prefix in CHANNEL_LABELS:
+        return []
+    return [code for code in ACTION_LABELS if code.partition(".")[0] == prefix]
+
+
 def action_group_label(prefix: str) -> str:
     """The readable, translated name of a kind of action (an action code's first part)."""
     if prefix in GROUP_LABELS:

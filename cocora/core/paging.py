@@ -7,6 +7,7 @@ subquery that stops early) and says "more than N" beyond; the pages beyond the c
 by narrowing the filters.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,8 +27,10 @@ class CappedPaginator(Paginator):
     def full_count(self) -> int:
         if self.cap is None:
             return int(super().count)
-        # COUNT(*) over a LIMIT subquery: stops reading after cap + 1 rows.
-        bounded: Any = self.object_list[: self.cap + 1]
+        # COUNT(*) over a LIMIT subquery, in no particular order: stops reading after cap + 1
+        # rows instead of sorting every row first.
+        items: Any = self.object_list
+        bounded = items.order_by()[: self.cap + 1]
         return int(bounded.count())
 
     @cached_property
@@ -65,3 +68,22 @@ def page_of(
     query = request.GET.copy()
     query.pop("page", None)
     return Paged(page=page, query=query.urlencode())
+
+
+def page_of_rows(
+    request: HttpRequest,
+    items: Any,
+    rows: Callable[[Any], list[Any]],
+    *,
+    per_page: int = 50,
+    keep: Callable[[Any], bool] | None = None,
+) -> Paged:
+    """A page of rows built by `rows(objects)` (a list page's decorated rows) from a queryset.
+    Only the page's objects are turned into rows; with `keep`, a filter that needs the built
+    rows (e.g. "consent missing", decided in Python), every match is built and kept or not
+    first, then paged."""
+    if keep is not None:
+        return page_of(request, [row for row in rows(items) if keep(row)], per_page=per_page)
+    paged = page_of(request, items, per_page=per_page)
+    paged.page.object_list = rows(paged.items)
+    return paged

@@ -52,9 +52,9 @@ def test_directory_query_count_is_the_same_for_5_and_50_partners(org, member_cli
     five, rows5 = measure(5)
     fifty, rows50 = measure(45)
     assert (rows5, rows50) == (5, 50)
-    # session, user, organisation, membership, partners with counts, latest checks,
-    # switcher = 7 (+2 tenant settings on PostgreSQL).
-    assert five == fifty == 7 + 2 * tenant_settings_queries()
+    # session, user, organisation, membership, the count, a page of partners with counts,
+    # their latest checks, switcher = 8 (+2 tenant settings on PostgreSQL).
+    assert five == fifty == 8 + 2 * tenant_settings_queries()
 
 
 def test_directory_filters_by_kind_status_and_review(org, member_client):

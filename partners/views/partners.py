@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from cocora.audit.services import audit_record
 from cocora.core.errors import ApplicationError
 from cocora.core.forms import add_application_error
+from cocora.core.paging import page_of_rows
 from cocora.organisations.models import Membership, Role
 from cocora.organisations.permissions import can
 from cocora.organisations.views_base import OrgTemplateView
@@ -36,7 +37,8 @@ from ..selectors.partners import (
     agreement_for,
     matrix_rows,
     partner_detail,
-    partner_list,
+    partner_queryset,
+    partner_rows,
 )
 from ..services import agreements as agreement_services
 from ..services import checks as check_services
@@ -46,6 +48,7 @@ from ..services import directory as services
 class PartnerListView(OrgTemplateView):
     permission = "partners.view"
     template_name = "partners/list.html"
+    page_size = 100
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -59,7 +62,20 @@ class PartnerListView(OrgTemplateView):
             if params.get("review") in ReviewFilter.CHOICES
             else "",
         }
-        context["rows"] = partner_list(organisation=self.organisation, **filters)
+        review = filters["review"]
+        # The review state is judged in Python from each partner's latest check: with that
+        # filter every match is judged, then paged.
+        paged = page_of_rows(
+            self.request,
+            partner_queryset(
+                organisation=self.organisation, kind=filters["kind"], status=filters["status"]
+            ),
+            lambda partners: partner_rows(organisation=self.organisation, partners=partners),
+            per_page=self.page_size,
+            keep=(lambda row: row.review_state == review) if review else None,
+        )
+        context["rows"] = paged.items
+        context["paged"] = paged
         context["filters"] = filters
         context["filtered"] = any(filters.values())
         context["kinds"] = PartnerKind.choices

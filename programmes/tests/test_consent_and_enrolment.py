@@ -212,11 +212,31 @@ def test_participant_list_query_count_is_the_same_for_5_and_50(org, member_clien
         assert len(response.context["rows"]) == total
         return count
 
-    # session, user, organisation, membership, switcher, participants, their consents,
-    # their enrolments with cohorts, the cohort filter's options = 9 (+2 tenant settings).
-    expected = 9 + 2 * tenant_settings_queries()
+    # session, user, organisation, membership, switcher, the count, a page of participants,
+    # their consents, their enrolments with cohorts, the cohort filter's options = 10
+    # (+2 tenant settings).
+    expected = 10 + 2 * tenant_settings_queries()
     assert load(5) == expected
     assert load(50) == expected
+
+
+def test_the_participant_list_pages_by_a_hundred_and_keeps_its_filters(org, member_client):
+    client = member_client(org, Role.COORDINATOR)
+    url = reverse("participant_list", args=[org.slug])
+    for number in range(130):
+        ParticipantFactory(organisation=org, display_name=f"Person {number:03d}")
+    ParticipantFactory(organisation=org, display_name="Other")
+
+    first = client.get(url, {"q": "Person"})
+    second = client.get(url, {"q": "Person", "page": 2})
+
+    assert len(first.context["rows"]) == 100 and len(second.context["rows"]) == 30
+    assert first.context["rows"][0].participant.display_name == "Person 000"
+    assert second.context["rows"][-1].participant.display_name == "Person 129"
+    assert "Page 1 of 2 · 130 in all" in first.content.decode()
+    assert 'href="?q=Person&amp;page=2"' in first.content.decode()
+    missing = client.get(url, {"q": "Person", "consent": "missing", "page": 2})
+    assert len(missing.context["rows"]) == 30
 
 
 @pytest.mark.parametrize("role", [Role.TRAINER, Role.AMBASSADOR, Role.PARTNER])

@@ -12,13 +12,19 @@ from cocora.audit.services import audit_record
 from cocora.core.errors import ApplicationError
 from cocora.core.forms import add_application_error
 from cocora.core.ids import parse_id
+from cocora.core.paging import page_of_rows
 from cocora.organisations.permissions import can
 from cocora.organisations.views_base import OrgTemplateView
 
 from ..forms import ConsentForm, ParticipantForm
 from ..models import Cohort, Consent, ConsentScope, EnrolmentStage, Participant
 from ..panels import render_panels
-from ..selectors.participants import ConsentState, participant_detail, participant_list
+from ..selectors.participants import (
+    ConsentState,
+    participant_detail,
+    participant_queryset,
+    participant_rows,
+)
 from ..services import consent as consent_services
 from ..services import participants as services
 
@@ -26,6 +32,7 @@ from ..services import participants as services
 class ParticipantListView(OrgTemplateView):
     permission = "participants.view"
     template_name = "programmes/participants/list.html"
+    page_size = 100
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -40,7 +47,21 @@ class ParticipantListView(OrgTemplateView):
             if params.get("consent") in (ConsentState.COMPLETE, ConsentState.MISSING)
             else "",
         }
-        context["rows"] = participant_list(organisation=self.organisation, **filters)
+        consent = filters.pop("consent")
+        # Whether consent is complete depends on ages and dates, decided in Python: with that
+        # filter every match is read, then paged.
+        paged = page_of_rows(
+            self.request,
+            participant_queryset(organisation=self.organisation, **filters),
+            lambda participants: participant_rows(participants, organisation=self.organisation),
+            per_page=self.page_size,
+            keep=(lambda row: row.consent_complete == (consent == ConsentState.COMPLETE))
+            if consent
+            else None,
+        )
+        filters["consent"] = consent
+        context["rows"] = paged.items
+        context["paged"] = paged
         context["filters"] = filters
         context["cohorts"] = list(Cohort.objects.for_org(self.organisation).order_by("name"))
         context["stages"] = EnrolmentStage.choices
