@@ -1,11 +1,12 @@
 """Reads of cohorts, enrolments, sessions and attendance. A trainer sees only the cohorts they are
 assigned to; admins and coordinators see all of the organisation's."""
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -154,6 +155,11 @@ class CohortOverview:
         return [(s, self.clashes.get(s.pk, [])) for s in self.sessions]
 
     @property
+    def enrolments(self) -> list[Enrolment]:
+        """Everyone on the page: holding a place, waiting, applied or withdrawn."""
+        return [p.enrolment for p in self.progress] + self.waiting + self.other
+
+    @property
     def places_taken(self) -> int:
         return sum(1 for p in self.progress if p.enrolment.stage in PLACE_STAGES)
 
@@ -166,8 +172,8 @@ def cohort_overview(
     *, organisation: Organisation, cohort: Cohort, viewer: Membership | None
 ) -> CohortOverview:
     """Everything the cohort page shows, in six queries whatever the number of people and
-    sessions: sessions, enrolments with participants, attendance, trainers, trainers' clashes
-    (and the cohort)."""
+    sessions: sessions, enrolments with participants, attendance totals per person (grouped in
+    the database), trainers, trainers' clashes (and the cohort)."""
     sessions = list(
         Session.objects.for_org(organisation)
         .filter(cohort=cohort)
@@ -186,11 +192,27 @@ def cohort_overview(
         .select_related("participant")
         .order_by("participant__display_name", "participant__code")
     )
-    marks: dict[tuple[int, int], str] = {
-        (a.session_id, a.enrolment_id): a.status
-        for a in Attendance.objects.for_org(organisation)
-        .filter(session__cohort=cohort)
-        .only("session_id", "enrolment_id", "status")
+    # One grouped row per person: what they attended or were excused from among the held
+    # sessions since they joined, and when they last came (or were excused). The sessions
+    # missed since then are counted below from the ordered list of held sessions, so no
+    # attendance mark is read into Python one by one.
+    ok = [AttendanceStatus.PRESENT, AttendanceStatus.LATE]
+    counted = [*ok, AttendanceStatus.EXCUSED]
+    totals = {
+        row["enrolment_id"]: row
+        for row in Attendance.objects.for_org(organisation)
+        .filter(
+            session__cohort=cohort,
+            session__status=SessionStatus.HELD,
+            session__starts_at__date__gte=F("enrolment__joined_on"),
+        )
+        .order_by()
+        .values("enrolment_id")
+        .annotate(
+            attended=Count("pk", filter=Q(status__in=ok)),
+            excused=Count("pk", filter=Q(status=AttendanceStatus.EXCUSED)),
+            last_counted=Max("session__starts_at", filter=Q(status__in=counted)),
+        )
     }
     trainers = [
         link.user
@@ -200,6 +222,10 @@ def cohort_overview(
         .order_by("user__name")
     ]
     held = [s for s in sessions if s.status == SessionStatus.HELD]
+    # Held sessions in order, by their local day (when someone joined counts) and their start
+    # (what came after the last attended one): two sorted lists searched per person.
+    held_days = [timezone.localtime(s.starts_at).date() for s in held]
+    held_starts = [s.starts_at for s in held]
     overview = CohortOverview(
         cohort=cohort,
         sessions=sessions,
@@ -214,23 +240,18 @@ def cohort_overview(
         if enrolment.stage in (EnrolmentStage.APPLIED, EnrolmentStage.WITHDRAWN):
             overview.other.append(enrolment)
             continue
-        progress = ParticipantProgress(enrolment=enrolment)
-        streak = 0
-        for session in held:
-            if timezone.localtime(session.starts_at).date() < enrolment.joined_on:
-                continue
-            status = marks.get((session.pk, enrolment.pk))
-            progress.held += 1
-            if status in (AttendanceStatus.PRESENT, AttendanceStatus.LATE):
-                progress.attended += 1
-                streak = 0
-            elif status == AttendanceStatus.EXCUSED:
-                progress.excused += 1
-                streak = 0
-            else:
-                # Absent, or not marked at a held session: missed.
-                streak += 1
-        progress.consecutive_missed = streak
+        first = bisect_left(held_days, enrolment.joined_on)
+        row = totals.get(enrolment.pk, {})
+        last = row.get("last_counted")
+        since_last = bisect_right(held_starts, last) if last else 0
+        progress = ParticipantProgress(
+            enrolment=enrolment,
+            held=len(held) - first,
+            attended=row.get("attended", 0),
+            excused=row.get("excused", 0),
+            # Absent, or not marked at a held session, since the last one attended or excused.
+            consecutive_missed=len(held) - max(first, since_last),
+        )
         overview.progress.append(progress)
     return overview
 

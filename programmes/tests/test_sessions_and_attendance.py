@@ -247,6 +247,43 @@ def test_trainer_takes_attendance_only_in_assigned_cohorts(org, member_client):
     assert [c.pk for c in listed] == [mine.cohort_id]
 
 
+def test_progress_counts_from_the_day_someone_joined_and_excused_breaks_a_streak(org):
+    cohort = CohortFactory(organisation=org)
+    start = timezone.now() - timedelta(days=40)
+    late_joiner = EnrolmentFactory(
+        organisation=org, cohort=cohort, joined_on=timezone.localdate(start + timedelta(days=2))
+    )
+    early = EnrolmentFactory(
+        organisation=org, cohort=cohort, joined_on=timezone.localdate(start) - timedelta(days=1)
+    )
+    # Six held sessions a day apart. The late joiner missed the first two (before joining:
+    # not counted, even though one was marked), was excused at the third, came to the fourth,
+    # then missed two. The early one came, was excused, then missed four.
+    marks = {
+        late_joiner: ["absent", "present", "excused", "late", None, "absent"],
+        early: ["present", "excused", "absent", None, "absent", None],
+    }
+    for day in range(6):
+        session = SessionFactory(
+            organisation=org, cohort=cohort, status="held", starts_at=start + timedelta(days=day)
+        )
+        for enrolment, statuses in marks.items():
+            if statuses[day]:
+                AttendanceFactory(
+                    organisation=org, session=session, enrolment=enrolment, status=statuses[day]
+                )
+
+    with org_context(org.pk):
+        progress = {
+            p.enrolment.pk: p
+            for p in cohort_overview(organisation=org, cohort=cohort, viewer=None).progress
+        }
+    joiner, first = progress[late_joiner.pk], progress[early.pk]
+    assert (joiner.held, joiner.attended, joiner.excused, joiner.consecutive_missed) == (4, 1, 1, 2)
+    assert (first.held, first.attended, first.excused, first.consecutive_missed) == (6, 1, 1, 4)
+    assert first.needs_check_in and not joiner.needs_check_in
+
+
 def test_cancelled_sessions_leave_the_attendance_rate_and_absences_are_flagged(org):
     cohort = CohortFactory(organisation=org)
     enrolment = EnrolmentFactory(organisation=org, cohort=cohort)

@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 from cocora.core.errors import ApplicationError
 from cocora.core.forms import add_application_error
 from cocora.core.ids import parse_ids
+from cocora.core.urls_many import address_for_each
 from cocora.organisations.models import Membership, Role
 from cocora.organisations.permissions import can
 from cocora.organisations.views_base import OrgTemplateView
@@ -206,13 +207,24 @@ class CohortDetailView(CohortMixin, OrgTemplateView):
         context = super().get_context_data(**kwargs)
         cohort = self.get_cohort()
         context["cohort"] = cohort
-        context["overview"] = cohort_overview(
+        overview = cohort_overview(
             organisation=self.organisation, cohort=cohort, viewer=self.membership
         )
+        # Each row's two addresses, written from one reverse per kind (see urls_many).
+        slug = self.organisation.slug
+        participant_url = address_for_each(
+            "participant_detail", vary="participant_id", org_slug=slug
+        )
+        stage_url = address_for_each("enrolment_stage", vary="enrolment_id", org_slug=slug)
+        for enrolment in overview.enrolments:
+            enrolment.participant_url = participant_url(enrolment.participant_id)  # type: ignore[attr-defined]
+            enrolment.stage_url = stage_url(enrolment.pk)  # type: ignore[attr-defined]
+        context["overview"] = overview
         context["can_manage"] = can(self.membership, "cohorts.manage")
         context["can_export"] = can(self.membership, "participants.export")
         context["can_view_participants"] = can(self.membership, "participants.view")
-        context["stage_choices"] = EnrolmentStage.choices
+        # Translated once for every row's menu, not once per row and option.
+        context["stage_choices"] = [(value, str(label)) for value, label in EnrolmentStage.choices]
         context["today"] = timezone.localdate()
         return context
 
