@@ -57,3 +57,17 @@ def test_the_same_session_is_dated_in_each_languages_own_form(language):
     assert f">{SESSION_IN[language]}</a>" in page
     # The year is written where the language writes it, and only when it is not this year's.
     assert f">{NEXT_YEARS_SESSION_IN[language]}</a>" in page
+
+
+def test_a_date_that_opens_a_heading_starts_with_a_capital_in_every_language():
+    org = OrganisationFactory(time_zone="Europe/Copenhagen")
+    session = SessionFactory(organisation=org, starts_at=FRIDAY_AFTERNOON)
+    member = MembershipFactory(organisation=org, role=Role.COORDINATOR).user
+    User.objects.filter(pk=member.pk).update(language="da")
+    client = Client()
+    client.force_login(member)
+
+    with time_machine.travel(datetime(2026, 10, 1, 9, 0, tzinfo=COPENHAGEN), tick=False):
+        page = client.get(reverse("session_detail", args=[org.slug, session.pk])).content.decode()
+
+    assert '<h1 class="h3">Fredag d. 6. november kl. 14:00–16:00</h1>' in page

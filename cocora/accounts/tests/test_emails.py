@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from allauth.account.models import EmailAddress
 from django.test import Client
 
 from cocora.accounts.adapters import AccountAdapter
@@ -216,3 +217,21 @@ def test_every_account_email_has_both_parts_fully_rendered(sink, prefix):
         assert "You get this email because" in part
     in_text, in_html = _links(text, html)
     assert set(in_text) == set(in_html)
+
+
+def test_signing_in_with_an_unconfirmed_address_sends_a_confirmation_that_works(sink):
+    person = UserFactory(email="jonas@example.org")
+    EmailAddress.objects.filter(user=person).update(verified=False)
+
+    Client().post(
+        "/accounts/login/", {"login": "jonas@example.org", "password": "a-good-test-password"}
+    )
+
+    assert sink.wait_for(1, timeout=10)
+    message = sink.handler.messages[0]
+    text, html = _parts(message)
+    assert _subject(message) == "Confirm your email address for Cocora"
+    url = _one_link(text, html)
+    confirm = Client().post(urlsplit(url).path)
+    assert confirm.status_code == 302
+    assert EmailAddress.objects.get(user=person).verified
