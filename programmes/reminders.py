@@ -20,12 +20,13 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Prefetch, Q
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from cocora.accounts.language import email_language
+from cocora.core.templatetags.cocora_dates import format_with_year
 from cocora.notifications.models import Delivery, RecipientKind
 from cocora.notifications.registry import EmailContent, Intended, Rule, Section, register
 from cocora.organisations.models import Membership, Organisation, Role
@@ -58,7 +59,7 @@ def _when(value: str) -> str:
     moment = parse_datetime(value)
     if moment is None:
         return value
-    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+    return format_with_year(moment, "LONG_DAY_TIME_FORMAT", today=timezone.localdate())
 
 
 def _upcoming_sessions(*, organisation: Organisation, now: datetime) -> list[Session]:

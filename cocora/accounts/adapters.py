@@ -1,9 +1,13 @@
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
 from django.http import HttpRequest
-from django.utils import translation
+from django.utils import timezone, translation
 
+from cocora.core.emails import email_message
+
+from .emails import account_email_content
 from .language import email_language
 from .models import User
 
@@ -15,8 +19,9 @@ class AccountAdapter(DefaultAccountAdapter):
         return False
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
-        """Account emails (password reset and the like) in the recipient's language: theirs,
-        else their organisation's, else the page's (the person asking is at that browser).
+        """Account emails (password reset and the like), text and HTML in the shared layout,
+        in the recipient's language: theirs, else their organisation's, else the page's (the
+        person asking is at that browser); times in their organisation's time zone.
 
         The organisation is only known when the recipient is the one signed in: row-level
         security shows a person's memberships to that person alone, and a password reset is
@@ -26,20 +31,32 @@ class AccountAdapter(DefaultAccountAdapter):
         user = context.get("user")
         if not isinstance(user, User):
             user = User.objects.filter(email__iexact=email).first()
-        if user is None:
-            super().send_mail(template_prefix, email, context)
-            return
         membership = (
             Membership.objects.filter(user=user)
             .select_related("organisation")
             .order_by("pk")
             .first()
+            if user is not None
+            else None
         )
+        organisation = membership.organisation if membership else None
         language = email_language(
             user=user,
             organisation_language=(
-                membership.organisation.language if membership else translation.get_language()
+                organisation.language if organisation else translation.get_language()
             ),
         )
-        with translation.override(language):
-            super().send_mail(template_prefix, email, context)
+        zone = organisation.time_zone if organisation else settings.TIME_ZONE
+        with translation.override(language), timezone.override(zone):
+            content = account_email_content(
+                template_prefix, email=email, user=user, context=context
+            )
+            if content is None:
+                super().send_mail(template_prefix, email, context)
+                return
+            email_message(
+                content=content,
+                to=email,
+                organisation_name=organisation.name if organisation else "",
+                from_email=self.get_from_email(),
+            ).send()

@@ -15,9 +15,13 @@ keyword arguments inside the organisation's transaction and time zone:
   active, session not cancelled or moved, not too late). The others are skipped.
 """
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+# The words of an email are the core's (every email shares one layout); apps import them here.
+from cocora.core.emails import EmailContent as EmailContent
+from cocora.core.emails import Section as Section
 
 Plan = Callable[..., Iterable["Intended"]]
 Compose = Callable[..., "EmailContent"]
@@ -38,26 +42,6 @@ class Intended:
     user_id: int | None = None
     participant_id: int | None = None
     context: Mapping[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Section:
-    title: str
-    items: Sequence[str]
-
-
-@dataclass(frozen=True)
-class EmailContent:
-    """The words of one email. The core lays them out as text and HTML, with the footer and
-    the unsubscribe link. Everything here is plain text: the HTML template escapes it."""
-
-    subject: str
-    greeting: str
-    paragraphs: Sequence[str] = ()
-    facts: Sequence[tuple[str, str]] = ()
-    sections: Sequence[Section] = ()
-    link: tuple[str, str] | None = None  # (label, absolute URL)
-    reason: str = ""  # why the person gets this email, shown in the footer
 
 
 @dataclass(frozen=True)

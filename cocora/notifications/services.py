@@ -29,13 +29,13 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import connection as db_connection
 from django.db import transaction
 from django.db.models import F, Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from cocora.audit.services import audit_record
+from cocora.core.emails import email_bodies
 from cocora.core.errors import ApplicationError
 from cocora.organisations.context import current_db_context, set_db_context
 from cocora.organisations.models import Organisation
@@ -485,14 +485,12 @@ def delivery_message(*, organisation: Organisation, delivery: Delivery) -> Email
     unsubscribe_url = base + reverse("unsubscribe", kwargs={"token": unsubscribe_token(delivery)})
     with translation.override(delivery.language or organisation.language):
         content = rule.compose(organisation=organisation, delivery=delivery)
-        context = {
-            "content": content,
-            "organisation": organisation,
-            "unsubscribe_url": unsubscribe_url,
-            "kind_label": rule.label,
-        }
-        text = render_to_string("notifications/email/reminder.txt", context)
-        html = render_to_string("notifications/email/reminder.html", context)
+        text, html = email_bodies(
+            content=content,
+            organisation_name=organisation.name,
+            template="notifications/email/reminder",
+            extra={"unsubscribe_url": unsubscribe_url, "kind_label": rule.label},
+        )
     domain = urlsplit(base).hostname or "localhost"
     message = EmailMultiAlternatives(
         subject=content.subject,

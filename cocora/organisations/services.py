@@ -6,11 +6,10 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from cocora.accounts.language import email_language
@@ -18,6 +17,7 @@ from cocora.accounts.models import User
 from cocora.accounts.services import user_create
 from cocora.api.models import ApiToken
 from cocora.audit.services import audit_record
+from cocora.core.emails import EmailContent, email_message
 from cocora.core.errors import ApplicationError
 
 from .context import current_db_context, set_db_context
@@ -253,23 +253,39 @@ def invitation_accept_with_new_account(*, token: str, name: str, password: str) 
 def _send_invitation_email(invitation: Invitation) -> None:
     organisation = invitation.organisation
     path = reverse("invitation_accept", kwargs={"token": invitation_token(invitation)})
-    context = {
-        "organisation": organisation,
-        "role": invitation.get_role_display,
-        "url": settings.COCORA_BASE_URL.rstrip("/") + path,
-        "inviter": invitation.invited_by,
-        "expires_at": invitation.expires_at,
-    }
+    url = settings.COCORA_BASE_URL.rstrip("/") + path
     # In the language of the person's account if they have one already, else the organisation's;
     # in the organisation's time zone.
     recipient = User.objects.filter(email__iexact=invitation.email).first()
     language = email_language(user=recipient, organisation_language=organisation.language)
     with translation.override(language), timezone.override(organisation.time_zone):
-        subject = _("You are invited to join %(organisation)s on Cocora") % {
-            "organisation": organisation.name
-        }
-        body = render_to_string("organisations/email/invitation.txt", context)
-    send_mail(subject, body, None, [invitation.email])
+        names = {"organisation": organisation.name, "role": invitation.get_role_display()}
+        expires = date_format(timezone.localtime(invitation.expires_at), "DATETIME_FORMAT")
+        paragraphs = [
+            _("You are invited to join %(organisation)s on Cocora with the role %(role)s.") % names
+        ]
+        if invitation.invited_by:
+            paragraphs.append(
+                _("The invitation comes from %(inviter)s.") % {"inviter": invitation.invited_by}
+            )
+        paragraphs.append(
+            _("The link lets you create an account, or sign in with the one you have.")
+        )
+        content = EmailContent(
+            subject=_("You are invited to join %(organisation)s on Cocora") % names,
+            greeting=_("Hello,"),
+            paragraphs=paragraphs,
+            link=(_("Accept the invitation"), url),
+            closing=[
+                _("The link is valid until %(date)s.") % {"date": expires},
+                _("If you did not expect this invitation, you can ignore this email."),
+            ],
+            reason=_("You get this email because %(organisation)s invited this address.") % names,
+        )
+        message = email_message(
+            content=content, to=invitation.email, organisation_name=organisation.name
+        )
+    message.send()
 
 
 def _check_role(role: str) -> None:

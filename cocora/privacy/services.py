@@ -13,6 +13,7 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from cocora.audit.models import AuditEvent
@@ -101,7 +102,7 @@ def subject_erase(
     if previous is not None:
         raise ApplicationError(
             _("This person's data was erased already, on %(date)s.")
-            % {"date": timezone.localtime(previous.erased_at).date().isoformat()}
+            % {"date": date_format(timezone.localtime(previous.erased_at), "DATE_FORMAT")}
         )
     counts: dict[str, int] = {}
     for _name, erase in each_provider("subject_erase"):

@@ -188,6 +188,9 @@ ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
+# A person hears by email of every change to their password, address or second factor, so
+# that a change they did not make does not go unnoticed.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 # The sixth failed login for the same account within five minutes is refused. The limit per
 # address is higher, because behind a proxy or a school's network many people share one; set
 # COCORA_TRUSTED_PROXY_COUNT to the number of proxies in front of the application so that the

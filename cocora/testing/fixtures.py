@@ -6,6 +6,7 @@ from typing import Any, cast
 import pytest
 from django.core.cache import cache
 from django.test import Client
+from django.utils import translation
 
 from cocora.organisations.models import Membership, Organisation, Role
 from cocora.organisations.tests.factories import (
@@ -19,6 +20,15 @@ def _clear_cache() -> Iterator[None]:
     # Rate limits and other cached state live in the real Redis; no test sees another's.
     cache.clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _next_test_starts_in_english() -> Iterator[None]:
+    # A page requested in Italian leaves Italian active on the test's thread (the language
+    # middleware activates one and nothing deactivates it): the next test's messages came out
+    # in Italian or English depending on the order the tests ran in.
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from cocora.audit.services import audit_record
@@ -74,7 +75,7 @@ class PartnerCheckStatus:
             return _(
                 "the integrity check of %(partner)s was due for review on %(date)s; record a "
                 "new check first"
-            ) % {"partner": partner.name, "date": self.check.next_review_on.isoformat()}
+            ) % {"partner": partner.name, "date": date_format(self.check.next_review_on)}
         return None
 
 

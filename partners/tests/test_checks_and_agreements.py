@@ -144,7 +144,7 @@ def test_review_overdue_suspends_named_sharing_by_the_organisations_own_date(org
                 latest_check(organisation=org, partner=partner), today=organisation_today(org)
             )
         assert status.state == CheckState.REVIEW_OVERDUE
-        with pytest.raises(ApplicationError, match="due for review on 2026-01-10"):
+        with pytest.raises(ApplicationError, match="due for review on 10 January 2026"):
             _named_share(org, partner, participant, coordinator)
 
         # A new passing check lifts the suspension at once.

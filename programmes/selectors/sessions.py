@@ -112,8 +112,8 @@ class TrainerClash:
         ) % {
             "trainers": ", ".join(self.trainer_names),
             "cohort": self.cohort_name,
-            "start": format_with_year(self.starts_at, "D j M, H:i", today=today),
-            "end": format_with_year(self.ends_at, "H:i", today=today),
+            "start": format_with_year(self.starts_at, "DAY_TIME_FORMAT", today=today),
+            "end": format_with_year(self.ends_at, "TIME_FORMAT", today=today),
         }
 
 

@@ -416,6 +416,8 @@ def test_a_second_erasure_is_refused_with_a_message(org, admin_client_):
 
     assert again.status_code == 400
     assert "was erased already" in again.content.decode()
+    # The date as people write it ("6 November 2026"), not ISO.
+    assert re.search(r"erased already, on \d{1,2} [A-Z][a-z]+ \d{4}\.", again.content.decode())
     assert "nothing left to erase" in page
     with org_context(org.pk):
         assert ErasureRecord.objects.for_org(org).count() == 1

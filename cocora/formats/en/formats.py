@@ -13,3 +13,13 @@ DATETIME_INPUT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M
 DECIMAL_SEPARATOR = "."
 THOUSAND_SEPARATOR = ","
 NUMBER_GROUPING = 3
+# Named formats of our own, read by the date_year filter (cocora.core.templatetags.cocora_dates);
+# every language's module defines each of them.
+DAY_FORMAT = "D j M"
+DAY_TIME_FORMAT = "D j M, H:i"
+LONG_DAY_FORMAT = "l j F"
+LONG_DAY_TIME_FORMAT = "l j F, H:i"
+SHORT_MONTH_DAY_FORMAT = "j M"
+SHORT_MONTH_DAY_TIME_FORMAT = "j M, H:i"
+YEAR_FORMAT = "Y"
+LOWERCASE_NAMES = False

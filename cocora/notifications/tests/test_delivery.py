@@ -141,6 +141,9 @@ def test_one_smtp_connection_per_batch_with_text_html_and_unsubscribe_headers(
     german = next(m for m in sink.handler.messages if m["To"] == "de-x@example.org")
     text = next(p for p in german.walk() if p.get_content_type() == "text/plain")
     assert "Januar" in text.get_payload(decode=True).decode()
+    # The HTML part says which language it is in (it once said "en" whatever the language).
+    german_html = next(p for p in german.walk() if p.get_content_type() == "text/html")
+    assert '<html lang="de" dir="ltr">' in german_html.get_payload(decode=True).decode()
 
 
 def test_a_stale_claim_is_taken_over_and_a_fresh_one_is_not(
