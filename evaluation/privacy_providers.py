@@ -1,0 +1,14 @@
+"""What the evaluation removes when a participant's data is erased: every response of theirs
+(found through their pairing keys) and their unused links. Discovered by `PrivacyConfig.ready`."""
+
+from django.utils.translation import gettext_lazy as _
+
+from cocora.privacy.registry import register
+
+from .services.responses import responses_erase
+
+register(
+    "evaluation",
+    subject_erase=responses_erase,
+    count_labels={"evaluation_responses_deleted": _("questionnaire responses deleted")},
+)
