@@ -12,7 +12,7 @@ from programmes.models import Cohort
 from programmes.selectors.cohorts import cohort_get
 
 from ..instruments import current_language
-from ..models import Answer, Instrument, Item, ItemKind, SurveyLink, Wave, WaveKind
+from ..models import Answer, Instrument, Item, ItemKind, SurveyLink, Wave
 from ..pairing import link_secret, secret_hash
 
 
@@ -134,4 +134,32 @@ def open_answers(
     return result
 
 
-WAVE_KINDS = WaveKind.choices
+def wave_queryset(*, organisation: Organisation, membership: Membership) -> QuerySet[Wave]:
+    """The rounds of the cohorts this member may see, with invited and answered counts."""
+    from programmes.selectors.cohorts import cohort_list
+
+    visible = cohort_list(organisation=organisation, membership=membership).values("pk")
+    return (
+        Wave.objects.for_org(organisation)
+        .filter(cohort_id__in=visible)
+        .annotate(
+            invited=Count("links", filter=Q(links__revoked=False)),
+            answered=Count("links", filter=Q(links__used=True)),
+        )
+        .order_by("cohort_id", "opened_at", "pk")
+    )
+
+
+def instrument_queryset(*, organisation: Organisation) -> QuerySet[Instrument]:
+    from django.db.models import Prefetch
+
+    return (
+        Instrument.objects.for_org(organisation)
+        .prefetch_related(
+            Prefetch(
+                "items",
+                queryset=Item.objects.for_org(organisation).order_by("position", "pk"),
+            )
+        )
+        .order_by("kind")
+    )
