@@ -250,3 +250,32 @@ def test_people_who_consent_after_the_round_opened_are_invited_on_request(org, m
     )
 
     assert link_of(org, wave, late).used is False
+
+
+def test_the_demo_shows_paired_results_and_an_open_round(settings):
+    """seed_demo: a finished cohort with closed rounds (pairs, people answering once, two who
+    declined), and the running cohort's baseline open with people still to answer."""
+    import io
+
+    from django.core.management import call_command
+
+    from cocora.organisations.models import Organisation
+    from evaluation.selectors import scale_changes
+    from programmes.models import Programme
+
+    call_command("seed_demo", "--force", stdout=io.StringIO())
+    org = Organisation.objects.get(slug="nordby")
+    with org_context(org.pk):
+        programme = Programme.objects.for_org(org).get(kind="prevention")
+        changes = scale_changes(organisation=org, programme=programme)
+        waves = list(Wave.objects.for_org(org).order_by("opened_at"))
+
+    assert {c.key for c in changes} == {
+        "self_efficacy",
+        "belonging",
+        "institutional_trust",
+        "discrimination_attitudes",
+    }
+    assert all(c.n_paired.shown and c.mean_change.shown for c in changes)
+    assert all(c.mean_change.value > 0 for c in changes)
+    assert [w.is_open for w in waves] == [False, False, True]
