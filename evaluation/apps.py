@@ -9,6 +9,7 @@ class EvaluationConfig(AppConfig):
     def ready(self) -> None:
         from programmes import consent_hooks
 
+        from . import session_panels  # noqa: F401  (registers the session page's panel)
         from .services.responses import responses_remove_for_consent
 
         # Withdrawing evaluation consent removes the person's answers at once; programmes

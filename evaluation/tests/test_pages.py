@@ -279,3 +279,19 @@ def test_the_demo_shows_paired_results_and_an_open_round(settings):
     assert all(c.n_paired.shown and c.mean_change.shown for c in changes)
     assert all(c.mean_change.value > 0 for c in changes)
     assert [w.is_open for w in waves] == [False, False, True]
+
+
+def test_the_session_page_offers_the_phone_round_while_a_round_is_open(org, member_client):
+    from programmes.tests.factories import SessionFactory
+
+    cohort = prevention_cohort(org)
+    session = SessionFactory(organisation=org, cohort=cohort)
+    trainer = member_client(org, Role.TRAINER)
+    CohortTrainerFactory(organisation=org, cohort=cohort, user=trainer.membership.user)
+    url = reverse("session_detail", args=[org.slug, session.pk])
+
+    assert "Answer on this phone" not in trainer.get(url).content.decode()
+    wave = open_round(org, cohort, "baseline")
+    page = trainer.get(url).content.decode()
+
+    assert reverse("evaluation_device", args=[org.slug, wave.pk]) in page
