@@ -185,6 +185,7 @@ class SessionDetailView(SessionMixin, OrgTemplateView):
                 session=session,
                 statuses=statuses,
                 actor=request.user,
+                enrolments=enrolments,
             )
         except ApplicationError as error:
             if htmx:
