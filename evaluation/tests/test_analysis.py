@@ -111,3 +111,30 @@ def test_the_analysis_costs_the_same_queries_for_5_and_50_people(org, people):
     # One query for the answers, one for the wording of their items.
     assert queries == 2
     assert changes[0].n_paired.value == people
+
+
+@pytest.mark.parametrize("page", ["evaluation_cohort", "evaluation_programme"])
+def test_the_results_pages_cost_the_same_queries_for_5_and_50_people(org, member_client, page):
+    from django.urls import reverse
+
+    from cocora.organisations.models import Role
+
+    client = member_client(org, Role.COORDINATOR)
+
+    def measure(people):
+        cohort = prevention_cohort(org)
+        enrolments = [person(org, cohort, name=f"P{i}") for i in range(people)]
+        for kind in ("baseline", "end"):
+            wave = open_round(org, cohort, kind)
+            for i, enrolment in enumerate(enrolments):
+                send(org, wave, enrolment, {"se1": 1 + i % 5, "open_change": f"Idea {i}"})
+        target = cohort.pk if page == "evaluation_cohort" else cohort.programme_id
+        queries, response = count_queries(
+            lambda: client.get(reverse(page, args=[org.slug, target]))
+        )
+        assert response.status_code == 200
+        return queries
+
+    # The answers, their items' wording, the open answers, the rounds (cohort page): a fixed
+    # number however many people answered.
+    assert measure(5) == measure(50)

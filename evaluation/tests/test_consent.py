@@ -102,3 +102,20 @@ def test_other_consents_being_withdrawn_leave_the_answers(org):
         )
         consent_withdraw(organisation=org, consent=photos)
         assert Response.objects.for_org(org).count() == 1
+
+
+def test_erasing_a_participant_deletes_their_answers(org):
+    from cocora.privacy.services import subject_erase
+
+    cohort = prevention_cohort(org)
+    leaving, staying = person(org, cohort, name="Leaving"), person(org, cohort, name="Staying")
+    wave = open_round(org, cohort, "baseline")
+    send(org, wave, leaving, {"se1": 1})
+    send(org, wave, staying, {"se1": 5})
+
+    with org_context(org.pk):
+        record = subject_erase(organisation=org, subject=leaving.participant, actor=None)
+        values = list(Response.objects.for_org(org).values_list("answers__value", flat=True))
+
+    assert values == [5]
+    assert record.counts.get("evaluation_responses_deleted") == 1
