@@ -1,5 +1,6 @@
 """What the evaluation removes when a participant's data is erased: every response of theirs
-(found through their pairing keys) and their unused links. Discovered by `PrivacyConfig.ready`."""
+(found through their pairing keys) and their unused links. Nothing goes into a person's export:
+staff read it, and answers are anonymous to staff. Discovered by `PrivacyConfig.ready`."""
 
 from django.utils.translation import gettext_lazy as _
 

@@ -107,12 +107,16 @@ def response_submit(
     return response
 
 
-def _remove_for_participant(*, organisation: Organisation, participant: Participant) -> int:
+def _pairing_keys(*, organisation: Organisation, participant: Participant) -> list[str]:
     enrolment_ids = Enrolment.objects.for_org(organisation).filter(participant=participant)
-    keys = [
+    return [
         pairing_key(organisation_id=organisation.pk, enrolment_id=enrolment_id)
         for enrolment_id in enrolment_ids.values_list("pk", flat=True)
     ]
+
+
+def _remove_for_participant(*, organisation: Organisation, participant: Participant) -> int:
+    keys = _pairing_keys(organisation=organisation, participant=participant)
     SurveyLink.objects.for_org(organisation).filter(
         enrolment__participant=participant, used=False
     ).update(revoked=True)
