@@ -15,6 +15,9 @@ Method (docs/impact.md says it for readers):
   into the change.
 - Every figure passes through small-cell suppression: means over fewer people than the
   organisation's threshold are shown as "fewer than N", and so are counts from 1 to N - 1.
+- Pooled figures (a programme, a period: more than one cohort) leave out, per scale and per
+  item, every cohort with 1 to N - 1 pairs, so that a pooled figure minus a cohort's own shown
+  figure cannot reveal a small cohort's answers.
 """
 
 import math
@@ -154,6 +157,7 @@ def _answers(
             ends = ends.filter(opened_at__date__lte=end)
         answers = answers.filter(Q(response__wave__cohort__in=ends.values("cohort")))
     return answers.values_list(
+        "response__wave__cohort_id",
         "response__pairing_key",
         "response__wave__kind",
         "item__instrument_id",
@@ -182,12 +186,35 @@ def scale_changes(
             organisation=organisation, programme=programme, cohort=cohort, start=start, end=end
         )
     )
-    return _scale_changes(organisation=organisation, rows=rows, threshold=threshold)
+    return _scale_changes(
+        organisation=organisation, rows=rows, threshold=threshold, pooled=cohort is None
+    )
+
+
+def without_small_cohorts(
+    pre: dict[str, float], post: dict[str, float], *, cohort_of: dict[str, int], threshold: int
+) -> tuple[dict[str, float], dict[str, float]]:
+    """The scores without the people of cohorts that have 1 to threshold - 1 pairs here."""
+    pairs: dict[int, int] = defaultdict(int)
+    for person in set(pre) & set(post):
+        pairs[cohort_of[person]] += 1
+    small = {cohort for cohort, n in pairs.items() if n < threshold}
+    if not small:
+        return pre, post
+    return (
+        {p: v for p, v in pre.items() if cohort_of[p] not in small},
+        {p: v for p, v in post.items() if cohort_of[p] not in small},
+    )
 
 
 def _scale_changes(
-    *, organisation: Organisation, rows: Iterable[tuple[Any, ...]], threshold: int
+    *,
+    organisation: Organisation,
+    rows: Iterable[tuple[Any, ...]],
+    threshold: int,
+    pooled: bool,
 ) -> list[ScaleChange]:
+    cohort_of: dict[str, int] = {}
     # item answers[(scale, item key)][wave kind][person] = scored value
     item_scores: dict[tuple[str, str], dict[str, dict[str, float]]] = defaultdict(
         lambda: {PRE: {}, POST: {}}
@@ -198,7 +225,8 @@ def _scale_changes(
     )
     scale_items: dict[str, dict[str, bool]] = defaultdict(dict)
     instrument_ids = set()
-    for person, kind, instrument_id, key, scale, reverse, value in rows:
+    for cohort_id, person, kind, instrument_id, key, scale, reverse, value in rows:
+        cohort_of[person] = cohort_id
         instrument_ids.add(instrument_id)
         score = scored(value, reverse=reverse)
         item_scores[(scale, key)][kind][person] = score
@@ -206,6 +234,12 @@ def _scale_changes(
         scale_items[scale][key] = reverse
     wording = _item_wording(organisation=organisation, instrument_ids=instrument_ids)
     labels = scale_labels()
+
+    def change(pre: dict[str, float], post: dict[str, float]) -> dict[str, Cell]:
+        if pooled:
+            pre, post = without_small_cohorts(pre, post, cohort_of=cohort_of, threshold=threshold)
+        return _cells(paired_change(pre, post), threshold=threshold)
+
     result = []
     for scale in sorted(scale_items, key=lambda s: list(labels).index(s) if s in labels else 99):
         # Items of the scale (answered by someone): a score needs at least half of them.
@@ -223,10 +257,7 @@ def _scale_changes(
                 key=key,
                 label=wording.get(key, key),
                 reverse=reverse,
-                **_cells(
-                    paired_change(item_scores[(scale, key)][PRE], item_scores[(scale, key)][POST]),
-                    threshold=threshold,
-                ),
+                **change(item_scores[(scale, key)][PRE], item_scores[(scale, key)][POST]),
             )
             for key, reverse in sorted(scale_items[scale].items(), key=lambda kv: kv[0])
         ]
@@ -235,7 +266,7 @@ def _scale_changes(
                 key=scale,
                 label=labels.get(scale, scale),
                 items=items,
-                **_cells(paired_change(scores[PRE], scores[POST]), threshold=threshold),
+                **change(scores[PRE], scores[POST]),
             )
         )
     return result
