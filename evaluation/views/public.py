@@ -11,7 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
@@ -107,7 +107,7 @@ class PublicOrgView(View):
 
     organisation: Organisation
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         organisation = organisation_get_by_slug(slug=kwargs["org_slug"])
         if organisation is None:
             raise Http404
@@ -115,10 +115,8 @@ class PublicOrgView(View):
         with transaction.atomic():
             set_db_context(organisation_id=organisation.pk, user_id=None)
             with translation.override(organisation.language):
-                response: HttpResponse = super().dispatch(request, *args, **kwargs)
-                if hasattr(response, "render") and not response.is_rendered:
-                    response.render()
-        return response
+                # The handlers render at once (no lazy template response), inside the transaction.
+                return super().dispatch(request, *args, **kwargs)
 
 
 class SurveyAnswerView(PublicOrgView):

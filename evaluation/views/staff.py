@@ -126,7 +126,6 @@ class ItemEditView(OrgTemplateView):
                 form = ItemWordingForm(
                     initial={f"text_{lang}": text for lang, text in item.texts.items()}
                 )
-                form.is_bound = False
                 messages.error(request, str(error.message))
                 return self.render_to_response(self.get_context_data(form=form), status=400)
             messages.success(request, _("The question was removed."))
