@@ -48,7 +48,6 @@ def response_submit(
     organisation: Organisation,
     link: SurveyLink,
     answers: dict[int, Any],
-    language: str,
 ) -> Response:
     """Stores the answers given through `link` (skipped questions have no row) and uses the link
     up. Nothing about the person is stored with them, not even the time."""
@@ -97,7 +96,6 @@ def response_submit(
         organisation=organisation,
         wave=link.wave,
         pairing_key=pairing_key(organisation_id=organisation.pk, enrolment_id=link.enrolment_id),
-        language=language,
     )
     for row in rows:
         row.response = response
