@@ -138,8 +138,6 @@ def responses_remove_for_consent(
 def responses_erase(*, organisation: Organisation, subject: Any, actor: Any) -> dict[str, int]:
     if not isinstance(subject, Participant):
         return {}
-    return {
-        "evaluation_responses_deleted": _remove_for_participant(
-            organisation=organisation, participant=subject
-        )
-    }
+    deleted = _remove_for_participant(organisation=organisation, participant=subject)
+    # Like the other apps: a count only where there was something to remove.
+    return {"evaluation_responses_deleted": deleted} if deleted else {}
