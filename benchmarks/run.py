@@ -210,7 +210,26 @@ def main() -> None:
     results["cases"]["audit page (1k vs 300k events)"] = audit_trail(org)
     for case in results["cases"].values():
         case["time_ratio"] = round(case["large"]["median_ms"] / case["small"]["median_ms"], 2)
-    parts = os.environ.get("BENCH_PARTS", "pages,handbooks,reminders").split(",")
+    parts = os.environ.get("BENCH_PARTS", "pages,throughput,handbooks,reminders").split(",")
+    if "throughput" in parts and connection.vendor == "postgresql":
+        # Requests per second under gunicorn against /healthz (benchmarks/throughput.py).
+        from benchmarks import throughput
+
+        results["throughput"] = throughput.run(
+            {
+                "cohort page, 12 people": f"/o/nordby/cohorts/{small.pk}/",
+                f"cohort page, {SCALE} people": f"/o/nordby/cohorts/{large.pk}/",
+                "attendance page, 12 people": f"/o/nordby/sessions/{small_session.pk}/",
+                f"attendance page, {SCALE} people": f"/o/nordby/sessions/{large_session.pk}/",
+                f"participant list, {SCALE} people": f"/o/nordby/participants/?cohort={large.pk}",
+                "participant list, everyone": "/o/nordby/participants/",
+                f"cohort export (xlsx), {SCALE} people": (
+                    f"/o/nordby/cohorts/{large.pk}/export/xlsx/"
+                ),
+            },
+            email="coordinator@nordby.example",
+        )
+        write_section("bench-throughput", throughput.table(results["throughput"]))
     if "handbooks" in parts:
         # Handbook PDFs (benchmarks/handbooks.py): WeasyPrint against Chromium, cached re-export.
         from benchmarks import handbooks

@@ -36,13 +36,19 @@ def threshold_for(organisation: Any) -> int:
 
 @dataclass(frozen=True)
 class Cell:
-    """One figure as it may be shown: `value` is None when suppressed (and also when there is
-    nothing to show, `suppressed` then False). `decimals` says how the number is written."""
+    """One figure as it may be shown: `value` is None when suppressed (the figure is dropped
+    when the cell is made) and also when there is nothing to show (`suppressed` then False).
+    `decimals` says how the number is written."""
 
     value: float | int | None
     suppressed: bool = False
     threshold: int = DEFAULT_THRESHOLD
     decimals: int = 0
+
+    def __post_init__(self) -> None:
+        # A hidden figure is not kept at all: nobody can read it from the cell by mistake.
+        if self.suppressed and self.value is not None:
+            object.__setattr__(self, "value", None)
 
     @property
     def shown(self) -> bool:

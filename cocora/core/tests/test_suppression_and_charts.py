@@ -30,6 +30,7 @@ def test_counts_from_one_to_below_the_threshold_are_hidden_and_zero_is_shown():
     assert hidden.label == "fewer than 5"
     assert hidden.export == "<5"
     assert "3" not in hidden.label + hidden.export
+    assert hidden.value is None
     assert count_cell(12, threshold=5).export == "12"
 
 

@@ -1,0 +1,173 @@
+"""Throughput under gunicorn (called from benchmarks/run.py): how many requests per second a
+page serves compared with `/healthz`, both served by the same gunicorn with production
+settings, on PostgreSQL as the restricted role, measured in turns (healthz, page, healthz,
+page...) so that a busy moment of the shared machine weighs on both alike.
+
+The ratio page / healthz is what docs/performance.md's goals are stated in: healthz is the
+cheapest request that still passes the whole middleware stack and touches the database.
+"""
+
+import http.client
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from importlib import import_module
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+CLIENTS = int(os.environ.get("BENCH_CLIENTS", "4"))
+WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
+SECONDS = float(os.environ.get("BENCH_SECONDS", "2"))
+TURNS = int(os.environ.get("BENCH_TURNS", "3"))
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _session_cookie(email: str) -> str:
+    """A signed-in session of `email` in the shared database, as the sign-in page would make."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+
+    from cocora.accounts.models import User
+
+    user = User.objects.get(email=email)
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.save()
+    return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
+
+
+def _rate(port: int, path: str, cookie: str, seconds: float) -> float:
+    """Requests per second that CLIENTS keep-alive clients get for `path` in `seconds`."""
+    done = [0] * CLIENTS
+    failed: list[str] = []
+    stop = time.perf_counter() + seconds
+
+    def client(index: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        headers = {"Host": "127.0.0.1", "Cookie": cookie, "X-Forwarded-Proto": "https"}
+        try:
+            while time.perf_counter() < stop:
+                conn.request("GET", path, headers=headers)
+                response = conn.getresponse()
+                response.read()
+                if response.status != 200:
+                    failed.append(f"{path}: {response.status}")
+                    return
+                done[index] += 1
+        except OSError as error:
+            failed.append(f"{path}: {error}")
+        finally:
+            conn.close()
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(CLIENTS)]
+    start = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if failed:
+        raise ConnectionError(failed[0])
+    return sum(done) / (time.perf_counter() - start)
+
+
+def run(cases: dict[str, str], email: str) -> dict[str, Any]:
+    """Each case's requests per second and its ratio to /healthz, median over TURNS turns."""
+    from django.conf import settings
+
+    port = _free_port()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "cocora.settings.production",
+        "DJANGO_SECRET_KEY": settings.SECRET_KEY,
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_SECURE_SSL_REDIRECT": "false",
+        "COCORA_FIELD_KEYS": ",".join(settings.COCORA_FIELD_KEYS),
+        "COCORA_MFA_REQUIRED_ROLES": "",
+        "COCORA_TRUSTED_PROXY_COUNT": "0",
+    }
+    python = sys.executable
+    subprocess.run(  # noqa: S603 — our own interpreter and manage.py
+        [python, "manage.py", "collectstatic", "--noinput", "-v", "0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+    server = subprocess.Popen(  # noqa: S603 — our own interpreter and gunicorn
+        [
+            python,
+            "-m",
+            "gunicorn",
+            "cocora.wsgi",
+            "--workers",
+            str(WORKERS),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        cookie = _session_cookie(email)
+        deadline = time.time() + 30
+        while True:
+            try:
+                _rate(port, "/healthz", cookie, 0.2)
+                break
+            except OSError:
+                if time.time() > deadline:
+                    raise
+                time.sleep(0.3)
+        rates: dict[str, list[float]] = {name: [] for name in cases}
+        ratios: dict[str, list[float]] = {name: [] for name in cases}
+        health: list[float] = []
+        for path in cases.values():
+            _rate(port, path, cookie, 0.3)  # warm the workers' caches
+        for _turn in range(TURNS):
+            for name, path in cases.items():
+                baseline = _rate(port, "/healthz", cookie, SECONDS)
+                rate = _rate(port, path, cookie, SECONDS)
+                health.append(baseline)
+                rates[name].append(rate)
+                ratios[name].append(rate / baseline)
+        return {
+            "clients": CLIENTS,
+            "workers": WORKERS,
+            "healthz_rps": round(statistics.median(health), 1),
+            "cases": {
+                name: {
+                    "rps": round(statistics.median(rates[name]), 1),
+                    "ratio": round(statistics.median(ratios[name]), 3),
+                }
+                for name in cases
+            },
+        }
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def table(results: dict[str, Any]) -> list[str]:
+    lines = [
+        f"gunicorn, {results['workers']} workers, production settings; {results['clients']} "
+        f"clients; /healthz served {results['healthz_rps']} requests/s in the same turns.",
+        "",
+        "| page | requests/s | against /healthz |",
+        "|---|---|---|",
+    ]
+    for name, case in results["cases"].items():
+        lines.append(f"| {name} | {case['rps']} | {case['ratio']}× |")
+    return lines
