@@ -26,10 +26,15 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from django.apps import apps
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.test import Client
+from django.shortcuts import render
+from django.test import Client, RequestFactory
 from django.urls import Resolver404, resolve
+from django.utils import translation
 from django.utils.translation import trans_real
+from django.views import defaults
 
 from cocora.accounts.models import User
 from cocora.organisations.context import org_context
@@ -539,3 +544,33 @@ def test_messages_for_people_go_through_the_catalogue():
     assert not found, "\n".join(
         ["Messages for people that are not marked for translation:", *found]
     )
+
+
+def _error_pages(language: str) -> dict[str, RenderedPage]:
+    """The error pages as a visitor in `language` gets them (the crawl reaches only the 404)."""
+    request = RequestFactory().get("/somewhere/")
+    request.user = AnonymousUser()
+    with translation.override(language):
+        request.LANGUAGE_CODE = language
+        responses = {
+            "403": defaults.permission_denied(request, PermissionDenied()),
+            "413": render(request, "413.html", {"message": ""}, status=413),
+            "500": defaults.server_error(request),
+        }
+        return {name: read_page(r.content.decode(), language) for name, r in responses.items()}
+
+
+def test_the_error_pages_speak_the_readers_language(db):
+    """Regression: the page for an error on our side said lang="en" whatever its language."""
+    english = _error_pages("en")
+    data = Data([])
+    problems = []
+    for language in LANGUAGES:
+        for name, page in _error_pages(language).items():
+            if page.html_lang != language:
+                problems.append(f"{language} {name}: <html lang={page.html_lang!r}>")
+            problems += [
+                f"{language} {name}: {text!r}"
+                for text in english_texts_left(page, english[name], language, data)
+            ]
+    assert not problems, "\n".join(problems)
