@@ -2,7 +2,9 @@
 English on a Danish, German, French or Italian page, and <html lang> says the page's language.
 
 The pages are found by following links from the role's home (and from the sign-in page for a
-visitor), so a page added later is checked without anyone remembering to list it. A text is
+visitor), so a page added later is checked without anyone remembering to list it. Each form
+found is also sent once with nothing typed in (and undone), so that its error messages and the
+notices after it are read too. A text is
 "left in English" when it reads the same on the English rendering of the same page and is not
 data: not a name, code, number, date, e-mail or other text stored in the demo organisation, not
 a word the catalogue deliberately keeps the same in that language, and not one of the few
@@ -28,7 +30,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db import models
+from django.db import models, transaction
 from django.shortcuts import render
 from django.test import Client, RequestFactory
 from django.urls import Resolver404, resolve
@@ -56,6 +58,7 @@ SKIP = re.compile(
 )
 # One page per URL pattern is enough: fifty participants share one template.
 PAGES_PER_PATTERN = 1
+POST = "POST "
 MAX_PAGES_PER_ROLE = 150
 # What a visitor reaches without a link from a page: sign-in, the steps of a password reset, the
 # 404, a broken link from an email. A valid invitation is added by the test.
@@ -121,6 +124,9 @@ class RenderedPage:
     html_lang: str | None = None
     texts: set[str] = field(default_factory=set)
     links: list[str] = field(default_factory=list)
+    # Its POST forms: where each sends, and what it sends untouched (hidden fields, the chosen
+    # options, ticked boxes).
+    forms: list[tuple[str, dict[str, str]]] = field(default_factory=list)
 
 
 class _Reader(HTMLParser):
@@ -130,6 +136,8 @@ class _Reader(HTMLParser):
         self.page = RenderedPage()
         # (tag, skipped): whether the element's text is outside the check.
         self.stack: list[tuple[str, bool]] = []
+        self.form: dict[str, str] | None = None
+        self.select = ""
 
     def _skipped(self) -> bool:
         return bool(self.stack) and self.stack[-1][1]
@@ -152,6 +160,7 @@ class _Reader(HTMLParser):
         )
         if tag == "a" and attributes.get("href"):
             self.page.links.append(attributes["href"] or "")
+        self._read_form(tag, attributes)
         if tag not in VOID_ELEMENTS:
             self.stack.append((tag, skipped))
         if skipped:
@@ -160,6 +169,25 @@ class _Reader(HTMLParser):
             self._add(attributes.get(name))
         if tag == "input" and (attributes.get("type") or "") in BUTTON_INPUTS:
             self._add(attributes.get("value"))
+
+    def _read_form(self, tag: str, attributes: dict[str, str | None]) -> None:
+        if tag == "form":
+            post = (attributes.get("method") or "").lower() == "post"
+            self.form = {} if post else None
+            if post:
+                self.page.forms.append((attributes.get("action") or "", self.form))
+        if self.form is None or not attributes.get("name"):
+            if tag == "option" and self.form is not None and "selected" in attributes:
+                self.form[self.select] = attributes.get("value") or ""
+            return
+        name = attributes["name"] or ""
+        kind = attributes.get("type") or ""
+        if tag == "select":
+            self.select = name
+        elif tag == "input" and (
+            kind == "hidden" or (kind in {"checkbox", "radio"} and "checked" in attributes)
+        ):
+            self.form[name] = attributes.get("value") or "on"
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)
@@ -350,8 +378,14 @@ class Crawl:
     language: str
     pages: dict[str, RenderedPage] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
+    untouched: dict[str, dict[str, str]] = field(default_factory=dict)
+    # Form patterns already sent in this language, by any role: an admin's and a coordinator's
+    # cohort forms are the same form.
+    submitted: set[str] = field(default_factory=set)
 
     def fetch(self, path: str) -> RenderedPage | None:
+        if path.startswith(POST):
+            return self.submit_empty(path.removeprefix(POST))
         response = self.client.get(path, follow=True)
         if "text/html" not in response.get("Content-Type", ""):
             return None
@@ -360,8 +394,23 @@ class Crawl:
             return None
         return read_page(response.content.decode(), self.language)
 
+    def submit_empty(self, path: str) -> RenderedPage | None:
+        """Sends a form with nothing typed in, as a hasty person would, and reads the answer
+        (the form again with its errors, or the page it leads to), then undoes whatever it
+        changed so that the crawl goes on with the same data."""
+        with transaction.atomic():
+            response = self.client.post(path, self.untouched.get(path, {}), follow=True)
+            transaction.set_rollback(True)
+        if "text/html" not in response.get("Content-Type", ""):
+            return None
+        if response.status_code >= 500:
+            self.problems.append(f"{path} answered {response.status_code} to an empty form")
+            return None
+        return read_page(response.content.decode(), self.language)
+
     def run(self, start: Iterable[str]) -> "Crawl":
         queue = deque(start)
+        forms: list[tuple[str, dict[str, str]]] = []
         seen: set[str] = set()
         per_route: dict[str, int] = defaultdict(int)
         while queue and len(self.pages) < MAX_PAGES_PER_ROLE:
@@ -378,6 +427,21 @@ class Crawl:
                 continue
             self.pages[path] = page
             queue.extend(p for p in _internal_links(page, path) if p not in seen)
+            forms.extend(
+                (target, fields)
+                for action, fields in page.forms
+                for target in _internal_links(RenderedPage(links=[action]), path)
+            )
+        # One empty submission per form's URL pattern, after the pages: the form pages of
+        # every role are known by then.
+        for path, fields in forms:
+            route = _route(path) or path
+            if route not in self.submitted:
+                self.submitted.add(route)
+                self.untouched[path] = fields
+                page = self.fetch(POST + path)
+                if page is not None:
+                    self.pages[POST + path] = page
         return self
 
 
@@ -388,19 +452,25 @@ def _set_language(user: User | None, client: Client, language: str) -> None:
         User.objects.filter(pk=user.pk).update(language=language)
 
 
-def _sweep(user: User | None, start: list[str], data: Data, findings: dict) -> list[str]:
+def _sweep(
+    user: User | None,
+    start: list[str],
+    data: Data,
+    findings: dict[tuple[str, str], set[str]],
+    submitted: dict[str, set[str]],
+) -> list[str]:
     """Crawls as `user` (a visitor when None) in English, then in every other language; records
     every English text left on a page in `findings` and returns the English crawl's pages."""
-    client = Client()
+    client = Client(raise_request_exception=False)
     if user is not None:
         client.force_login(user)
     who = user.email.split("@")[0] if user is not None else "visitor"
     _set_language(user, client, "en")
-    english = Crawl(client, "en").run(start)
+    english = Crawl(client, "en", submitted=submitted["en"]).run(start)
     problems = list(english.problems)
     for language in LANGUAGES:
         _set_language(user, client, language)
-        crawl = Crawl(client, language).run(start)
+        crawl = Crawl(client, language, submitted=submitted[language]).run(start)
         problems += crawl.problems
         missing = [path for path in crawl.pages if path not in english.pages]
         if missing:
@@ -426,13 +496,18 @@ def test_every_page_of_every_role_speaks_the_readers_language(demo):
     data = Data.of(organisation)
     findings: dict[tuple[str, str], set[str]] = defaultdict(set)
 
+    submitted: dict[str, set[str]] = defaultdict(set)
     visited = _sweep(
-        None, [*PUBLIC_PAGES, f"/invitations/{invitation_token(invitation)}/"], data, findings
+        None,
+        [*PUBLIC_PAGES, f"/invitations/{invitation_token(invitation)}/"],
+        data,
+        findings,
+        submitted,
     )
     assert "/accounts/login/" in visited
     for role in Role.values:
         user = User.objects.get(email=f"{role}@{ORG}.example")
-        visited = _sweep(user, [f"/o/{ORG}/"], data, findings)
+        visited = _sweep(user, [f"/o/{ORG}/"], data, findings, submitted)
         # The crawl must have found the role's pages, or it proves nothing.
         assert len(visited) >= 3, f"{role} reached only {visited}"
 
@@ -451,7 +526,7 @@ def test_every_page_of_every_role_speaks_the_readers_language(demo):
 def danish_member(db):  # type: ignore[no-untyped-def]
     membership = MembershipFactory(organisation=OrganisationFactory(language="da"))
     User.objects.filter(pk=membership.user.pk).update(language="da")
-    client = Client()
+    client = Client(raise_request_exception=False)
     client.force_login(membership.user)
     return client, f"/o/{membership.organisation.slug}/", membership.organisation
 
