@@ -4,13 +4,14 @@ English on a Danish, German, French or Italian page, and <html lang> says the pa
 The pages are found by following links from the role's home (and from the sign-in page for a
 visitor), so a page added later is checked without anyone remembering to list it. Each form
 found is also sent once with nothing typed in (and undone), so that its error messages and the
-notices after it are read too. A text is
-"left in English" when it reads the same on the English rendering of the same page and is not
-data: not a name, code, number, date, e-mail or other text stored in the demo organisation, not
-a word the catalogue deliberately keeps the same in that language, and not one of the few
-loanwords below. Text inside an element marked `translate="no"` or with a `lang` of its own
-(the language menu's names, a curriculum written in another language) is that element's
-business, as for a browser's translator.
+notices after it are read too.
+
+A text is "left in English" when it reads the same on the English rendering of the same page (or
+is an English text of the catalogue) and is not data: not a name, code, number, date, e-mail or
+other text stored in the demo organisation, not what the catalogue gives in that language
+(German keeps "Status"), and not one of the few loanwords below. Text inside an element marked
+`translate="no"` or with a `lang` of its own (the language menu's names, a curriculum written in
+another language) is that element's business, as for a browser's translator.
 """
 
 import ast
@@ -73,18 +74,12 @@ PUBLIC_PAGES = [
     "/unsubscribe/broken/",
     "/no-such-page/",
 ]
-# Words that stay as they are in every language on purpose. Keep this short: anything else is
-# a text to translate or data to recognise.
+# Words that stay as they are in every language on purpose, outside any catalogue entry. Keep
+# this short: anything else is a text to translate or data to recognise. Loanwords inside a
+# translated text ("PDF", "API", "OK") need no place here: the translator kept them, and the
+# catalogue says so.
 LOANWORDS = {
-    "Cocora",  # the product's name
-    "PDF",  # file formats, written so in every language
-    "CSV",
-    "XLSX",
-    "JSON",
-    "iCal",
-    "API",  # the term of the trade, untranslated in all four languages
-    "OK",
-    "TOTP",  # the name of the two-factor standard, shown next to the authenticator set-up
+    "Cocora",  # the product's name, after every page title
 }
 VISIBLE_ATTRIBUTES = ("title", "alt", "aria-label", "placeholder", "hx-confirm")
 BUTTON_INPUTS = {"submit", "button", "reset"}
