@@ -54,6 +54,75 @@ COHORTS = {
     ),
 }
 
+# What the demo's people wrote, in their organisation's language: tasks, reports, check-in notes
+# and insights. {buddy} is the second ambassador's name.
+WRITTEN = {
+    "nordby": {
+        "guardian": "Forælder til {name}",
+        "settling_in": "Er faldet godt til; har lyst til at arbejde online.",
+        "festival_planning": "Er glad for at planlægge festivalen.",
+        "exams": "Eksamener på vej; hold opgaverne lette.",
+        "festival_debrief": "Tal om festivalaftenen ved debriefingen.",
+        "co_facilitate": "Vil gerne være medfacilitator på workshops.",
+        "football": "Tal med fodboldholdet om ungdomsrådet",
+        "post": "Lav et opslag om den åbne aften",
+        "festival_stand": "Stand på bydelsfestivalen",
+        "quiz": "Quizzen trak folk til.",
+        "music": "Høj musik lige ved siden af.",
+        "rights": "Vær medfacilitator på mødet om rettigheder",
+        "small_groups": "Små grupper.",
+        "thanks": "Tak, godt gået.",
+        "evening_stand": "Aftenstand i ungdomshuset",
+        "good_talks": "Gode snakke i starten.",
+        "argument": "En ophedet diskussion, som jeg ikke kunne få ro på.",
+        "clip": "Film et kort klip om ungdomshuset",
+        "school_fair": "Stand til skolefesten",
+        "fair_off": "Skolefesten blev aflyst.",
+        "classmates": "Invitér klassekammerater til dialogmødet",
+        "police": "Dialogmøde med lokalpolitiet",
+        "online_hate": "Forbered workshoppen om had på nettet",
+        "shadow": "Følg {buddy} til en samtale med jævnaldrende",
+        "nowhere": "Mange på min årgang har ikke noget sted at mødes efter kl. 20 om vinteren.",
+        "open_later": "Hold ungdomshuset åbent længere om fredagen.",
+        "fake_accounts": "Flere af mine venner ved meget om at spotte falske profiler.",
+        "younger_pupils": "Lad dem holde et møde for yngre elever.",
+        "hall": "Sportsklubben lader os bruge hallen gratis om søndagen.",
+        "hall_booked": "Vi har booket hallen til næste dialogmøde.",
+    },
+    "suedstadt": {
+        "guardian": "Elternteil von {name}",
+        "settling_in": "Hat sich gut eingelebt; möchte gern online arbeiten.",
+        "festival_planning": "Plant gern das Stadtteilfest mit.",
+        "exams": "Prüfungen stehen an; Aufgaben leicht halten.",
+        "festival_debrief": "Beim Debriefing über den Festabend sprechen.",
+        "co_facilitate": "Möchte Workshops mitleiten.",
+        "football": "Mit der Fußballmannschaft über den Jugendrat sprechen",
+        "post": "Einen Beitrag über den offenen Abend posten",
+        "festival_stand": "Stand beim Stadtteilfest",
+        "quiz": "Das Quiz hat die Leute angelockt.",
+        "music": "Laute Musik nebenan.",
+        "rights": "Das Treffen zu Rechten mitleiten",
+        "small_groups": "Kleine Gruppen.",
+        "thanks": "Danke, gut gemacht.",
+        "evening_stand": "Abendstand im Jugendhaus",
+        "good_talks": "Gute Gespräche am Anfang.",
+        "argument": "Ein hitziger Streit, den ich nicht beruhigen konnte.",
+        "clip": "Einen kurzen Clip über das Jugendhaus drehen",
+        "school_fair": "Stand beim Schulfest",
+        "fair_off": "Das Schulfest wurde abgesagt.",
+        "classmates": "Mitschülerinnen und Mitschüler zum Dialogabend einladen",
+        "police": "Dialogtreffen mit der Polizei vor Ort",
+        "online_hate": "Den Workshop zu Hass im Netz vorbereiten",
+        "shadow": "{buddy} zu einem Gespräch unter Gleichaltrigen begleiten",
+        "nowhere": "Viele in meinem Jahrgang haben im Winter nach 20 Uhr keinen Ort zum Treffen.",
+        "open_later": "Das Jugendhaus freitags länger öffnen.",
+        "fake_accounts": "Mehrere Freunde kennen sich gut damit aus, Fake-Accounts zu erkennen.",
+        "younger_pupils": "Sie ein Treffen für jüngere Schülerinnen und Schüler leiten lassen.",
+        "hall": "Der Sportverein stellt uns sonntags seine Halle kostenlos zur Verfügung.",
+        "hall_booked": "Wir haben die Halle für den nächsten Dialogabend gebucht.",
+    },
+}
+
 
 @register
 def seed(*, organisation: Organisation, users: dict[str, Any], scale: int, stdout: Any) -> None:
@@ -78,6 +147,7 @@ def _seed(
     coordinator = users["coordinator"]
     graduates_name, cohort_name, venue = COHORTS.get(organisation.slug, COHORTS["nordby"])
     names = NAMES.get(organisation.slug, NAMES["nordby"])
+    written = WRITTEN.get(organisation.slug, WRITTEN["nordby"])
 
     # The Prevention cohort they all completed, last spring.
     graduates = cohort_create(
@@ -100,7 +170,7 @@ def _seed(
                 # The last one is 15: consent from a guardian and their own for everything.
                 birth_year=today.year - (15 if index == 3 else 18 + index),
                 email=users["ambassador"].email if index == 0 else "",
-                guardian_name=f"Guardian of {name}" if index == 3 else "",
+                guardian_name=written["guardian"].format(name=name) if index == 3 else "",
                 preferred_language=organisation.language,
             )
             for index, (name, code) in enumerate(zip(names, codes, strict=True))
@@ -200,12 +270,12 @@ def _seed(
                 recorded_by=coordinator,
             )
             for who, days, wellbeing, notes in (
-                (ali, 46, Wellbeing.GOOD, "Settling in well; keen on online work."),
-                (ali, 25, Wellbeing.GOOD, "Enjoys the festival planning."),
-                (maja, 106, Wellbeing.OKAY, "Exams coming; keep tasks light."),
+                (ali, 46, Wellbeing.GOOD, written["settling_in"]),
+                (ali, 25, Wellbeing.GOOD, written["festival_planning"]),
+                (maja, 106, Wellbeing.OKAY, written["exams"]),
                 (maja, 92, Wellbeing.GOOD, ""),
-                (maja, 12, Wellbeing.STRETCHED, "Talk about the festival evening at the debrief."),
-                (mikkel, 40, Wellbeing.GOOD, "Wants to co-facilitate workshops."),
+                (maja, 12, Wellbeing.STRETCHED, written["festival_debrief"]),
+                (mikkel, 40, Wellbeing.GOOD, written["co_facilitate"]),
             )
         ]
     )
@@ -224,50 +294,50 @@ def _seed(
     task(
         ali,
         TaskKind.PEER_CONVERSATION,
-        "Talk with the football team about the youth council",
+        written["football"],
         3,
         TaskStatus.ASSIGNED,
         estimated_hours=Decimal("1.5"),
     )
-    task(ali, TaskKind.ONLINE, "Post about the open evening", 5, TaskStatus.IN_PROGRESS)
+    task(ali, TaskKind.ONLINE, written["post"], 5, TaskStatus.IN_PROGRESS)
     task(
         ali,
         TaskKind.EVENT_STAND,
-        "Stand at the neighbourhood festival",
+        written["festival_stand"],
         -1,
         TaskStatus.DONE,
         estimated_hours=Decimal("3"),
         peers_reached=25,
         hours_spent=Decimal("3"),
-        what_worked="The quiz drew people in.",
-        what_was_hard="Loud music nearby.",
+        what_worked=written["quiz"],
+        what_was_hard=written["music"],
         completed_on=today,
     )
     task(
         ali,
         TaskKind.WORKSHOP,
-        "Co-facilitate the session on rights",
+        written["rights"],
         -20,
         TaskStatus.REVIEWED,
         peers_reached=12,
         hours_spent=Decimal("2"),
-        what_worked="Small groups.",
+        what_worked=written["small_groups"],
         completed_on=today - timedelta(days=20),
         reviewed_by=coordinator,
         reviewed_at=timezone.now() - timedelta(days=18),
-        coordinator_note="Thank you, well done.",
+        coordinator_note=written["thanks"],
         buddy=maja,
     )
     hard = task(
         maja,
         TaskKind.EVENT_STAND,
-        "Evening stand at the youth house",
+        written["evening_stand"],
         -2,
         TaskStatus.DONE,
         peers_reached=14,
         hours_spent=Decimal("2.5"),
-        what_worked="Good talks at the start.",
-        what_was_hard="A heated argument that I could not calm down.",
+        what_worked=written["good_talks"],
+        what_was_hard=written["argument"],
         difficult_moment=True,
         completed_on=today - timedelta(days=2),
     )
@@ -277,7 +347,7 @@ def _seed(
     task(
         maja,
         TaskKind.ONLINE,
-        "Film a short clip about the youth house",
+        written["clip"],
         14,
         TaskStatus.PROPOSED,
         proposed_by_ambassador=True,
@@ -286,31 +356,29 @@ def _seed(
     task(
         maja,
         TaskKind.EVENT_STAND,
-        "Stand at the school fair",
+        written["school_fair"],
         9,
         TaskStatus.CANCELLED,
-        coordinator_note="The fair was called off.",
+        coordinator_note=written["fair_off"],
     )
     # Mikkel is at the cap of three open tasks, one of them overdue.
     task(
         mikkel,
         TaskKind.PEER_CONVERSATION,
-        "Invite classmates to the dialogue meeting",
+        written["classmates"],
         -3,
         TaskStatus.ASSIGNED,
     )
     task(
         mikkel,
         TaskKind.DIALOGUE,
-        "Dialogue meeting with the local police",
+        written["police"],
         6,
         TaskStatus.ASSIGNED,
         buddy=ali,
     )
-    task(
-        mikkel, TaskKind.WORKSHOP, "Prepare the workshop on online hate", 10, TaskStatus.IN_PROGRESS
-    )
-    task(nanna, TaskKind.OTHER, "Shadow Maja at a peer conversation", 12, TaskStatus.ASSIGNED)
+    task(mikkel, TaskKind.WORKSHOP, written["online_hate"], 10, TaskStatus.IN_PROGRESS)
+    task(nanna, TaskKind.OTHER, written["shadow"].format(buddy=names[1]), 12, TaskStatus.ASSIGNED)
 
     PeerInsight.objects.bulk_create(
         [
@@ -319,16 +387,16 @@ def _seed(
                 ambassador=ali,
                 theme=InsightTheme.LEISURE,
                 kind=InsightKind.NEED,
-                observation="Many in my year have nowhere to meet after 8 pm in winter.",
-                suggestion="Keep the youth house open later on Fridays.",
+                observation=written["nowhere"],
+                suggestion=written["open_later"],
             ),
             PeerInsight(
                 organisation=organisation,
                 ambassador=maja,
                 theme=InsightTheme.ONLINE,
                 kind=InsightKind.EXPERTISE,
-                observation="Several friends know a lot about spotting fake accounts.",
-                suggestion="Let them run a session for younger pupils.",
+                observation=written["fake_accounts"],
+                suggestion=written["younger_pupils"],
                 status=InsightStatus.ACKNOWLEDGED,
                 reviewed_by=coordinator,
                 reviewed_at=timezone.now(),
@@ -338,9 +406,9 @@ def _seed(
                 ambassador=ali,
                 theme=InsightTheme.SCHOOL_WORK,
                 kind=InsightKind.RESOURCE,
-                observation="The sports club offers its hall for free on Sundays.",
+                observation=written["hall"],
                 status=InsightStatus.ACTED_ON,
-                response="We booked the hall for the next dialogue meeting.",
+                response=written["hall_booked"],
                 reviewed_by=coordinator,
                 reviewed_at=timezone.now(),
             ),

@@ -130,6 +130,19 @@ PURPOSE = {
     "suedstadt": "Gemeinsame Dialogabende und Aktionen für Jugendliche im Viertel; "
     "gegenseitige Vermittlung von Jugendlichen, die teilnehmen möchten.",
 }
+# What was agreed at a held activity, and its two follow-ups, as the coordinator wrote them.
+AGREED = {
+    "nordby": (
+        "Næste møde om to måneder; referat til alle partnere.",
+        "Referat til alle partnere",
+        "Invitér forældrene til næste møde",
+    ),
+    "suedstadt": (
+        "Nächstes Treffen in zwei Monaten; Protokoll an alle Partner.",
+        "Protokoll an alle Partner",
+        "Eltern zum nächsten Treffen einladen",
+    ),
+}
 ACTIVITIES = {
     "nordby": [
         ("dialogue", "Dialogmøde om tryghed i Vestbyen", "Kulturhuset Vest", -30, (0, 1, 3)),
@@ -217,6 +230,7 @@ def _seed_partners(organisation: Organisation, users: dict[str, Any]) -> None:
     programme = (
         Programme.objects.for_org(organisation).filter(kind=ProgrammeKind.COLLABORATIVE).first()
     )
+    agreed, minutes, invite = AGREED.get(organisation.slug, AGREED["nordby"])
     for kind, title, place, offset, partner_indexes in ACTIVITIES.get(
         organisation.slug, ACTIVITIES["nordby"]
     ):
@@ -232,15 +246,13 @@ def _seed_partners(organisation: Organisation, users: dict[str, Any]) -> None:
             programme=programme,
             community_members=18 if offset < 0 else 0,
             professionals=4 if offset < 0 else 0,
-            agreed="" if offset > 0 else "Next meeting in two months; minutes to all partners.",
+            agreed="" if offset > 0 else agreed,
         )
         if offset < 0:
             follow_up_create(
                 organisation=organisation,
                 activity=activity,
-                description="Minutes to all partners"
-                if organisation.slug != "suedstadt"
-                else "Protokoll an alle Partner",
+                description=minutes,
                 due_on=today + timedelta(days=offset + 7),
                 owner=coordinator,
                 actor=coordinator,
@@ -248,9 +260,7 @@ def _seed_partners(organisation: Organisation, users: dict[str, Any]) -> None:
             follow_up_create(
                 organisation=organisation,
                 activity=activity,
-                description="Invite parents to the next meeting"
-                if organisation.slug != "suedstadt"
-                else "Eltern zum nächsten Treffen einladen",
+                description=invite,
                 due_on=today + timedelta(days=21),
                 owner_partner=partners[partner_indexes[0]],
                 actor=coordinator,

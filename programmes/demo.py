@@ -61,6 +61,32 @@ NAMES = {
     ],
 }
 COHORT_NAMES = {"nordby": "Ungdomsgruppen Vest", "suedstadt": "Jugendgruppe Nordstadt"}
+# What the demo's people wrote, in their organisation's language: a Danish trainer writes
+# Danish session logs. The guardian stands in for a name ("Amira's parent").
+WRITTEN = {
+    "nordby": {
+        "guardian": "Forælder til {name}",
+        "summary": "Møde {number} forløb som planlagt; gruppen arbejdede godt sammen.",
+        "follow_ups": "Tag de udprintede kort med næste gang.",
+        "themes": [
+            "Hvem vi er, og hvad vi vil med gruppen; regler for et trygt rum.",
+            "At høre til flere steder på én gang; familie, nabolag, online.",
+            "Hvad lige medborgerskab betyder, når man bliver behandlet ulige.",
+            "Oplevelser af at blive dømt på udseendet; måder at svare på.",
+        ],
+    },
+    "suedstadt": {
+        "guardian": "Elternteil von {name}",
+        "summary": "Treffen {number} lief wie geplant; die Gruppe hat gut zusammengearbeitet.",
+        "follow_ups": "Beim nächsten Mal die gedruckten Karten mitbringen.",
+        "themes": [
+            "Wer wir sind und was wir von der Gruppe wollen; Regeln für einen geschützten Raum.",
+            "An mehreren Orten zugleich zu Hause sein; Familie, Viertel, online.",
+            "Was gleiche Rechte bedeuten, wenn man ungleich behandelt wird.",
+            "Erfahrungen, nach dem Aussehen beurteilt zu werden; Wege zu antworten.",
+        ],
+    },
+}
 # Attendance of the four held sessions, per participant index (p present, a absent, l late,
 # e excused). Participant 5 has missed the last three: the cohort page suggests a check-in.
 PATTERNS = {5: "paaa", 8: "plep", 10: "ppla"}
@@ -78,7 +104,9 @@ def seed(*, organisation: Organisation, users: dict[str, Any], scale: int, stdou
 
 def _seed_programmes(organisation: Organisation, users: dict[str, Any]) -> None:
     programmes = {
-        kind: programme_create_from_builtin(organisation=organisation, kind=kind)
+        kind: programme_create_from_builtin(
+            organisation=organisation, kind=kind, language=organisation.language
+        )
         for kind in ProgrammeKind.values
     }
     today = timezone.localdate()
@@ -96,6 +124,7 @@ def _seed_programmes(organisation: Organisation, users: dict[str, Any]) -> None:
         trainer_ids=[users["trainer"].pk],
     )
     names = NAMES.get(organisation.slug, NAMES["nordby"])
+    written = WRITTEN.get(organisation.slug, WRITTEN["nordby"])
     codes = participant_codes_generate(organisation=organisation, count=len(names))
     participants = Participant.objects.bulk_create(
         [
@@ -106,7 +135,7 @@ def _seed_programmes(organisation: Organisation, users: dict[str, Any]) -> None:
                 # The first two are 13 or 14: they need a guardian's consent and their own.
                 birth_year=today.year - 14 if index < 2 else today.year - 18 - index % 4,
                 email=f"{name.lower()}@young.example" if index % 3 == 0 else "",
-                guardian_name=f"Guardian of {name}" if index < 2 else "",
+                guardian_name=written["guardian"].format(name=name) if index < 2 else "",
                 guardian_email=f"guardian.{name.lower()}@family.example" if index < 2 else "",
                 preferred_language=organisation.language,
             )
@@ -165,12 +194,6 @@ def _seed_programmes(organisation: Organisation, users: dict[str, Any]) -> None:
         Enrolment.objects.for_org(organisation).filter(cohort=cohort).order_by("participant__pk")
     )
     codes_by_letter = {"p": "present", "a": "absent", "l": "late", "e": "excused"}
-    themes = [
-        "Who we are and what we want from the group; rules for a safe space.",
-        "Belonging in several places at once; family, neighbourhood, online.",
-        "What equal citizenship means when you are treated unequally.",
-        "Experiences of being judged by appearance; ways to answer.",
-    ]
     for number, session in enumerate(sessions[:4]):
         attendance_save(
             organisation=organisation,
@@ -185,10 +208,10 @@ def _seed_programmes(organisation: Organisation, users: dict[str, Any]) -> None:
             organisation=organisation,
             session=session,
             author=users["trainer"],
-            summary=f"Session {number + 1} went as planned; the group worked well together.",
-            themes=themes[number],
+            summary=written["summary"].format(number=number + 1),
+            themes=written["themes"][number],
             group_climate=4 if number != 2 else 3,
-            follow_ups="Bring the printed cards next time." if number == 1 else "",
+            follow_ups=written["follow_ups"] if number == 1 else "",
         )
 
 

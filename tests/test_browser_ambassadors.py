@@ -31,11 +31,11 @@ def test_ambassador_on_a_phone_starts_a_task_and_reports_it_done(live_server, de
         assert page.locator("#next-session").count() == 1
         hours_before = hours_this_month(page)
 
-        task = page.locator("#my-tasks li").filter(has_text="Talk with the football team")
+        task = page.locator("#my-tasks li").filter(has_text="Tal med fodboldholdet")
         task.get_by_role("button", name=re.compile("Start")).click()
         page.get_by_text("in progress", exact=False).first.wait_for()
 
-        task = page.locator("#my-tasks li").filter(has_text="Talk with the football team")
+        task = page.locator("#my-tasks li").filter(has_text="Tal med fodboldholdet")
         task.get_by_role("link", name=re.compile("Done: report back")).click()
         page.get_by_label("How many peers did you reach?").fill("-2")
         page.get_by_label("Hours spent").fill("1.5")
@@ -47,7 +47,7 @@ def test_ambassador_on_a_phone_starts_a_task_and_reports_it_done(live_server, de
         page.get_by_label("What worked").fill("Talking after training, not before.")
         page.get_by_role("button", name="Mark done").click()
         page.get_by_text("Thank you: the task is done.").wait_for()
-        assert "Talk with the football team" not in page.locator("#my-tasks").inner_text()
+        assert "Tal med fodboldholdet" not in page.locator("#my-tasks").inner_text()
         assert hours_this_month(page) == hours_before + 1.5
         assert no_sideways_scrolling(page)
 

@@ -1,14 +1,17 @@
 """The demo data: how people first meet the product."""
 
 import io
+import re
 
 import pytest
+from django.apps import apps
 from django.core.management import CommandError, call_command
+from django.db import models
 
 from cocora.accounts.models import User
 from cocora.organisations.context import org_context
 from cocora.organisations.models import Organisation
-from programmes.models import Cohort, Participant, Session
+from programmes.models import Cohort, Participant, Programme, Session
 
 pytestmark = pytest.mark.django_db
 
@@ -42,3 +45,35 @@ def test_seed_demo_is_idempotent_and_prints_the_logins(settings):
     for role in ("admin", "coordinator", "trainer", "ambassador", "partner"):
         assert f"{role}@nordby.example" in out.getvalue()
         assert f"{role}@suedstadt.example" in out.getvalue()
+
+
+# A few English function words that Danish and German text never contains.
+ENGLISH_WORDS = re.compile(r"\b(?:the|and|with|about|of|Guardian)\b")
+
+
+def test_what_the_demo_people_wrote_is_in_their_organisations_language():
+    """Regression: session logs, tasks, check-ins, insights, follow-ups and the curricula of the
+    Danish and German demo organisations were in English."""
+    call_command("seed_demo", "--force", stdout=io.StringIO())
+
+    english = []
+    for org in Organisation.objects.all():
+        with org_context(org.pk):
+            assert set(Programme.objects.for_org(org).values_list("language", flat=True)) == {
+                org.language
+            }
+            for model in apps.get_models():
+                if not any(f.name == "organisation" for f in model._meta.concrete_fields):
+                    continue
+                names = [
+                    f.attname
+                    for f in model._meta.concrete_fields
+                    if isinstance(f, models.CharField | models.TextField) and not f.choices
+                ]
+                for row in model._default_manager.filter(organisation=org).values(*names):
+                    english += [
+                        f"{org.slug} {model.__name__}.{name}: {value[:80]!r}"
+                        for name, value in row.items()
+                        if isinstance(value, str) and ENGLISH_WORDS.search(value)
+                    ]
+    assert not english, "\n".join(english)

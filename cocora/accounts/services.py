@@ -21,7 +21,7 @@ from .models import User
 def user_create(*, email: str, password: str | None, name: str = "") -> User:
     email = email.strip().lower()
     if User.objects.filter(email__iexact=email).exists():
-        raise ApplicationError("A user with this email address exists already.")
+        raise ApplicationError(_("A user with this email address exists already."))
     # A person's name is checked here, not only by the forms: an invitation's acceptance and the
     # admin commands create users too.
     text_value_check(User._meta.get_field("name"), name.strip())
