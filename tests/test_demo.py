@@ -8,7 +8,11 @@ from django.core.management import CommandError, call_command
 from cocora.accounts.models import User
 from cocora.organisations.context import org_context
 from cocora.organisations.models import Organisation
-from programmes.models import Cohort, Participant, Session
+from programmes.models import Cohort, Participant, Programme, Session
+from programmes.selectors.translations import (
+    curriculum_with_translations,
+    module_translation_states,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -42,3 +46,16 @@ def test_seed_demo_is_idempotent_and_prints_the_logins(settings):
     for role in ("admin", "coordinator", "trainer", "ambassador", "partner"):
         assert f"{role}@nordby.example" in out.getvalue()
         assert f"{role}@suedstadt.example" in out.getvalue()
+
+
+def test_nordby_shows_a_translation_up_to_date_and_one_out_of_date(settings):
+    call_command("seed_demo", "--force", stdout=io.StringIO())
+    nordby = Organisation.objects.get(slug="nordby")
+    with org_context(nordby.pk):
+        programme = Programme.objects.for_org(nordby).get(kind="collaborative")
+        modules = curriculum_with_translations(organisation=nordby, programme=programme)
+    assert programme.language == "da"
+    first, second = (module_translation_states(m, programme=programme) for m in modules[:2])
+    assert [s.language for s in first] == ["en"] and not first[0].out_of_date
+    assert second[0].out_of_date and second[0].changed == ["content_md"]
+    assert all(state.translation.title for state in first[0].activities)
