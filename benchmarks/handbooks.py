@@ -91,8 +91,8 @@ def run(organisation: Any) -> dict[str, Any]:
     from cocora.organisations.context import org_context
     from programmes.handbooks import services
     from programmes.handbooks.branding import organisation_branding
+    from programmes.handbooks.selectors import handbook_curriculum
     from programmes.models import HandbookExport, Programme
-    from programmes.selectors.curriculum import programme_curriculum
 
     tests_dir = Path(__file__).resolve().parent.parent / "tests"
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -105,7 +105,7 @@ def run(organisation: Any) -> dict[str, Any]:
     with org_context(organisation.pk):
         programme = Programme.objects.for_org(organisation).filter(kind="prevention").first()
         assert programme is not None, "seed_demo makes a Prevention Programme"
-        modules = programme_curriculum(organisation=organisation, programme=programme)
+        modules = handbook_curriculum(organisation=organisation, programme=programme, language="en")
         branding = organisation_branding(organisation)
 
     def html_for(copies: int) -> str:

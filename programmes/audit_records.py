@@ -7,6 +7,14 @@ register_record(
     RecordKind(url=page("programme_detail", "programme_id"), permission="programmes.view"),
 )
 register_record(
+    "programmes.module",
+    RecordKind(
+        related=("programme",),
+        url=page("module_translation", "module_id"),
+        permission="programmes.manage",
+    ),
+)
+register_record(
     "programmes.cohort",
     RecordKind(url=page("cohort_detail", "cohort_id"), permission="cohorts.view"),
 )

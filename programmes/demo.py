@@ -10,12 +10,15 @@ from django.utils import timezone
 from cocora.organisations.demo_registry import register
 from cocora.organisations.models import Organisation
 
+from .curricula import builtin_curriculum
 from .models import (
+    Activity,
     Attendance,
     Cohort,
     Consent,
     Enrolment,
     EnrolmentStage,
+    Module,
     Participant,
     Programme,
     ProgrammeKind,
@@ -25,10 +28,11 @@ from .models import (
 )
 from .services.attendance import attendance_save
 from .services.cohorts import cohort_create, enrolments_create
-from .services.curriculum import programme_create_from_builtin
+from .services.curriculum import module_update, programme_create_from_builtin
 from .services.participants import participant_codes_generate
 from .services.session_logs import session_log_save
 from .services.sessions import SessionRule, sessions_generate
+from .services.translations import module_translation_save
 
 NAMES = {
     "nordby": [
@@ -109,6 +113,8 @@ def _seed_programmes(organisation: Organisation, users: dict[str, Any]) -> None:
         )
         for kind in ProgrammeKind.values
     }
+    if organisation.slug == "nordby":
+        _seed_translations(organisation, programmes[ProgrammeKind.COLLABORATIVE], users)
     today = timezone.localdate()
     # Four sessions held, the fifth today: the demo trainer has a session to take attendance for.
     first = today - timedelta(days=28)
@@ -213,6 +219,43 @@ def _seed_programmes(organisation: Organisation, users: dict[str, Any]) -> None:
             group_climate=4 if number != 2 else 3,
             follow_ups=written["follow_ups"] if number == 1 else "",
         )
+
+
+def _seed_translations(
+    organisation: Organisation, programme: Programme, users: dict[str, Any]
+) -> None:
+    english = builtin_curriculum(programme.kind, "en")
+    modules = list(Module.objects.for_org(organisation).filter(programme=programme)[:2])
+    for module, text in zip(modules, english.modules, strict=False):
+        activities = list(Activity.objects.for_org(organisation).filter(module=module))
+        module_translation_save(
+            organisation=organisation,
+            module=module,
+            language="en",
+            actor=users["coordinator"],
+            title=text.title,
+            objectives=text.objectives,
+            content_md=text.content_md,
+            activities={
+                activity.pk: {
+                    "title": built_in.title,
+                    "instructions_md": built_in.instructions_md,
+                    "materials": built_in.materials,
+                }
+                for activity, built_in in zip(activities, text.activities, strict=False)
+            },
+        )
+    # The second module's Danish text is adapted afterwards: its English translation is now
+    # out of date, as the curriculum and handbook pages say.
+    adapted = modules[1]
+    module_update(
+        organisation=organisation,
+        module=adapted,
+        title=adapted.title,
+        objectives=adapted.objectives,
+        content_md=adapted.content_md + "\n\nI Nordby holder vi mødet på biblioteket.",
+        duration_minutes=adapted.duration_minutes,
+    )
 
 
 def _seed_scale(organisation: Organisation, users: dict[str, Any], size: int) -> None:

@@ -2,6 +2,7 @@ from cocora.core.inventory import describe
 
 from .models import (
     Activity,
+    ActivityTranslation,
     Attendance,
     Cohort,
     CohortTrainer,
@@ -9,6 +10,7 @@ from .models import (
     Enrolment,
     HandbookExport,
     Module,
+    ModuleTranslation,
     Participant,
     Programme,
     Session,
@@ -25,7 +27,7 @@ PARTICIPANT_BASIS = (
 STAFF = "Admins and coordinators of the organisation."
 STAFF_AND_TRAINERS = "Admins and coordinators; trainers of the cohort."
 
-for model in (Programme, Module, Activity):
+for model in (Programme, Module, Activity, ModuleTranslation, ActivityTranslation):
     describe(
         model,
         purpose="The curriculum an organisation delivers.",

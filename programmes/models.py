@@ -121,6 +121,65 @@ class Activity(OrgScopedModel):
         return self.title
 
 
+# The text fields of the curriculum that a translation carries, per model. Durations and the
+# method are the same in every language and stay on the original.
+MODULE_TEXT_FIELDS = ("title", "objectives", "content_md")
+ACTIVITY_TEXT_FIELDS = ("title", "instructions_md", "materials")
+
+
+class ModuleTranslation(OrgScopedModel):
+    """A module's text in another language than its programme's, kept beside the original.
+
+    `source_digests` holds a short digest of each original field as it read when the
+    translation was saved: a field whose digest no longer matches has changed since, and the
+    translation is out of date for it. An empty translated field shows the original."""
+
+    module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="translations")
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    title = models.CharField(_("title"), max_length=TextLimit.NAME, validators=[validate_name])
+    objectives = models.TextField(_("objectives"), blank=True, max_length=TextLimit.SHORT)
+    content_md = models.TextField(_("content"), blank=True, max_length=TextLimit.DOCUMENT)
+    source_digests = models.JSONField(_("original as translated"), default=dict)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("module translation")
+        verbose_name_plural = _("module translations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "module", "language"], name="module_translation_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.language})"
+
+
+class ActivityTranslation(OrgScopedModel):
+    """An activity's text in another language than its programme's; see ModuleTranslation."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="translations")
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    title = models.CharField(_("title"), max_length=TextLimit.NAME, validators=[validate_name])
+    instructions_md = models.TextField(_("instructions"), blank=True, max_length=TextLimit.DOCUMENT)
+    materials = models.CharField(_("materials"), max_length=500, blank=True)
+    source_digests = models.JSONField(_("original as translated"), default=dict)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("activity translation")
+        verbose_name_plural = _("activity translations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "activity", "language"],
+                name="activity_translation_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.language})"
+
+
 class Cohort(OrgScopedModel):
     """A group that goes through a programme together, with its trainers and sessions."""
 

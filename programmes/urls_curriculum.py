@@ -8,6 +8,7 @@ ones the isolation sweep (tests/isolation.py) knows how to fill.
 from django.urls import path
 
 from .views import curriculum as views
+from .views import translations
 
 urlpatterns = [
     path("programmes/", views.ProgrammeListView.as_view(), name="programme_list"),
@@ -27,7 +28,17 @@ urlpatterns = [
         views.ModuleCreateView.as_view(),
         name="module_create",
     ),
+    path(
+        "programmes/<int:programme_id>/translations/builtin/",
+        translations.ProgrammeBuiltinTranslationView.as_view(),
+        name="programme_builtin_translation",
+    ),
     path("modules/<int:module_id>/edit/", views.ModuleEditView.as_view(), name="module_edit"),
+    path(
+        "modules/<int:module_id>/translations/",
+        translations.ModuleTranslationView.as_view(),
+        name="module_translation",
+    ),
     path("modules/<int:module_id>/move/", views.ModuleMoveView.as_view(), name="module_move"),
     path("modules/<int:module_id>/delete/", views.ModuleDeleteView.as_view(), name="module_delete"),
     path(

@@ -12,6 +12,10 @@ from cocora.accounts.models import User
 from cocora.organisations.context import org_context
 from cocora.organisations.models import Organisation
 from programmes.models import Cohort, Participant, Programme, Session
+from programmes.selectors.translations import (
+    curriculum_with_translations,
+    module_translation_states,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -70,10 +74,28 @@ def test_what_the_demo_people_wrote_is_in_their_organisations_language():
                     for f in model._meta.concrete_fields
                     if isinstance(f, models.CharField | models.TextField) and not f.choices
                 ]
-                for row in model._default_manager.filter(organisation=org).values(*names):
+                rows = model._default_manager.filter(organisation=org)
+                if any(f.name == "language" for f in model._meta.concrete_fields):
+                    # A text that says which language it is in (a translation kept beside its
+                    # original) is in that language on purpose.
+                    rows = rows.filter(language=org.language)
+                for row in rows.values(*names):
                     english += [
                         f"{org.slug} {model.__name__}.{name}: {value[:80]!r}"
                         for name, value in row.items()
                         if isinstance(value, str) and ENGLISH_WORDS.search(value)
                     ]
     assert not english, "\n".join(english)
+
+
+def test_nordby_shows_a_translation_up_to_date_and_one_out_of_date(settings):
+    call_command("seed_demo", "--force", stdout=io.StringIO())
+    nordby = Organisation.objects.get(slug="nordby")
+    with org_context(nordby.pk):
+        programme = Programme.objects.for_org(nordby).get(kind="collaborative")
+        modules = curriculum_with_translations(organisation=nordby, programme=programme)
+    assert programme.language == "da"
+    first, second = (module_translation_states(m, programme=programme) for m in modules[:2])
+    assert [s.language for s in first] == ["en"] and not first[0].out_of_date
+    assert second[0].out_of_date and second[0].changed == ["content_md"]
+    assert all(state.translation.title for state in first[0].activities)

@@ -49,6 +49,8 @@ ACTION_LABELS: dict[str, Promise] = {
     "session_log.created": _("Session log written"),
     "session_log.note_viewed": _("Confidential note read"),
     "handbook.downloaded": _("Handbook downloaded"),
+    "curriculum.translation_saved": _("Module translation saved"),
+    "curriculum.translations_added": _("Built-in text added as translations"),
     # Partners and the Collaborative Programme
     "partner.created": _("Partner added"),
     "partner.updated": _("Partner changed"),
@@ -121,6 +123,7 @@ GROUP_LABELS: dict[str, Promise] = {
     "attendance": _("Attendance"),
     "session_log": _("Session logs"),
     "handbook": _("Handbooks"),
+    "curriculum": _("Curriculum"),
     "partner": _("Partners"),
     "partner_contact": _("Partner contacts"),
     "agreement": _("Agreements"),

@@ -7,15 +7,47 @@ memory until the process ends: run it in workers whose processes are recycled
 """
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from typing import Any
 
+import pydyf
 from weasyprint import HTML
+from weasyprint.pdf import tags as weasyprint_tags
 
 from .fetcher import SafeURLFetcher
 
 logger = logging.getLogger(__name__)
 
 PDF_VARIANT = "pdf/ua-1"
+
+
+# WeasyPrint (70) writes the document's language (<html lang>) into the catalog, but not the
+# `lang` of an element into its structure element, so a passage in another language is read
+# aloud in the document's. PDF/UA wants the change of language marked (ISO 14289-1, 7.2), and
+# WeasyPrint has no setting for it: this wraps its structure-tree builder and gives every
+# structure element made for an element with a `lang` attribute a /Lang entry (its children
+# inherit it). tests check /Lang in a rendered handbook, so an upgrade that changes the
+# builder shows up there.
+# The original, also when this module is imported a second time (a reload in development).
+_build_box_tree = getattr(
+    weasyprint_tags._build_box_tree, "__wrapped__", weasyprint_tags._build_box_tree
+)
+
+
+def _build_box_tree_with_lang(box: Any, parent: Any, *args: Any) -> Iterator[Any]:
+    inner = getattr(box, "_box", box)  # absolutely placed boxes wrap the real one
+    element = getattr(inner, "element", None)
+    lang = ""
+    if element is not None and getattr(inner, "element_tag", "") not in ("html", "body"):
+        lang = element.get("lang") or ""
+    for structure_element in _build_box_tree(box, parent, *args):
+        if lang and "Lang" not in structure_element:
+            structure_element["Lang"] = pydyf.String(lang)
+        yield structure_element
+
+
+_build_box_tree_with_lang.__wrapped__ = _build_box_tree  # type: ignore[attr-defined]
+weasyprint_tags._build_box_tree = _build_box_tree_with_lang
 
 
 def render_pdf(

@@ -15,9 +15,10 @@ from typing import Any
 
 import django_filters
 from django.conf import settings
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiExample, extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -25,9 +26,21 @@ from rest_framework.response import Response
 from cocora.api.base import OrgViewSet, action_url, resource
 from cocora.api.serializers import InputSerializer
 
-from ..models import Activity, ActivityMethod, Module, Programme, ProgrammeKind
+from ..models import (
+    ACTIVITY_TEXT_FIELDS,
+    MODULE_TEXT_FIELDS,
+    Activity,
+    ActivityMethod,
+    ActivityTranslation,
+    Module,
+    ModuleTranslation,
+    Programme,
+    ProgrammeKind,
+)
 from ..selectors.curriculum import activity_list, module_list, programme_get, programme_list
+from ..selectors.translations import changed_fields
 from ..services import curriculum as services
+from ..services import translations as translation_services
 
 # SECTION: pieces shared by the programmes app's API modules
 
@@ -37,6 +50,93 @@ class PersonSerializer(serializers.Serializer):
 
     id = serializers.IntegerField(source="pk", read_only=True)
     name = serializers.CharField(source="__str__", read_only=True)
+
+
+# SECTION: translations (read with their module or activity)
+
+
+class TranslationStateFields(serializers.Serializer):
+    language = serializers.CharField()
+    updated_at = serializers.DateTimeField()
+    out_of_date = serializers.BooleanField(
+        help_text="The original has changed since this translation was saved."
+    )
+    changed_fields = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="The original's fields that changed since the translation was saved.",
+    )
+
+
+class ModuleTranslationOutput(TranslationStateFields):
+    title = serializers.CharField()
+    objectives = serializers.CharField()
+    content_md = serializers.CharField()
+
+
+class ActivityTranslationOutput(TranslationStateFields):
+    title = serializers.CharField()
+    instructions_md = serializers.CharField()
+    materials = serializers.CharField()
+
+
+def _translations_data(original: Module | Activity) -> list[dict[str, Any]]:
+    # From the prefetched translations (see _with_translations): no query per row.
+    fields = MODULE_TEXT_FIELDS if isinstance(original, Module) else ACTIVITY_TEXT_FIELDS
+    return [
+        {
+            "language": translation.language,
+            "updated_at": translation.updated_at,
+            **{name: getattr(translation, name) for name in fields},
+            "out_of_date": bool(changed := changed_fields(translation, original)),
+            "changed_fields": changed,
+        }
+        for translation in sorted(original.translations.all(), key=lambda t: t.language)
+    ]
+
+
+def _with_translations(queryset: Any, organisation: Any, model: Any) -> Any:
+    return queryset.prefetch_related(
+        Prefetch("translations", queryset=model.objects.for_org(organisation))
+    )
+
+
+class ActivityTranslationInput(InputSerializer):
+    id = serializers.IntegerField(help_text="An activity of the module.")
+    title = serializers.CharField(required=False, allow_blank=True, default="")
+    instructions_md = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="Markdown."
+    )
+    materials = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ModuleTranslationInput(InputSerializer):
+    language = serializers.ChoiceField(
+        choices=settings.LANGUAGES, help_text="Any language of the platform but the programme's."
+    )
+    title = serializers.CharField(allow_blank=True)
+    objectives = serializers.CharField(required=False, allow_blank=True, default="")
+    content_md = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="Markdown."
+    )
+    activities = serializers.ListField(
+        child=ActivityTranslationInput(),
+        required=False,
+        default=list,
+        help_text="The activities' translations. An activity sent with every field empty loses "
+        "its translation; one not sent keeps what it has.",
+    )
+
+
+class BuiltinTranslationsInput(InputSerializer):
+    language = serializers.ChoiceField(choices=settings.LANGUAGES)
+
+
+class BuiltinTranslationsOutput(serializers.Serializer):
+    modules = serializers.IntegerField(help_text="Modules given the built-in text.")
+    activities = serializers.IntegerField(help_text="Activities given the built-in text.")
+    skipped = serializers.IntegerField(
+        help_text="Modules left as they were: translated already, or retitled."
+    )
 
 
 # SECTION: programmes
@@ -182,12 +282,42 @@ class ProgrammeViewSet(OrgViewSet):
         )
         return Response(self._output(programme))
 
+    @extend_schema(
+        summary="Add the built-in text of a language as translations",
+        description="For a programme started from a built-in curriculum: every module that "
+        "still has its built-in title (and its activities likewise) gets the built-in text in "
+        "`language` as its translation, up to date where the original is unchanged. Modules "
+        "translated into that language already are left as they are. Refused (400) for the "
+        "programme's own language, a language the built-in curriculum is not written in, and "
+        "when no module would get one (code `nothing_to_add`).",
+        request=BuiltinTranslationsInput,
+        responses=BuiltinTranslationsOutput,
+    )
+    def builtin_translations(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        programme = self.get_object()
+        data = self.validated(BuiltinTranslationsInput)
+        result = translation_services.programme_translations_from_builtin(
+            organisation=self.organisation,
+            programme=programme,
+            language=data["language"],
+            actor=request.user,
+        )
+        return Response(BuiltinTranslationsOutput(result).data)
+
 
 # SECTION: modules
 
 
 class ModuleSerializer(serializers.ModelSerializer):
     activity_count = serializers.IntegerField(read_only=True)
+    translations = serializers.SerializerMethodField(
+        help_text="The module's text in other languages, each with whether the original has "
+        "changed since it was translated."
+    )
+
+    @extend_schema_field(ModuleTranslationOutput(many=True))
+    def get_translations(self, module: Module) -> list[dict[str, Any]]:
+        return _translations_data(module)
 
     class Meta:
         model = Module
@@ -200,6 +330,7 @@ class ModuleSerializer(serializers.ModelSerializer):
             "content_md",
             "duration_minutes",
             "activity_count",
+            "translations",
         ]
         read_only_fields = fields
 
@@ -236,8 +367,22 @@ class MoveInput(InputSerializer):
 MOVE_EXAMPLE = OpenApiExample("Up one place", value={"direction": "up"}, request_only=True)
 
 
+def _modules(organisation: Any, programme: Programme | None = None) -> Any:
+    return _with_translations(
+        module_list(organisation=organisation, programme=programme),
+        organisation,
+        ModuleTranslation,
+    )
+
+
+def _activities(organisation: Any, module: Module | None = None) -> Any:
+    return _with_translations(
+        activity_list(organisation=organisation, module=module), organisation, ActivityTranslation
+    )
+
+
 def _module_output(view: OrgViewSet, module: Module) -> Any:
-    fresh = module_list(organisation=view.organisation).get(pk=module.pk)
+    fresh = _modules(view.organisation).get(pk=module.pk)
     return ModuleSerializer(fresh, context=view.get_serializer_context()).data
 
 
@@ -256,7 +401,7 @@ class ProgrammeModuleViewSet(OrgViewSet):
             raise Http404 from None
 
     def org_queryset(self) -> Any:
-        return module_list(organisation=self.organisation, programme=self.parent)
+        return _modules(self.organisation, self.parent)
 
     @extend_schema(summary="List a programme's modules", responses=ModuleSerializer(many=True))
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -285,7 +430,7 @@ class ModuleViewSet(OrgViewSet):
     lookup_url_kwarg = "module_id"
 
     def org_queryset(self) -> Any:
-        return module_list(organisation=self.organisation)
+        return _modules(self.organisation)
 
     @extend_schema(summary="One module")
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -302,6 +447,29 @@ class ModuleViewSet(OrgViewSet):
         data = self.validated(ModuleUpdateInput)
         current = {name: getattr(module, name) for name in ModuleUpdateInput().fields}
         services.module_update(organisation=self.organisation, module=module, **{**current, **data})
+        return Response(_module_output(self, module))
+
+    @extend_schema(
+        summary="Save a module's translation",
+        description="Creates or replaces the module's translation into `language`, with its "
+        "activities', and marks it up to date with the original as it reads now. Refused "
+        "(400) for the programme's own language and for an activity of another module.",
+        request=ModuleTranslationInput,
+        responses=ModuleSerializer,
+    )
+    def translate(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        module = self.get_object()
+        data = self.validated(ModuleTranslationInput)
+        translation_services.module_translation_save(
+            organisation=self.organisation,
+            module=module,
+            language=data["language"],
+            actor=request.user,
+            title=data["title"],
+            objectives=data["objectives"],
+            content_md=data["content_md"],
+            activities={entry["id"]: entry for entry in data["activities"]},
+        )
         return Response(_module_output(self, module))
 
     @extend_schema(
@@ -335,6 +503,15 @@ class ModuleViewSet(OrgViewSet):
 
 
 class ActivitySerializer(serializers.ModelSerializer):
+    translations = serializers.SerializerMethodField(
+        help_text="The activity's text in other languages, each with whether the original has "
+        "changed since it was translated."
+    )
+
+    @extend_schema_field(ActivityTranslationOutput(many=True))
+    def get_translations(self, activity: Activity) -> list[dict[str, Any]]:
+        return _translations_data(activity)
+
     class Meta:
         model = Activity
         fields = [
@@ -346,6 +523,7 @@ class ActivitySerializer(serializers.ModelSerializer):
             "instructions_md",
             "materials",
             "duration_minutes",
+            "translations",
         ]
         read_only_fields = fields
 
@@ -389,7 +567,7 @@ class ModuleActivityViewSet(OrgViewSet):
         return get_object_or_404(module_list(organisation=self.organisation), pk=parent_id)
 
     def org_queryset(self) -> Any:
-        return activity_list(organisation=self.organisation, module=self.parent)
+        return _activities(self.organisation, self.parent)
 
     @extend_schema(summary="List a module's activities", responses=ActivitySerializer(many=True))
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -418,7 +596,7 @@ class ActivityViewSet(OrgViewSet):
     lookup_url_kwarg = "activity_id"
 
     def org_queryset(self) -> Any:
-        return activity_list(organisation=self.organisation)
+        return _activities(self.organisation)
 
     @extend_schema(summary="One activity")
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -476,7 +654,19 @@ urlpatterns = [
     ),
     *resource("modules/", ModuleViewSet, id_name="module_id", name="module"),
     action_url(
+        "programmes/<int:programme_id>/translations/builtin/",
+        ProgrammeViewSet,
+        {"post": "builtin_translations"},
+        name="programme-builtin-translations",
+    ),
+    action_url(
         "modules/<int:module_id>/move/", ModuleViewSet, {"post": "move"}, name="module-move"
+    ),
+    action_url(
+        "modules/<int:module_id>/translations/",
+        ModuleViewSet,
+        {"post": "translate"},
+        name="module-translations",
     ),
     action_url(
         "modules/<int:module_id>/activities/",

@@ -33,23 +33,22 @@ from cocora.core.errors import ApplicationError
 from cocora.documents.fetcher import SafeURLFetcher, static_file_url
 from cocora.documents.rendering import render_pdf
 from cocora.organisations.models import Organisation
-from programmes.models import (
-    HandbookExport,
-    HandbookExportStatus,
-    Module,
-    Programme,
-    ProgrammeKind,
-)
-from programmes.selectors.curriculum import programme_curriculum
+from programmes.models import HandbookExport, HandbookExportStatus, Programme, ProgrammeKind
 
 from .branding import Branding, organisation_branding
-from .selectors import IN_FLIGHT, progress_cache_key
+from .selectors import (
+    IN_FLIGHT,
+    HandbookModule,
+    Passage,
+    handbook_curriculum,
+    progress_cache_key,
+)
 
 logger = logging.getLogger(__name__)
 
 # Bump when the handbook's template or stylesheet changes what a PDF looks like: every handbook
 # is then rendered afresh on its next request.
-TEMPLATE_VERSION = "2025-1"
+TEMPLATE_VERSION = "2026-2"
 TEMPLATE = "programmes/handbooks/handbook.html"
 STYLESHEET = "documents/handbook.css"
 PROGRESS_TTL = 3600
@@ -71,24 +70,42 @@ def _check_programme(organisation: Organisation, programme: Programme) -> None:
         raise ApplicationError(_("The programme does not belong to this organisation."))
 
 
+def _passage_key(passage: Passage) -> list[str]:
+    return [passage.text, passage.lang]
+
+
 def handbook_content_hash(
-    *, programme: Programme, modules: list[Module], branding: Branding, language: str
+    *, programme: Programme, modules: list[HandbookModule], branding: Branding, language: str
 ) -> str:
-    """sha256 of everything that goes into the handbook, in a stable order."""
+    """sha256 of everything that goes into the handbook, in a stable order. The modules are as
+    the handbook in `language` prints them, translations and the marks of fallback passages
+    included: a changed translation is a new file."""
     content: dict[str, Any] = {
         "template": TEMPLATE_VERSION,
         "language": language,
         "branding": [branding.name, branding.logo_digest],
-        "programme": [programme.pk, programme.kind, programme.title, programme.summary],
+        "programme": [
+            programme.pk,
+            programme.kind,
+            programme.title,
+            programme.summary,
+            programme.language,
+        ],
         "modules": [
             [
-                module.title,
-                module.objectives,
-                module.content_md,
+                _passage_key(module.title),
+                _passage_key(module.objectives),
+                _passage_key(module.content_md),
                 module.duration_minutes,
                 [
-                    [a.title, a.method, a.instructions_md, a.materials, a.duration_minutes]
-                    for a in module.activities.all()
+                    [
+                        _passage_key(a.title),
+                        a.method,
+                        _passage_key(a.instructions_md),
+                        _passage_key(a.materials),
+                        a.duration_minutes,
+                    ]
+                    for a in module.activities
                 ],
             ]
             for module in modules
@@ -100,8 +117,8 @@ def handbook_content_hash(
 
 def _current_hash(
     organisation: Organisation, programme: Programme, language: str
-) -> tuple[str, list[Module], Branding]:
-    modules = programme_curriculum(organisation=organisation, programme=programme)
+) -> tuple[str, list[HandbookModule], Branding]:
+    modules = handbook_curriculum(organisation=organisation, programme=programme, language=language)
     branding = organisation_branding(organisation)
     content_hash = handbook_content_hash(
         programme=programme, modules=modules, branding=branding, language=language
@@ -236,12 +253,12 @@ def handbook_html(
     *,
     organisation: Organisation,
     programme: Programme,
-    modules: list[Module],
+    modules: list[HandbookModule],
     branding: Branding,
     language: str,
 ) -> str:
-    """The handbook as HTML for WeasyPrint, in `language`. Two queries for the curriculum were
-    made by the caller; this adds none."""
+    """The handbook as HTML for WeasyPrint, in `language`: every interface text in it, the
+    curriculum as `handbook_curriculum` gives it. The caller made the queries; this adds none."""
     total = sum(module.duration_minutes for module in modules)
     with translation.override(language):
         return render_to_string(
@@ -256,6 +273,9 @@ def handbook_html(
                 "total_hours": total // 60,
                 "total_minutes": total % 60,
                 "language_code": language,
+                # The programme's own title and summary are not translated: in a handbook in
+                # another language they are marked with theirs.
+                "programme_lang": "" if language == programme.language else programme.language,
                 "attendance_rows": range(16),
                 "attendance_sessions": range(1, 11),
                 "plan_rows": range(8),

@@ -24,6 +24,7 @@ from .selectors import (
     handbook_export_get,
     handbook_export_list,
     handbook_export_live_progress,
+    handbook_language_coverage,
 )
 
 
@@ -70,9 +71,15 @@ class HandbookExportsView(HandbookPage):
         context = super().get_context_data(**kwargs)
         programme = self.get_org_object(Programme, self.kwargs["programme_id"])
         context["programme"] = programme
+        # The organisation's language first: the handbook is usually wanted in it.
         context["form"] = kwargs.get("form") or HandbookRequestForm(
-            initial={"language": programme.language}
+            initial={"language": self.organisation.language}
         )
+        # Four queries whatever the size of the curriculum.
+        context["coverage"] = handbook_language_coverage(
+            organisation=self.organisation, programme=programme
+        )
+        context["original_language"] = programme.get_language_display()
         # This programme's handbooks only; one query whatever the length (requester joined).
         exports = list(
             handbook_export_list(organisation=self.organisation, programme=programme)[:LIST_LIMIT]

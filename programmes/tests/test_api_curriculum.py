@@ -38,6 +38,7 @@ MODULE_FIELDS = {
     "content_md",
     "duration_minutes",
     "activity_count",
+    "translations",
 }
 ACTIVITY_FIELDS = {
     "id",
@@ -48,6 +49,7 @@ ACTIVITY_FIELDS = {
     "instructions_md",
     "materials",
     "duration_minutes",
+    "translations",
 }
 
 

@@ -26,10 +26,11 @@ from cocora.organisations.views_base import OrgTemplateView
 
 from ..curricula import builtin_curricula, builtin_curriculum, builtin_languages
 from ..models import Activity, ActivityMethod, Module, Programme, ProgrammeKind
-from ..selectors.curriculum import (
-    module_delete_consequences,
-    programme_curriculum,
-    programme_groups,
+from ..selectors.curriculum import module_delete_consequences, programme_groups
+from ..selectors.translations import (
+    builtin_translation_languages,
+    curriculum_with_translations,
+    module_translation_states,
 )
 from ..services import curriculum as services
 
@@ -394,9 +395,17 @@ class ProgrammeDetailView(CurriculumPage):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        # Two queries whatever the size: the modules, and all their activities.
-        modules = programme_curriculum(organisation=self.organisation, programme=self.programme)
+        # Four queries whatever the size: the modules, their activities, and the translations
+        # of both.
+        modules = curriculum_with_translations(
+            organisation=self.organisation, programme=self.programme
+        )
+        for module in modules:
+            module.translation_states = module_translation_states(  # type: ignore[attr-defined]
+                module, programme=self.programme
+            )
         context["programme"] = self.programme
+        context["builtin_translation_languages"] = builtin_translation_languages(self.programme)
         context["modules"] = modules
         context["can_export_handbook"] = can(self.membership, "handbooks.export")
         context["total_hours"], context["total_minutes"] = divmod(
