@@ -69,15 +69,28 @@ CHANGE = {
     "institutional_trust": 0.15,
     "discrimination_attitudes": 0.3,
 }
-OPEN_TEXTS = [
-    "A place to meet in the evening that is not a café.",
-    "More young people in the local council's youth panel.",
-    "Less trouble with the police at the station.",
-    "Sports for girls at the weekend.",
-    "That teachers listen more.",
-    "Cheaper bus tickets.",
-    "A room where we can make music.",
-]
+GUARDIAN = {"nordby": "Forælder til {name}", "suedstadt": "Elternteil von {name}"}
+# What the young people wrote, in their organisation's language.
+OPEN_TEXTS = {
+    "nordby": [
+        "Et sted at mødes om aftenen, som ikke er en café.",
+        "Flere unge i kommunens ungdomsråd.",
+        "Mindre ballade med politiet ved stationen.",
+        "Sport for piger i weekenden.",
+        "At lærerne lytter mere.",
+        "Billigere buskort.",
+        "Et lokale, hvor vi kan spille musik.",
+    ],
+    "suedstadt": [
+        "Ein Ort, an dem man sich abends treffen kann und der kein Café ist.",
+        "Mehr junge Leute im Jugendbeirat der Stadt.",
+        "Weniger Ärger mit der Polizei am Bahnhof.",
+        "Sport für Mädchen am Wochenende.",
+        "Dass die Lehrkräfte mehr zuhören.",
+        "Günstigere Busfahrkarten.",
+        "Ein Raum, in dem wir Musik machen können.",
+    ],
+}
 
 
 @register
@@ -119,7 +132,9 @@ def _finished_cohort(
                 display_name=name,
                 code=code,
                 birth_year=today.year - (14 if index < 3 else 17 + index % 5),
-                guardian_name=f"Guardian of {name}" if index < 3 else "",
+                guardian_name=GUARDIAN.get(organisation.slug, GUARDIAN["nordby"]).format(name=name)
+                if index < 3
+                else "",
                 preferred_language=organisation.language,
             )
             for index, (name, code) in enumerate(zip(names, codes, strict=True))
@@ -196,7 +211,8 @@ def _answer_round(
         for item in items:
             if item.kind == ItemKind.OPEN:
                 if item.key == "open_change" and number % 2 == 0:
-                    answers[item.pk] = OPEN_TEXTS[number // 2 % len(OPEN_TEXTS)]
+                    texts = OPEN_TEXTS.get(organisation.slug, OPEN_TEXTS["nordby"])
+                    answers[item.pk] = texts[number // 2 % len(texts)]
                 continue
             if rng.random() < 0.05:
                 continue  # a skipped question now and then

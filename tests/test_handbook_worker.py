@@ -14,6 +14,10 @@ from programmes.handbooks import services
 from programmes.models import HandbookExport, Module
 from programmes.services.curriculum import programme_create_from_builtin
 
+# Imported before any worker starts: a worker knows only the tasks registered when it started
+# (run alone, this file failed with "unregistered task").
+from tests.test_celery import visible_organisations
+
 pytestmark = [
     pytest.mark.redis,
     pytest.mark.postgres,
@@ -104,8 +108,6 @@ def test_a_handbook_is_rendered_by_a_worker_and_not_again_for_the_same_content(w
     handbook_render.delay(org.pk, export.pk)
     handbook_render.apply_async(args=(org.pk, export.pk)).forget()
     # Round-trip a task through the same worker: it runs after the two above.
-    from tests.test_celery import visible_organisations
-
     assert visible_organisations.delay(org.pk).get(timeout=60) == [org.pk]
     assert renders == [1]
     with org_context(org.pk):
