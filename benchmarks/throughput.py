@@ -38,12 +38,15 @@ def _session_cookie(email: str) -> str:
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 
     from cocora.accounts.models import User
+    from cocora.core.middleware import LOGIN_AT_SESSION_KEY
 
     user = User.objects.get(email=email)
     store = import_module(settings.SESSION_ENGINE).SessionStore()
     store[SESSION_KEY] = str(user.pk)
     store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    # When the person signed in: sessions end 12 hours after it (SessionLifetimeMiddleware).
+    store[LOGIN_AT_SESSION_KEY] = int(time.time())
     store.save()
     return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
 
