@@ -214,25 +214,33 @@ def cohort_overview(
         if enrolment.stage in (EnrolmentStage.APPLIED, EnrolmentStage.WITHDRAWN):
             overview.other.append(enrolment)
             continue
-        progress = ParticipantProgress(enrolment=enrolment)
-        streak = 0
-        for session in held:
-            if timezone.localtime(session.starts_at).date() < enrolment.joined_on:
-                continue
-            status = marks.get((session.pk, enrolment.pk))
-            progress.held += 1
-            if status in (AttendanceStatus.PRESENT, AttendanceStatus.LATE):
-                progress.attended += 1
-                streak = 0
-            elif status == AttendanceStatus.EXCUSED:
-                progress.excused += 1
-                streak = 0
-            else:
-                # Absent, or not marked at a held session: missed.
-                streak += 1
-        progress.consecutive_missed = streak
-        overview.progress.append(progress)
+        overview.progress.append(participant_progress(enrolment, held=held, marks=marks))
     return overview
+
+
+def participant_progress(
+    enrolment: Enrolment, *, held: list[Session], marks: dict[tuple[int, int], str]
+) -> ParticipantProgress:
+    """One person's attendance over the cohort's held sessions (in time order) since they
+    joined, from marks keyed by (session id, enrolment id); no queries."""
+    progress = ParticipantProgress(enrolment=enrolment)
+    streak = 0
+    for session in held:
+        if timezone.localtime(session.starts_at).date() < enrolment.joined_on:
+            continue
+        status = marks.get((session.pk, enrolment.pk))
+        progress.held += 1
+        if status in (AttendanceStatus.PRESENT, AttendanceStatus.LATE):
+            progress.attended += 1
+            streak = 0
+        elif status == AttendanceStatus.EXCUSED:
+            progress.excused += 1
+            streak = 0
+        else:
+            # Absent, or not marked at a held session: missed.
+            streak += 1
+    progress.consecutive_missed = streak
+    return progress
 
 
 def sessions_upcoming(
