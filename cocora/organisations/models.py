@@ -44,6 +44,16 @@ class Organisation(TextCheckedModel):
         validators=[MinValueValidator(13), MaxValueValidator(16)],
         help_text=_("Below this age participation needs a guardian's consent (13 to 16)."),
     )
+    # Read through cocora.core.suppression, never compared by hand.
+    small_cell_threshold = models.PositiveSmallIntegerField(
+        _("smallest group shown in figures"),
+        default=5,
+        validators=[MinValueValidator(3), MaxValueValidator(20)],
+        help_text=_(
+            "Outside a cohort's own pages, a figure about fewer people than this is shown as "
+            '"fewer than …" so that nobody can be recognised in it (3 to 20).'
+        ),
+    )
     # Always re-encoded by cocora.core.images.image_clean before it is stored (no metadata).
     logo = models.ImageField(_("logo"), upload_to=organisation_logo_path, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -1,5 +1,5 @@
-"""Writes on an organisation's own settings: name, language, time zone, age of digital consent
-and logo."""
+"""Writes on an organisation's own settings: name, language, time zone, age of digital consent,
+the smallest group shown in figures and the logo."""
 
 from typing import IO, Any
 
@@ -15,7 +15,7 @@ from .models import Organisation
 
 # A logo is shown small in the page header: larger images are scaled down when uploaded.
 LOGO_MAX_DIMENSION = 1024
-SETTINGS_FIELDS = ("name", "language", "time_zone", "digital_consent_age")
+SETTINGS_FIELDS = ("name", "language", "time_zone", "digital_consent_age", "small_cell_threshold")
 
 
 @transaction.atomic
@@ -27,6 +27,7 @@ def organisation_update_settings(
     language: str,
     time_zone: str,
     digital_consent_age: int,
+    small_cell_threshold: int | None = None,
     logo: IO[bytes] | Any | None = None,
     remove_logo: bool = False,
 ) -> Organisation:
@@ -42,6 +43,8 @@ def organisation_update_settings(
     organisation.language = language
     organisation.time_zone = time_zone
     organisation.digital_consent_age = digital_consent_age
+    if small_cell_threshold is not None:
+        organisation.small_cell_threshold = small_cell_threshold
     try:
         organisation.full_clean(exclude=["slug", "country", "logo"])
     except ValidationError as error:

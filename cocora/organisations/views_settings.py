@@ -32,7 +32,7 @@ class OrganisationSettingsForm(StyledFormMixin, forms.ModelForm):  # type: ignor
 
     class Meta:
         model = Organisation
-        fields = ("name", "language", "time_zone", "digital_consent_age")
+        fields = ("name", "language", "time_zone", "digital_consent_age", "small_cell_threshold")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -66,6 +66,7 @@ class OrganisationSettingsView(OrgTemplateView):
                     language=form.cleaned_data["language"],
                     time_zone=form.cleaned_data["time_zone"],
                     digital_consent_age=form.cleaned_data["digital_consent_age"],
+                    small_cell_threshold=form.cleaned_data["small_cell_threshold"],
                     logo=form.cleaned_data.get("logo") or None,
                     remove_logo=form.cleaned_data["remove_logo"],
                 )

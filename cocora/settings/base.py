@@ -196,6 +196,9 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": "30/5m/ip,5/5m/key",
 }
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("COCORA_TRUSTED_PROXY_COUNT", default=0)
+# /healthz tells which part failed only to internal addresses and to callers with this token
+# (`Authorization: Bearer <token>`); anyone else reads "ok" or "fail".
+COCORA_HEALTHZ_TOKEN = env("COCORA_HEALTHZ_TOKEN", default="")
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Cocora"
 

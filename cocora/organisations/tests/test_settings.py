@@ -32,6 +32,7 @@ def _form(org: Organisation, **changes: Any) -> dict[str, Any]:
         "language": org.language,
         "time_zone": org.time_zone,
         "digital_consent_age": org.digital_consent_age,
+        "small_cell_threshold": org.small_cell_threshold,
     }
     data.update(changes)
     return data
@@ -84,6 +85,22 @@ def test_an_age_of_digital_consent_outside_13_to_16_is_refused(org, admin_client
     assert response.status_code == 400
     org.refresh_from_db()
     assert org.digital_consent_age == 16
+
+
+def test_the_smallest_group_shown_is_a_setting_from_3_to_20(org, admin_client_):
+    response = admin_client_.post(_url(org), _form(org, small_cell_threshold=2))
+
+    assert response.status_code == 400
+    assert "greater than or equal to 3" in response.content.decode()
+    org.refresh_from_db()
+    assert org.small_cell_threshold == 5
+
+    assert admin_client_.post(_url(org), _form(org, small_cell_threshold=10)).status_code == 302
+    org.refresh_from_db()
+    assert org.small_cell_threshold == 10
+    with org_context(org.pk):
+        event = AuditEvent.objects.for_org(org).get(action="organisation.settings_changed")
+    assert event.details["changed"]["small_cell_threshold"] == {"from": "5", "to": "10"}
 
 
 def test_a_logo_with_gps_data_is_stored_without_it_and_shown_in_the_header(org, admin_client_):
