@@ -281,3 +281,60 @@ def test_home_page_queries_do_not_grow_with_cohorts_and_people(org, member_clien
     # The same number for 1 cohort and 5 people as for 6 cohorts and 55 people: every panel
     # reads with a fixed number of grouped queries.
     assert small == large
+
+
+def _reach_cells(page: str) -> list[str]:
+    block = page.split('id="reach-heading"', 1)[1].split("</table>", 1)[0]
+    return [c.strip() for c in re.findall(r"<td[^>]*>([^<]*)</td>", block)]
+
+
+def test_ambassador_reach_hides_a_month_with_few_peers(org, member_client):
+    """3 peers reached this month and 12 the month before: the 3 never shows, and neither does
+    anything from which it could be worked out."""
+    coordinator = member_client(org, Role.COORDINATOR)
+    today = timezone.localdate()
+    last_month = today.replace(day=1) - timedelta(days=1)
+    ambassador = AmbassadorFactory(organisation=org)
+    for completed_on, peers in ((today, 3), (last_month, 12)):
+        OutreachTaskFactory(
+            organisation=org,
+            ambassador=ambassador,
+            status="done",
+            peers_reached=peers,
+            completed_on=completed_on,
+        )
+
+    cells = _reach_cells(home(coordinator, org))
+
+    assert len(cells) == 12
+    assert "3" not in cells
+    assert cells[-1] == "fewer than 5"
+    # No total: 15 next to the 12 would give the small month away.
+    assert "15" not in cells
+
+
+def test_cohort_page_shows_attendance_per_session_with_its_table(org, member_client):
+    coordinator = member_client(org, Role.COORDINATOR)
+    cohort = CohortFactory(organisation=org, name="Tuesday group")
+    now = timezone.now()
+    first = SessionFactory(
+        organisation=org, cohort=cohort, status="held", starts_at=now - timedelta(days=14)
+    )
+    second = SessionFactory(
+        organisation=org, cohort=cohort, status="held", starts_at=now - timedelta(days=7)
+    )
+    for i in range(4):
+        enrolment = EnrolmentFactory(organisation=org, cohort=cohort)
+        AttendanceFactory(organisation=org, session=first, enrolment=enrolment, status="present")
+        AttendanceFactory(
+            organisation=org,
+            session=second,
+            enrolment=enrolment,
+            status="present" if i < 3 else "absent",
+        )
+
+    page = coordinator.get(reverse("cohort_detail", args=[org.slug, cohort.pk])).content.decode()
+
+    # The cohort page shows every mark anyway: its own chart hides no small group.
+    block = page.split('id="attendance-chart-heading"', 1)[1].split("</table>", 1)[0]
+    assert [c.strip() for c in re.findall(r"<td[^>]*>([^<]*)</td>", block)] == ["100%", "75%"]

@@ -178,7 +178,7 @@ def attendance_over_time(
         series[row["session__cohort_id"]].points.append(
             AttendancePoint(
                 day=timezone.localtime(row["session__starts_at"]).date(),
-                rate=measure_cell(rate, n=row["marked"], threshold=threshold),
+                rate=measure_cell(rate, n=row["marked"], threshold=threshold, decimals=0),
             )
         )
     return [s for s in series.values() if s.points]
