@@ -338,3 +338,38 @@ def test_cohort_page_shows_attendance_per_session_with_its_table(org, member_cli
     # The cohort page shows every mark anyway: its own chart hides no small group.
     block = page.split('id="attendance-chart-heading"', 1)[1].split("</table>", 1)[0]
     assert [c.strip() for c in re.findall(r"<td[^>]*>([^<]*)</td>", block)] == ["100%", "75%"]
+
+
+def _attendance_cells(page: str) -> list[str]:
+    block = page.split('id="attendance-charts-heading"', 1)[1].split("</table>", 1)[0]
+    return [c.strip() for c in re.findall(r"<td[^>]*>([^<]*)</td>", block)]
+
+
+def test_attendance_of_a_small_group_is_hidden_on_the_home_page_only(org, member_client):
+    """Three people marked: the rate would tell who came. The home page hides it; the cohort
+    page, whose readers see each mark anyway, shows it."""
+    coordinator = member_client(org, Role.COORDINATOR)
+    cohort = CohortFactory(organisation=org, starts_on=timezone.localdate() - timedelta(days=30))
+    session = SessionFactory(
+        organisation=org,
+        cohort=cohort,
+        status="held",
+        starts_at=timezone.now() - timedelta(days=7),
+    )
+    for status in ("present", "present", "absent"):
+        AttendanceFactory(organisation=org, session=session, status=status)
+
+    assert _attendance_cells(home(coordinator, org)) == ["fewer than 5"]
+    cohort_page = coordinator.get(reverse("cohort_detail", args=[org.slug, cohort.pk]))
+    assert "67%" in cohort_page.content.decode()
+
+
+def test_the_organisations_own_threshold_governs_the_figures(org, member_client):
+    admin = member_client(org, Role.ADMIN)
+    for _ in range(3):
+        ParticipantFactory(organisation=org)
+
+    assert _figures(home(admin, org))[0].strip() == "fewer than 5"
+    org.small_cell_threshold = 3
+    org.save(update_fields=["small_cell_threshold"])
+    assert _figures(home(admin, org))[0].strip() == "3"
