@@ -29,6 +29,7 @@ from programmes.tests.factories import (
     ParticipantFactory,
     ProgrammeFactory,
     SessionFactory,
+    SessionLogFactory,
 )
 
 
@@ -174,10 +175,13 @@ def test_trainer_home_shows_only_their_own_cohorts(org, member_client):
 
     page = home(trainer, org)
 
-    # Logs to write for their cohort's held sessions, none of the other cohort's.
+    # Logs to write for their cohort's held sessions, none of the other cohort's, none written.
     for session in scenario.unlogged:
         url = reverse("session_log", args=[org.slug, session.pk])
         assert (url in page) == (session.cohort_id == mine.pk)
+    logged = scenario.unlogged[0]
+    SessionLogFactory(organisation=org, session=logged, author=trainer.membership.user)
+    assert reverse("session_log", args=[org.slug, logged.pk]) not in home(trainer, org)
     # Their cohort's absence flag, not the other cohort's.
     assert scenario.absent[0].display_name in page
     assert scenario.absent[1].display_name not in page
