@@ -377,3 +377,21 @@ def test_the_organisations_own_threshold_governs_the_figures(org, member_client)
     org.small_cell_threshold = 3
     org.save(update_fields=["small_cell_threshold"])
     assert _figures(home(admin, org))[0].strip() == "3"
+
+
+@pytest.mark.parametrize("role", [Role.COORDINATOR, Role.ADMIN, Role.TRAINER])
+def test_home_page_shows_nothing_of_another_organisation(org, other_org, member_client, role):
+    client = member_client(org, role)
+    theirs = build(other_org, people=12)
+
+    page = home(client, org)
+
+    for participant in theirs.absent + theirs.without_consent:
+        assert participant.display_name not in page
+    for cohort in theirs.cohorts:
+        assert cohort.name not in page
+    for partner in theirs.partners:
+        assert partner.name not in page
+    if role != Role.TRAINER:
+        # Their ambassadors' reach counts nothing here either.
+        assert "Peers reached show here once ambassadors report finished tasks." in page
