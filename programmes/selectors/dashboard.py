@@ -79,11 +79,12 @@ def logs_to_write(
     *, organisation: Organisation, membership: Membership, now: datetime
 ) -> list[Session]:
     """Sessions of this member's cohorts that are over and not cancelled, with no log yet,
-    oldest first: one query."""
+    latest first (while the session is fresh in mind): one query."""
     return list(
         session_list(organisation=organisation, membership=membership)
         .filter(ends_at__lt=now, log__isnull=True)
         .exclude(status=SessionStatus.CANCELLED)
+        .order_by("-starts_at", "-pk")
     )
 
 
