@@ -52,6 +52,7 @@ LOCAL_APPS = [
     "programmes",
     "partners",
     "ambassadors",
+    "impact",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
