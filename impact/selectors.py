@@ -160,7 +160,7 @@ def progress_of(
                 }
             change = changes[window].get(ind.scale)
             value = change.mean_change if change is not None else None
-            n = count_cell(change.n_paired, threshold=threshold) if change is not None else None
+            n = change.n_paired if change is not None else None
             label = labels.get(ind.scale, ind.scale)
             unit, cumulative = "change", False
         on_track, behind, expected = _judge(ind, value, cumulative=cumulative, today=today)
