@@ -161,7 +161,14 @@ def main() -> None:
     }
     for case in results["cases"].values():
         case["time_ratio"] = round(case["large"]["median_ms"] / case["small"]["median_ms"], 2)
-    parts = os.environ.get("BENCH_PARTS", "pages,handbooks,reminders").split(",")
+    parts = os.environ.get("BENCH_PARTS", "pages,impact,handbooks,reminders").split(",")
+    if "impact" in parts:
+        # Objectives and the funder report (benchmarks/impact.py), 12 against SCALE people.
+        from benchmarks import impact
+
+        coordinator = User.objects.get(email="coordinator@nordby.example")
+        results["impact"] = impact.run(org, client, measure, coordinator)
+        write_section("bench-impact", impact.table(results["impact"], SCALE))
     if "handbooks" in parts:
         # Handbook PDFs (benchmarks/handbooks.py): WeasyPrint against Chromium, cached re-export.
         from benchmarks import handbooks
