@@ -75,10 +75,10 @@ class Indicator(OrgScopedModel):
             models.CheckConstraint(
                 condition=Q(period_end__gt=F("period_start")), name="indicator_period_ends_after"
             ),
+            # The services also blank the other field; the database insists on the one used.
             models.CheckConstraint(
-                condition=(Q(kind="output") & ~Q(metric="") & Q(scale=""))
-                | (Q(kind="outcome") & Q(metric="") & ~Q(scale="")),
-                name="indicator_measures_one_thing",
+                condition=(Q(kind="output") & ~Q(metric="")) | (Q(kind="outcome") & ~Q(scale="")),
+                name="indicator_measures_something",
             ),
         ]
         indexes = [models.Index(fields=["organisation", "objective"])]
