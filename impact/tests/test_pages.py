@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from cocora.audit.models import AuditEvent
 from cocora.organisations.context import org_context
 from cocora.organisations.models import Role
 from cocora.testing.queries import count_queries, tenant_settings_queries
@@ -227,3 +228,30 @@ def test_the_impact_page_makes_as_many_queries_for_50_sessions_and_people_as_for
     # session, user, organisation, membership, programme, objectives, indicators, one per
     # metric (3), organisation switcher = 11 (+2 tenant settings on PostgreSQL).
     assert five == fifty == 11 + 2 * tenant_settings_queries()
+
+
+@time_machine.travel(MIDYEAR, tick=False)
+def test_the_home_page_names_targets_behind_to_coordinators_only(org, member_client):
+    programme = ProgrammeFactory(organisation=org, title="Evening group")
+    _held(org, CohortFactory(organisation=org, programme=programme), 2)
+    IndicatorFactory(
+        organisation=org,
+        objective=ObjectiveFactory(organisation=org, programme=programme),
+        target=40,
+    )
+    home = reverse("org_home", args=[org.slug])
+    page = member_client(org, Role.COORDINATOR).get(home).content.decode()
+    assert "Targets behind" in page and "Evening group" in page
+    assert "Targets behind" not in member_client(org, Role.TRAINER).get(home).content.decode()
+
+
+def test_deleting_an_objective_deletes_its_indicators_and_is_recorded(org, member_client):
+    indicator = IndicatorFactory(organisation=org)
+    objective = indicator.objective
+    client = member_client(org, Role.COORDINATOR)
+    url = reverse("impact_objective_delete", args=[org.slug, objective.pk])
+    assert client.get(url).status_code == 200
+    assert client.post(url).status_code == 302
+    with org_context(org.pk):
+        assert not Indicator.objects.for_org(org).exists()
+        assert AuditEvent.objects.for_org(org).filter(action="objective.deleted").exists()
