@@ -370,6 +370,17 @@ def funder_report_pdf_request(
     return report
 
 
+def funder_report_pdf_open(*, organisation: Organisation, report: FunderReport, actor: Any) -> Any:
+    """Opens the report's finished PDF for download (the caller closes it) and writes the
+    download to the audit trail; refuses ("not_ready") while there is none."""
+    _same_organisation(organisation, report)
+    if report.pdf_status != ReportPdfStatus.DONE or not report.pdf_file:
+        raise ApplicationError(_("The PDF is not ready yet."), code="not_ready")
+    handle = report.pdf_file.open("rb")
+    audit_record(organisation=organisation, actor=actor, action="report.downloaded", target=report)
+    return handle
+
+
 def funder_report_pdf_render(*, organisation: Organisation, report_id: int) -> FunderReport | None:
     """Renders a queued report's PDF through the handbook renderer, or marks it failed with a
     readable error. Runs in the worker; a report being rendered by another worker is left."""

@@ -399,11 +399,15 @@ class ReportPdfView(OrgTemplateView):
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:  # type: ignore[override]
         report = report_get(organisation=self.organisation, report_id=kwargs["report_id"])
-        if report.pdf_status != ReportPdfStatus.DONE or not report.pdf_file:
-            messages.info(request, _("The PDF is not ready yet."))
+        try:
+            handle = services.funder_report_pdf_open(
+                organisation=self.organisation, report=report, actor=request.user
+            )
+        except ApplicationError as error:
+            messages.info(request, error.message)
             return redirect(report_url(self.organisation.slug, report.pk))
         return FileResponse(
-            report.pdf_file.open("rb"),
+            handle,
             as_attachment=True,
             filename=f"report-{report.pk}.pdf",
             content_type="application/pdf",

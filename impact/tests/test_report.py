@@ -14,6 +14,7 @@ import pytest
 from django.urls import reverse
 
 from ambassadors.tests.factories import AmbassadorFactory, OutreachTaskFactory
+from cocora.audit.models import AuditEvent
 from cocora.organisations.context import org_context
 from cocora.organisations.models import Role
 from cocora.testing.queries import count_queries, tenant_settings_queries
@@ -207,6 +208,8 @@ def test_the_pdf_has_the_narrative_the_chart_and_its_table_and_no_script(org, me
     download = client.get(reverse("impact_report_pdf", args=[org.slug, report.pk]))
     assert download.status_code == 200
     assert b"".join(download.streaming_content).startswith(b"%PDF")
+    with org_context(org.pk):
+        assert AuditEvent.objects.for_org(org).filter(action="report.downloaded").count() == 1
 
 
 def test_changing_the_report_removes_the_pdf_made_before(org, member_client):
