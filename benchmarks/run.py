@@ -176,7 +176,14 @@ def main() -> None:
         for size in ("small", "large")
     }
     write_section("bench-dashboards", dashboard_lines(results))
-    parts = os.environ.get("BENCH_PARTS", "pages,handbooks,reminders").split(",")
+    parts = os.environ.get("BENCH_PARTS", "pages,impact,handbooks,reminders").split(",")
+    if "impact" in parts:
+        # Objectives and the funder report (benchmarks/impact.py), 12 against SCALE people.
+        from benchmarks import impact
+
+        coordinator = User.objects.get(email="coordinator@nordby.example")
+        results["impact"] = impact.run(org, client, measure, coordinator)
+        write_section("bench-impact", impact.table(results["impact"], SCALE))
     if "handbooks" in parts:
         # Handbook PDFs (benchmarks/handbooks.py): WeasyPrint against Chromium, cached re-export.
         from benchmarks import handbooks

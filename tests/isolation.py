@@ -96,7 +96,7 @@ def _delivery(org: Organisation) -> int:
 
 
 # Domain apps built on programmes teach the sweep their own parameters in <app>/tests/makers.py.
-for _app in ("partners", "ambassadors"):
+for _app in ("partners", "ambassadors", "impact"):
     try:
         _module = importlib.import_module(f"{_app}.tests.makers")
     except ModuleNotFoundError:

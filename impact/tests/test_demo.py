@@ -1,0 +1,25 @@
+"""The demo shows real shapes: one indicator on track, one behind, and a report."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from cocora.core.dates import organisation_today
+from cocora.organisations.context import org_context
+from cocora.organisations.models import Organisation
+from impact.models import FunderReport
+from impact.selectors import indicator_progress
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_has_an_indicator_on_track_one_behind_and_a_funder_report(settings):
+    call_command("seed_demo", "--force", stdout=io.StringIO())
+    nordby = Organisation.objects.get(slug="nordby")
+    with org_context(nordby.pk):
+        rows = indicator_progress(organisation=nordby, today=organisation_today(nordby))
+        reports = FunderReport.objects.for_org(nordby).count()
+    states = {row.indicator.metric: row.status for row in rows if row.indicator.metric}
+    assert states == {"sessions_held": "on_track", "attendance_rate": "behind"}
+    assert reports == 1
