@@ -18,6 +18,7 @@ from ambassadors.tests.factories import (
 )
 from cocora.organisations.models import Role
 from cocora.testing.queries import count_queries
+from impact.tests.factories import IndicatorFactory, ObjectiveFactory
 from partners.tests.factories import PartnerOrganisationFactory
 from programmes.tests.factories import (
     AttendanceFactory,
@@ -112,6 +113,15 @@ def build(org: Any, *, people: int, trainer: Any = None) -> Scenario:
         # Never checked: its integrity review is overdue.
         scenario.partners.append(PartnerOrganisationFactory(organisation=org))
         HandbookExportFactory(organisation=org, programme=programme)
+    # A target far out of reach: a thousand sessions within the year.
+    IndicatorFactory(
+        organisation=org,
+        objective=ObjectiveFactory(organisation=org, programme=programme, title="Reach"),
+        metric="sessions_held",
+        target=1000,
+        period_start=today - timedelta(days=60),
+        period_end=today + timedelta(days=300),
+    )
     return scenario
 
 
@@ -147,6 +157,10 @@ def test_coordinator_home_answers_what_needs_them_today(org, member_client):
     assert "tasks proposed by ambassadors" in page or "task proposed by an ambassador" in page
     assert reverse("outreach_task_board", args=[org.slug]) + "?status=proposed" in page
     assert reverse("peer_insight_list", args=[org.slug]) + "?status=new" in page
+    # Targets behind, linked to the programme's outcomes and targets.
+    assert "Targets behind" in page
+    impact = reverse("impact_programme", args=[org.slug, scenario.cohorts[0].programme_id])
+    assert impact in page
     # The charts, each with its table.
     assert "Attendance in Group 0" in page
     assert "Enrolment funnel by programme" in page
@@ -166,6 +180,7 @@ def test_coordinator_home_says_kindly_when_nothing_waits(org, member_client):
     assert "Nobody has missed several sessions in a row." in page
     assert "No check-in is overdue and no debrief is waiting." in page
     assert "Nothing the ambassadors proposed is waiting for an answer." in page
+    assert "No target is behind today." in page
 
 
 def test_trainer_home_shows_only_their_own_cohorts(org, member_client):
@@ -191,6 +206,7 @@ def test_trainer_home_shows_only_their_own_cohorts(org, member_client):
     assert "Consent to complete" not in page
     assert "Ambassadors to look after" not in page
     assert "Your organisation in figures" not in page
+    assert "Targets behind" not in page
     assert other.name not in page
 
 
@@ -218,6 +234,7 @@ def test_admin_home_shows_figures_and_housekeeping(org, member_client):
     page = home(admin, org)
 
     assert "Your organisation in figures" in page
+    assert "Targets behind" in page and "sessions held" in page.lower()
     assert reverse("partner_detail", args=[org.slug, scenario.partners[0].pk]) in page
     assert "Failed" in page
     assert reverse("retention_settings", args=[org.slug]) in page
