@@ -52,6 +52,7 @@ LOCAL_APPS = [
     "programmes",
     "partners",
     "ambassadors",
+    "evaluation",
     "impact",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
@@ -197,6 +198,9 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": "30/5m/ip,5/5m/key",
 }
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("COCORA_TRUSTED_PROXY_COUNT", default=0)
+# /healthz tells which part failed only to internal addresses and to callers with this token
+# (`Authorization: Bearer <token>`); anyone else reads "ok" or "fail".
+COCORA_HEALTHZ_TOKEN = env("COCORA_HEALTHZ_TOKEN", default="")
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Cocora"
 
@@ -302,6 +306,9 @@ SPECTACULAR_SETTINGS = {
         "RoleEnum": "cocora.organisations.models.Role",
         "DeliveryStatusEnum": "cocora.notifications.models.DeliveryStatus",
         "ProgrammeKindEnum": "programmes.models.ProgrammeKind",
+        "InstrumentKindEnum": "evaluation.models.InstrumentKind",
+        "ItemKindEnum": "evaluation.models.ItemKind",
+        "WaveKindEnum": "evaluation.models.WaveKind",
         "ActivityMethodEnum": "programmes.models.ActivityMethod",
         "EnrolmentStageEnum": "programmes.models.EnrolmentStage",
         "SessionStatusEnum": "programmes.models.SessionStatus",
@@ -348,6 +355,10 @@ COCORA_BASE_URL = env("COCORA_BASE_URL", default="http://127.0.0.1:8000")
 # putting a new key in front, running `manage.py rotate_keys`, then dropping the old key.
 # local.py and test.py fall back to a published development key; production.py requires it.
 COCORA_FIELD_KEYS = env.list("COCORA_FIELD_KEYS", default=[])
+# The key of the pseudonymous pairing keys and survey links (see evaluation/pairing.py):
+# its own secret, so that rotating SECRET_KEY does not break the pairing of baseline and end
+# answers. Without it a key is derived from SECRET_KEY (fine locally; set it in production).
+COCORA_EVALUATION_KEY = env("COCORA_EVALUATION_KEY", default="")
 # TOTP secrets and recovery-code seeds are stored encrypted with the same keys.
 MFA_ADAPTER = "cocora.core.mfa.MFAAdapter"
 
