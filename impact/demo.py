@@ -1,7 +1,7 @@
 """Demo data of the impact app (see the seed_demo command): objectives for the Prevention
 Programme's demo cohort, one indicator on track (sessions held) and one behind (attendance
-against a high target), an outcome indicator when the questionnaires are there, and a funder
-report with a narrative. Runs after the programmes, partners and ambassadors seeders."""
+against a high target), an outcome indicator on self-efficacy, and a half-year funder report
+with a narrative. Runs after the programmes, partners and ambassadors seeders."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -82,6 +82,9 @@ def _seed(organisation: Organisation, actor: Any, programme: Programme, cohort: 
         **period,
         actor=actor,
     )
+    # Outcomes and the report look back half a year: the evaluation demo's finished cohort
+    # answered its end round then.
+    half_year = {"period_start": end - timedelta(days=240), "period_end": end}
     scales = {key for key, _label in scale_choices()}
     if "self_efficacy" in scales:
         confidence = services.objective_create(
@@ -97,14 +100,14 @@ def _seed(organisation: Organisation, actor: Any, programme: Programme, cohort: 
             kind="outcome",
             scale="self_efficacy",
             target=Decimal("0.5"),
-            **period,
+            **half_year,
             actor=actor,
         )
     services.funder_report_create(
         organisation=organisation,
         programme=programme,
-        title=f"Report on {cohort.name}",
+        title="Half-year report to the foundation",
         narrative_md=NARRATIVE,
-        **period,
+        **half_year,
         actor=actor,
     )

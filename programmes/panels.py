@@ -1,9 +1,11 @@
 """Panels that apps built on programmes add to a participant's page (a partner's disclosure
-history, an ambassador's path), so that programmes imports none of them.
+history, an ambassador's path) or to a session's page (an open questionnaire round), so that
+programmes imports none of them.
 
 An app's `participant_panels.py` registers `panel(*, request, organisation, membership,
 participant) -> str | None` returning rendered HTML, or None when the panel does not apply to
-this person or this viewer. Panels must check the viewer's permissions themselves.
+this person or this viewer; a session panel, registered with `register_session_panel`, gets
+`session` instead of `participant`. Panels must check the viewer's permissions themselves.
 """
 
 from collections.abc import Callable
@@ -21,3 +23,16 @@ def register(panel: Panel) -> Panel:
 
 def render_panels(**kwargs: Any) -> list[str]:
     return [html for panel in panels if (html := panel(**kwargs))]
+
+
+session_panels: list[Panel] = []
+
+
+def register_session_panel(panel: Panel) -> Panel:
+    if panel not in session_panels:
+        session_panels.append(panel)
+    return panel
+
+
+def render_session_panels(**kwargs: Any) -> list[str]:
+    return [html for panel in session_panels if (html := panel(**kwargs))]

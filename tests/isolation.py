@@ -95,10 +95,16 @@ def _delivery(org: Organisation) -> int:
         ).pk
 
 
+# Parameters that are secrets rather than ids (a survey code): pages found by one answer whoever
+# holds it, without a login. An outsider holds none, so on the organisation's own address the
+# sweep tries a made-up one; another organisation's real secret is tried like any foreign id.
+SECRET_GUESSES: dict[str, Maker] = {}
+
 # Domain apps built on programmes teach the sweep their own parameters in <app>/tests/makers.py.
-for _app in ("partners", "ambassadors", "impact"):
+for _app in ("partners", "ambassadors", "evaluation", "impact"):
     try:
         _module = importlib.import_module(f"{_app}.tests.makers")
     except ModuleNotFoundError:
         continue
     MAKERS.update(_module.MAKERS)
+    SECRET_GUESSES.update(getattr(_module, "SECRET_GUESSES", {}))

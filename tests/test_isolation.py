@@ -13,7 +13,7 @@ from cocora.organisations.context import org_context
 from cocora.organisations.models import Organisation, Role
 from cocora.organisations.rls import tenant_models
 from cocora.organisations.tests.factories import MembershipFactory, OrganisationFactory
-from tests.isolation import MAKERS, fill_route, route_params, routes
+from tests.isolation import MAKERS, SECRET_GUESSES, fill_route, route_params, routes
 
 pytestmark = pytest.mark.django_db
 
@@ -86,7 +86,11 @@ def test_every_url_parameter_has_a_maker() -> None:
 def test_non_member_gets_404_on_every_page_of_another_organisation(client, two_orgs, method):
     victim, _home, outsider = two_orgs
     routes = org_routes()
-    ids = {name: MAKERS[name](victim) for route in routes for name in route_params(route)}
+    ids = {
+        name: SECRET_GUESSES.get(name, MAKERS[name])(victim)
+        for route in routes
+        for name in route_params(route)
+    }
     before = _snapshot([victim, _home])
     client.force_login(outsider.user)
 

@@ -87,3 +87,14 @@ def local_moment(value: datetime, zone: tzinfo, *, field: str | None = None) -> 
     if value.tzinfo is not None and value.utcoffset() is not None:
         return value
     return local_datetime(value.date(), value.time(), zone, field=field)
+
+
+def day_start(day: date, zone: tzinfo | str) -> datetime:
+    """The first moment of `day` on the clocks of `zone`: midnight, or the first time after it
+    where the clocks skip midnight. For ranges of whole days (`>= start of first day` and
+    `< start of the day after the last`), which a database index on the moment can serve."""
+    zone = zoneinfo.ZoneInfo(zone) if isinstance(zone, str) else zone
+    # A naive local midnight read with fold=0, then round-tripped through UTC: a skipped
+    # midnight lands on the first existing moment after it.
+    moment = datetime.combine(day, time.min).replace(tzinfo=zone)
+    return moment.astimezone(UTC).astimezone(zone)

@@ -28,14 +28,5 @@ def delivery_status_counts(*, organisation: Organisation) -> dict[str, int]:
     return {row["status"]: row["n"] for row in rows}
 
 
-def delivery_kinds(*, organisation: Organisation) -> list[str]:
-    return list(
-        Delivery.objects.for_org(organisation)
-        .order_by("kind")
-        .values_list("kind", flat=True)
-        .distinct()
-    )
-
-
 def failing_address_list(*, organisation: Organisation) -> QuerySet[FailingAddress]:
     return FailingAddress.objects.for_org(organisation).order_by("-last_failed_at")

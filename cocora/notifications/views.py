@@ -1,7 +1,6 @@
 from typing import Any
 
 from django import forms
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -13,12 +12,16 @@ from django.views.decorators.csrf import csrf_exempt
 
 from cocora.core.errors import ApplicationError
 from cocora.core.forms import StyledFormMixin
+from cocora.core.paging import page_of
 from cocora.organisations.views_base import OrgTemplateView
 
 from . import services
 from .models import DeliveryStatus, RecipientKind
 from .registry import kind_labels
-from .selectors import delivery_kinds, delivery_list, delivery_status_counts, failing_address_list
+from .selectors import delivery_list, delivery_status_counts, failing_address_list
+
+# Deliveries only grow: past this many the page asks for filters rather than counting them all.
+COUNT_CAP = 10_000
 
 
 class DeliveryFilterForm(StyledFormMixin, forms.Form):
@@ -46,22 +49,20 @@ class DeliveryListView(OrgTemplateView):
         kind_field: Any = form.fields["kind"]
         kind_field.choices = [
             ("", _("Any")),
-            *[(k, labels.get(k, k)) for k in delivery_kinds(organisation=self.organisation)],
+            # The registered kinds, not the distinct kinds sent so far (a read of every row).
+            *sorted(labels.items(), key=lambda item: str(item[1])),
         ]
         filters: dict[str, str] = {}
         if form.is_valid():
             filters = {k: form.cleaned_data[k] for k in ("status", "kind", "recipient_kind")}
         deliveries = delivery_list(organisation=self.organisation, **filters)
-        page = Paginator(deliveries, self.page_size).get_page(self.request.GET.get("page"))
-        for delivery in page.object_list:
+        paged = page_of(self.request, deliveries, per_page=self.page_size, cap=COUNT_CAP)
+        for delivery in paged.items:
             delivery.kind_label = labels.get(delivery.kind, delivery.kind)  # type: ignore[attr-defined]
-        query = self.request.GET.copy()
-        query.pop("page", None)
         counts = delivery_status_counts(organisation=self.organisation)
         context.update(
             form=form,
-            page=page,
-            query=query.urlencode(),
+            paged=paged,
             counts=[(label, counts.get(value, 0)) for value, label in DeliveryStatus.choices],
             failing=list(failing_address_list(organisation=self.organisation)[:100]),
         )

@@ -19,6 +19,7 @@ NAVIGATION = [
     (_("Our partnership"), "partner_portal", "partner_portal.view"),
     (_("Programmes"), "programme_list", "programmes.view"),
     (_("Ambassadors"), "ambassador_roster", "ambassadors.view"),
+    (_("Evaluation"), "evaluation_home", "evaluation.view"),
     (_("Partners"), "partner_list", "partners.view"),
     (_("Collaboration"), "collaboration_list", "collaboration.view"),
     (_("Members"), "member_list", "members.view"),

@@ -53,6 +53,11 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "ambassadors.caps": frozenset({Role.ADMIN}),
     # An ambassador's own tasks, insights and hours.
     "ambassador_home.view": frozenset({Role.AMBASSADOR}),
+    # Evaluation (evaluation/): questionnaires, rounds and pooled results. Trainers see the
+    # results of their own cohorts and hand out the codes (or their phone) there.
+    "evaluation.view": STAFF_AND_TRAINERS,
+    "evaluation.administer": STAFF_AND_TRAINERS,
+    "evaluation.manage": STAFF,
     # Handbook PDFs of a programme (programmes/handbooks).
     "handbooks.export": STAFF,
     # Objectives, indicators and progress (impact/): trainers read, staff set them.

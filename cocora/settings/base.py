@@ -52,6 +52,7 @@ LOCAL_APPS = [
     "programmes",
     "partners",
     "ambassadors",
+    "evaluation",
     "impact",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
@@ -305,6 +306,9 @@ SPECTACULAR_SETTINGS = {
         "RoleEnum": "cocora.organisations.models.Role",
         "DeliveryStatusEnum": "cocora.notifications.models.DeliveryStatus",
         "ProgrammeKindEnum": "programmes.models.ProgrammeKind",
+        "InstrumentKindEnum": "evaluation.models.InstrumentKind",
+        "ItemKindEnum": "evaluation.models.ItemKind",
+        "WaveKindEnum": "evaluation.models.WaveKind",
         "ActivityMethodEnum": "programmes.models.ActivityMethod",
         "EnrolmentStageEnum": "programmes.models.EnrolmentStage",
         "SessionStatusEnum": "programmes.models.SessionStatus",
@@ -351,6 +355,10 @@ COCORA_BASE_URL = env("COCORA_BASE_URL", default="http://127.0.0.1:8000")
 # putting a new key in front, running `manage.py rotate_keys`, then dropping the old key.
 # local.py and test.py fall back to a published development key; production.py requires it.
 COCORA_FIELD_KEYS = env.list("COCORA_FIELD_KEYS", default=[])
+# The key of the pseudonymous pairing keys and survey links (see evaluation/pairing.py):
+# its own secret, so that rotating SECRET_KEY does not break the pairing of baseline and end
+# answers. Without it a key is derived from SECRET_KEY (fine locally; set it in production).
+COCORA_EVALUATION_KEY = env("COCORA_EVALUATION_KEY", default="")
 # TOTP secrets and recovery-code seeds are stored encrypted with the same keys.
 MFA_ADAPTER = "cocora.core.mfa.MFAAdapter"
 

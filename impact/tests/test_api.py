@@ -136,3 +136,42 @@ def test_indicators_list_hides_small_cells_in_as_many_queries_for_50_people_as_f
     many, rows = measure(47)
     assert rows[rate.pk]["value"]["value"] == 100.0 and rows[rate.pk]["state"] == "on_track"
     assert few == many
+
+
+def test_an_indicator_is_changed_field_by_field_and_checked_whole(org, api_client):
+    indicator = IndicatorFactory(organisation=org, metric="attendance_rate", target=80)
+    client = api_client(org, Role.COORDINATOR)
+    path = _base(org) + f"indicators/{indicator.pk}/"
+
+    assert client.patch(path, {"target": "90"}, format="json").json()["target"] == 90
+    # The same target for a count would do; for this rate it is refused.
+    refused = client.patch(path, {"target": "150"}, format="json")
+    assert refused.status_code == 400 and "target" in refused.json()["errors"]
+    with org_context(org.pk):
+        assert Indicator.objects.get(pk=indicator.pk).target == 90
+
+
+def test_a_funder_report_is_started_and_its_figures_read_through_the_api(org, api_client):
+    programme = ProgrammeFactory(organisation=org)
+    client = api_client(org, Role.COORDINATOR)
+    created = client.post(
+        _base(org) + "reports/",
+        {
+            "programme": programme.pk,
+            "title": "To the foundation",
+            "period_start": "2026-01-01",
+            "period_end": "2026-12-31",
+            "narrative_md": "A good year.",
+        },
+        format="json",
+    )
+    assert created.status_code == 201, created.json()
+    figures = client.get(_base(org) + f"reports/{created.json()['id']}/figures/").json()
+    assert [row["metric"] for row in figures["outputs"]] == [
+        "sessions_held",
+        "attendance_rate",
+        "completions",
+        "peers_reached",
+        "partner_activities",
+    ]
+    assert figures["threshold"] == 5

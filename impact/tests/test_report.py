@@ -280,6 +280,7 @@ def test_report_page_and_xlsx_make_as_many_queries_for_50_people_as_for_5(org, m
     after = measure()
     assert before == after
     # The page: session, user, organisation, membership, report, indicators, one query per
-    # output metric (5), switcher = 12 (+2 tenant settings on PostgreSQL); the XLSX adds the
-    # audit line and has no switcher.
-    assert before == (12 + 2 * tenant_settings_queries(), 12 + 2 * tenant_settings_queries())
+    # output metric (5), the questionnaire answers (1: no answers, so no items' wording),
+    # switcher = 13 (+2 tenant settings on PostgreSQL); the XLSX adds the audit line and has
+    # no switcher.
+    assert before == (13 + 2 * tenant_settings_queries(), 13 + 2 * tenant_settings_queries())

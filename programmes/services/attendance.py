@@ -1,6 +1,6 @@
 """Attendance: one row per session and enrolment, saved idempotently."""
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db import transaction
@@ -40,12 +40,15 @@ def attendance_save(
     session: Session,
     statuses: Mapping[int, str],
     actor: Any = None,
+    enrolments: Sequence[Enrolment] | None = None,
 ) -> int:
     """Saves the given statuses (enrolment id -> status); marks not given stay as they are.
     Saving the same thing twice, a double tap or a retried request, changes nothing and raises
     nothing: only marks that differ are written (upserted on their unique key), so who recorded a
     mark and when stay those of the last real change. Marks the session held. A constant number
-    of queries whatever the number of people."""
+    of queries whatever the number of people. `enrolments` is the session's list from
+    `attendance_enrolments` when the caller has just read it (the attendance page has), so that
+    it is not read twice."""
     if session.organisation_id != organisation.pk:
         raise ApplicationError(_("This session belongs to another organisation."))
     if session.status == SessionStatus.CANCELLED:
@@ -62,7 +65,9 @@ def attendance_save(
             raise ApplicationError(
                 _("Choose present, late, excused or absent for everyone."), field="marks"
             )
-    allowed = {e.pk for e in attendance_enrolments(organisation=organisation, session=session)}
+    if enrolments is None:
+        enrolments = attendance_enrolments(organisation=organisation, session=session)
+    allowed = {e.pk for e in enrolments}
     unknown = set(statuses) - allowed
     if unknown:
         raise ApplicationError(

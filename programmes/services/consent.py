@@ -18,6 +18,7 @@ from cocora.core.dates import check_plausible_dates
 from cocora.core.errors import ApplicationError
 from cocora.organisations.models import Organisation
 
+from ..consent_hooks import run_hooks as run_consent_hooks
 from ..models import Consent, ConsentGiver, ConsentScope, Participant
 
 
@@ -135,6 +136,7 @@ def consent_withdraw(
     )
     if consent.scope == ConsentScope.PARTICIPATION:
         _withdraw_places_without_consent(organisation=organisation, consent=consent, actor=actor)
+    run_consent_hooks(organisation=organisation, consent=consent, actor=actor)
     return consent
 
 

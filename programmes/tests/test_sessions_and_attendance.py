@@ -4,6 +4,8 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -201,13 +203,34 @@ def test_attendance_query_count_is_the_same_for_5_and_50_people(org, member_clie
         return count
 
     # load: session, user, organisation, membership, session with cohort, enrolments with
-    # participants, attendance marks, log exists, trainers' clashes, switcher = 10.
-    # save: session, user, organisation, membership, session with cohort, enrolments (view),
-    # enrolments (service check), one upsert, session status, message storage... = constant.
+    # participants, attendance marks, log exists, trainers' clashes, switcher, the cohort's
+    # open questionnaire rounds (the evaluation's panel) = 11.
+    # save: session, user, organisation, membership, session with cohort, enrolments (read once,
+    # by the view, and handed to the service), current marks, one upsert, session status,
+    # message storage... = constant.
     five, fifty = measure(5), measure(50)
     assert five == fifty
     if action == "load":
-        assert five == 10 + 2 * tenant_settings_queries()
+        assert five == 11 + 2 * tenant_settings_queries()
+
+
+def test_saving_attendance_reads_the_list_of_people_once(org, member_client):
+    client = member_client(org, Role.COORDINATOR)
+    session, enrolments = _attendance_setup(org, 6)
+    url = reverse("session_detail", args=[org.slug, session.pk])
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(url, {f"status_{e.pk}": "late" for e in enrolments})
+
+    assert response.status_code == 302
+    list_reads = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].startswith("SELECT") and 'FROM "programmes_enrolment"' in q["sql"]
+    ]
+    assert len(list_reads) == 1
+    with org_context(org.pk):
+        assert set(Attendance.objects.for_org(org).values_list("status", flat=True)) == {"late"}
 
 
 def test_trainer_takes_attendance_only_in_assigned_cohorts(org, member_client):

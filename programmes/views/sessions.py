@@ -16,6 +16,7 @@ from cocora.organisations.views_base import OrgTemplateView
 
 from ..forms import SessionForm, SessionLogForm, SessionRuleForm
 from ..models import Activity, Attendance, AttendanceStatus, Module, SessionLog, SessionStatus
+from ..panels import render_session_panels
 from ..selectors.cohorts import session_get
 from ..selectors.sessions import session_clashes, session_log_get
 from ..services import attendance as attendance_services
@@ -139,6 +140,12 @@ class SessionDetailView(SessionMixin, OrgTemplateView):
             clashes=session_clashes(
                 organisation=self.organisation, sessions=[session], viewer=self.membership
             ).get(session.pk, []),
+            panels=render_session_panels(
+                request=self.request,
+                organisation=self.organisation,
+                membership=self.membership,
+                session=session,
+            ),
         )
         return context
 
@@ -178,6 +185,7 @@ class SessionDetailView(SessionMixin, OrgTemplateView):
                 session=session,
                 statuses=statuses,
                 actor=request.user,
+                enrolments=enrolments,
             )
         except ApplicationError as error:
             if htmx:
