@@ -92,7 +92,6 @@ def _answers(org: Organisation, cohort: Any, actor: Any) -> int:
                 organisation=org,
                 link=link,
                 answers={item.pk: value for item in items},
-                language="en",
             )
             count += 1
         wave_close(organisation=org, wave=wave, actor=actor)
