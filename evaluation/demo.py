@@ -205,7 +205,7 @@ def _answer_round(
                 level += CHANGE[item.scale] + rng.gauss(0, 0.45)
             value = min(5, max(1, round(level + rng.gauss(0, 0.5))))
             answers[item.pk] = 6 - value if item.reverse else value
-        response_submit(organisation=organisation, link=link, answers=answers, language="en")
+        response_submit(organisation=organisation, link=link, answers=answers)
 
 
 def _running_cohort(

@@ -149,11 +149,11 @@ class SurveyLink(OrgScopedModel):
 
 
 class Response(OrgScopedModel):
-    """One young person's answers in one wave, keyed only by a pseudonymous pairing key."""
+    """One young person's answers in one wave, keyed only by a pseudonymous pairing key. Not
+    even the language they answered in is kept: in a small group it could single someone out."""
 
     wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="responses")
     pairing_key = models.CharField(max_length=64)
-    language = models.CharField(max_length=8, choices=settings.LANGUAGES, default="en")
 
     class Meta:
         verbose_name = _("questionnaire response")

@@ -48,7 +48,6 @@ def response_submit(
     organisation: Organisation,
     link: SurveyLink,
     answers: dict[int, Any],
-    language: str,
 ) -> Response:
     """Stores the answers given through `link` (skipped questions have no row) and uses the link
     up. Nothing about the person is stored with them, not even the time."""
@@ -97,7 +96,6 @@ def response_submit(
         organisation=organisation,
         wave=link.wave,
         pairing_key=pairing_key(organisation_id=organisation.pk, enrolment_id=link.enrolment_id),
-        language=language,
     )
     for row in rows:
         row.response = response
@@ -140,8 +138,6 @@ def responses_remove_for_consent(
 def responses_erase(*, organisation: Organisation, subject: Any, actor: Any) -> dict[str, int]:
     if not isinstance(subject, Participant):
         return {}
-    return {
-        "evaluation_responses_deleted": _remove_for_participant(
-            organisation=organisation, participant=subject
-        )
-    }
+    deleted = _remove_for_participant(organisation=organisation, participant=subject)
+    # Like the other apps: a count only where there was something to remove.
+    return {"evaluation_responses_deleted": deleted} if deleted else {}

@@ -65,5 +65,4 @@ def send(org: Any, wave: Wave, enrolment: Any, answers: dict[str, Any]) -> None:
             organisation=org,
             link=SurveyLink.objects.for_org(org).get(wave=wave, enrolment=enrolment),
             answers={items[key]: value for key, value in answers.items()},
-            language="en",
         )

@@ -119,3 +119,26 @@ def test_erasing_a_participant_deletes_their_answers(org):
 
     assert values == [5]
     assert record.counts.get("evaluation_responses_deleted") == 1
+
+
+def test_the_trainers_phone_has_no_page_for_someone_without_consent(org, member_client):
+    from cocora.organisations.models import Role
+    from programmes.tests.factories import CohortTrainerFactory
+
+    cohort = prevention_cohort(org)
+    person(org, cohort, name="Agreed")
+    declined = person(org, cohort, name="Declined", consent_by=())
+    wave = open_round(org, cohort, "baseline")
+    trainer = member_client(org, Role.TRAINER)
+    CohortTrainerFactory(organisation=org, cohort=cohort, user=trainer.membership.user)
+
+    queue = trainer.get(reverse("evaluation_device", args=[org.slug, wave.pk])).content.decode()
+    page = trainer.get(reverse("evaluation_device_answer", args=[org.slug, wave.pk, declined.pk]))
+    sent = trainer.post(
+        reverse("evaluation_device_answer", args=[org.slug, wave.pk, declined.pk]), {"lang": "en"}
+    )
+
+    assert "Agreed" in queue and "Declined" not in queue
+    assert page.status_code == sent.status_code == 404
+    with org_context(org.pk):
+        assert not Response.objects.for_org(org).exists()

@@ -115,3 +115,22 @@ def test_trainers_read_the_questionnaire_but_cannot_edit_it(org, member_client):
         == 200
     )
     assert trainer.get(reverse("evaluation_item_edit", args=[org.slug, item.pk])).status_code == 403
+
+
+@pytest.mark.django_db
+def test_each_programme_gets_its_questionnaire_and_the_collaborative_none(org):
+    from cocora.core.errors import ApplicationError
+    from evaluation.services.waves import wave_open
+    from programmes.tests.factories import CohortFactory
+
+    ambassadors = CohortFactory(organisation=org, programme__kind="ambassador")
+    partners = CohortFactory(organisation=org, programme__kind="collaborative")
+
+    wave = open_round(org, ambassadors, "baseline")
+    with org_context(org.pk), pytest.raises(ApplicationError, match="Collaborative"):
+        wave_open(organisation=org, cohort=partners, kind="baseline")
+
+    assert wave.instrument.kind == "ambassador"
+    with org_context(org.pk):
+        scales = set(wave.instrument.items.values_list("scale", flat=True))
+    assert scales == {"ambassador_confidence", "peer_outreach", ""}

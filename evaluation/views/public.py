@@ -75,7 +75,6 @@ def render_questionnaire(
                     organisation=organisation,
                     link=link,
                     answers=form.answers(),
-                    language=language,
                 )
             except ApplicationError as error:
                 if error.code == "conflict":
