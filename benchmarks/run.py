@@ -76,9 +76,9 @@ def main() -> None:
         small_session = Session.objects.for_org(org).filter(cohort=small, status="held").first()
         large_session = Session.objects.for_org(org).filter(cohort=large).first()
 
-    def page(path: str) -> Callable[[], Any]:
+    def page(path: str, as_client: Client = client) -> Callable[[], Any]:
         def run() -> Any:
-            response = client.get(path)
+            response = as_client.get(path)
             assert response.status_code == 200, (path, response.status_code)
             return response
 
@@ -156,6 +156,15 @@ def main() -> None:
             "small": measure(page(small_path)),
             "large": measure(page(large_path)),
         }
+    # The coordinator's home page answers for the whole organisation, not one cohort: the small
+    # case is Südstadt (its demo cohort of 12), the large one Nordby (the same plus the
+    # measuring cohort), each through its own coordinator.
+    south = Client(HTTP_HOST="localhost")
+    south.force_login(User.objects.get(email="coordinator@suedstadt.example"))
+    results["cases"]["coordinator home"] = {
+        "small": measure(page("/o/suedstadt/", south)),
+        "large": measure(page("/o/nordby/")),
+    }
     results["cases"]["attendance save"] = {
         "small": measure(save(small_session)),
         "large": measure(save(large_session)),
@@ -210,7 +219,20 @@ def main() -> None:
     results["cases"]["audit page (1k vs 300k events)"] = audit_trail(org)
     for case in results["cases"].values():
         case["time_ratio"] = round(case["large"]["median_ms"] / case["small"]["median_ms"], 2)
-    parts = os.environ.get("BENCH_PARTS", "pages,throughput,handbooks,reminders").split(",")
+    parts = os.environ.get("BENCH_PARTS", "pages,impact,throughput,handbooks,reminders").split(",")
+    home, cohort_page = results["cases"]["coordinator home"], results["cases"]["cohort page"]
+    results["home_to_cohort_page"] = {
+        size: round(home[size]["median_ms"] / cohort_page[size]["median_ms"], 2)
+        for size in ("small", "large")
+    }
+    write_section("bench-dashboards", dashboard_lines(results))
+    if "impact" in parts:
+        # Objectives and the funder report (benchmarks/impact.py), 12 against SCALE people.
+        from benchmarks import impact
+
+        coordinator = User.objects.get(email="coordinator@nordby.example")
+        results["impact"] = impact.run(org, client, measure, coordinator)
+        write_section("bench-impact", impact.table(results["impact"], SCALE))
     if "throughput" in parts and connection.vendor == "postgresql":
         # Requests per second under gunicorn against /healthz (benchmarks/throughput.py).
         from benchmarks import throughput
@@ -311,6 +333,17 @@ def api_client(org: Organisation, email: str) -> Any:
     client = APIClient(HTTP_HOST="localhost")
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
     return client
+
+
+def dashboard_lines(results: dict[str, Any]) -> list[str]:
+    home = results["cases"]["coordinator home"]
+    ratio = results["home_to_cohort_page"]
+    return [
+        f"Coordinator home: {home['small']['queries']} queries for 12 people and "
+        f"{home['large']['queries']} for {SCALE + 12}; its time is {ratio['small']}× the small "
+        f"cohort page's and {ratio['large']}× the large cohort page's in the same run "
+        "(goal: within 2×).",
+    ]
 
 
 def write_table(results: dict[str, Any]) -> None:

@@ -38,6 +38,7 @@ urlpatterns = [
     path(ORG_PREFIX, include("partners.urls")),
     path(ORG_PREFIX, include("ambassadors.urls")),
     path(ORG_PREFIX, include("evaluation.urls")),
+    path(ORG_PREFIX, include("impact.urls")),
     path("", include("programmes.urls")),
     path("", include("cocora.api.urls")),
 ]

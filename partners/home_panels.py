@@ -1,14 +1,15 @@
-"""The partners app's panel on an organisation's home page: partner contacts land on a link to
-their partnership page."""
+"""The partners app's panels on an organisation's home page: partner contacts land on a link to
+their partnership page; admins see the partners whose integrity review is overdue."""
 
 from typing import Any
 
 from django.template.loader import render_to_string
 
-from cocora.organisations.home_registry import register
+from cocora.organisations.home_registry import HOUSEKEEPING, register
 from cocora.organisations.models import Role
 
 from .models import PartnerContact
+from .selectors.partners import ReviewFilter, partner_list
 
 
 @register
@@ -26,5 +27,22 @@ def partnership(*, request: Any, organisation: Any, membership: Any) -> str | No
     return render_to_string(
         "partners/_home_panel.html",
         {"organisation": organisation, "contact": contact},
+        request=request,
+    )
+
+
+@register(order=HOUSEKEEPING)
+def integrity_reviews(*, request: Any, organisation: Any, membership: Any) -> str | None:
+    """Admins: partners never checked, not passed, or past their review date (the directory's
+    own "overdue" filter, two queries). A lapsed review suspends sharing with the partner."""
+    if membership.role != Role.ADMIN:
+        return None
+    return render_to_string(
+        "partners/_home_reviews.html",
+        {
+            "organisation": organisation,
+            "rows": partner_list(organisation=organisation, review=ReviewFilter.OVERDUE),
+            "overdue": ReviewFilter.OVERDUE,
+        },
         request=request,
     )

@@ -64,6 +64,14 @@ def cell_neutralise(value: Any) -> Any:
     return value
 
 
+def dataset_bytes(dataset: tablib.Dataset, fmt: str) -> bytes:
+    """The file of a dataset in one of EXPORT_FORMATS."""
+    # CSV with a BOM: spreadsheet programs then read the names' accents right.
+    return bytes(
+        dataset.export("csv").encode("utf-8-sig") if fmt == "csv" else dataset.export("xlsx")
+    )
+
+
 def cohort_export_dataset(*, organisation: Organisation, cohort: Cohort) -> tablib.Dataset:
     """One row per enrolment: code, name, stage, joined on, the status at each session that was
     not cancelled, then sessions attended and held since joining and the attendance rate. Three
@@ -149,10 +157,7 @@ def cohort_export(
     if fmt not in EXPORT_FORMATS:
         raise ApplicationError(_("Choose CSV or XLSX."))
     dataset = cohort_export_dataset(organisation=organisation, cohort=cohort)
-    # CSV with a BOM: spreadsheet programs then read the names' accents right.
-    content: bytes = (
-        dataset.export("csv").encode("utf-8-sig") if fmt == "csv" else dataset.export("xlsx")
-    )
+    content = dataset_bytes(dataset, fmt)
     audit_record(
         organisation=organisation,
         actor=actor,

@@ -60,6 +60,12 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "evaluation.manage": STAFF,
     # Handbook PDFs of a programme (programmes/handbooks).
     "handbooks.export": STAFF,
+    # Objectives, indicators and progress (impact/): trainers read, staff set them.
+    "impact.view": STAFF_AND_TRAINERS,
+    "impact.manage": STAFF,
+    # Funder reports: figures leave the organisation through them.
+    "impact_reports.view": STAFF,
+    "impact_reports.manage": STAFF,
     # The email delivery log and failing addresses.
     "deliveries.view": frozenset({Role.ADMIN}),
     # Everyone's own calendar feed.

@@ -53,6 +53,7 @@ LOCAL_APPS = [
     "partners",
     "ambassadors",
     "evaluation",
+    "impact",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -326,6 +327,9 @@ SPECTACULAR_SETTINGS = {
         "PeerInsightKindEnum": "ambassadors.models.InsightKind",
         "PeerInsightStatusEnum": "ambassadors.models.InsightStatus",
         "PeerInsightReviewStatusEnum": "ambassadors.api.serializers.INSIGHT_REVIEW_CHOICES",
+        "IndicatorKindEnum": "impact.models.IndicatorKind",
+        "IndicatorDirectionEnum": "impact.models.Direction",
+        "ReportPdfStatusEnum": "impact.models.ReportPdfStatus",
     },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

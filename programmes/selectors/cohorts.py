@@ -2,8 +2,9 @@
 assigned to; admins and coordinators see all of the organisation's."""
 
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet
@@ -192,28 +193,7 @@ def cohort_overview(
         .select_related("participant")
         .order_by("participant__display_name", "participant__code")
     )
-    # One grouped row per person: what they attended or were excused from among the held
-    # sessions since they joined, and when they last came (or were excused). The sessions
-    # missed since then are counted below from the ordered list of held sessions, so no
-    # attendance mark is read into Python one by one.
-    ok = [AttendanceStatus.PRESENT, AttendanceStatus.LATE]
-    counted = [*ok, AttendanceStatus.EXCUSED]
-    totals = {
-        row["enrolment_id"]: row
-        for row in Attendance.objects.for_org(organisation)
-        .filter(
-            session__cohort=cohort,
-            session__status=SessionStatus.HELD,
-            session__starts_at__date__gte=F("enrolment__joined_on"),
-        )
-        .order_by()
-        .values("enrolment_id")
-        .annotate(
-            attended=Count("pk", filter=Q(status__in=ok)),
-            excused=Count("pk", filter=Q(status=AttendanceStatus.EXCUSED)),
-            last_counted=Max("session__starts_at", filter=Q(status__in=counted)),
-        )
-    }
+    totals = attendance_totals(organisation=organisation, cohorts=[cohort])
     trainers = [
         link.user
         for link in CohortTrainer.objects.for_org(organisation)
@@ -221,11 +201,7 @@ def cohort_overview(
         .select_related("user")
         .order_by("user__name")
     ]
-    held = [s for s in sessions if s.status == SessionStatus.HELD]
-    # Held sessions in order, by their local day (when someone joined counts) and their start
-    # (what came after the last attended one): two sorted lists searched per person.
-    held_days = [timezone.localtime(s.starts_at).date() for s in held]
-    held_starts = [s.starts_at for s in held]
+    timeline = HeldTimeline.of(s for s in sessions if s.status == SessionStatus.HELD)
     overview = CohortOverview(
         cohort=cohort,
         sessions=sessions,
@@ -240,20 +216,71 @@ def cohort_overview(
         if enrolment.stage in (EnrolmentStage.APPLIED, EnrolmentStage.WITHDRAWN):
             overview.other.append(enrolment)
             continue
-        first = bisect_left(held_days, enrolment.joined_on)
-        row = totals.get(enrolment.pk, {})
-        last = row.get("last_counted")
-        since_last = bisect_right(held_starts, last) if last else 0
-        progress = ParticipantProgress(
-            enrolment=enrolment,
-            held=len(held) - first,
-            attended=row.get("attended", 0),
-            excused=row.get("excused", 0),
-            # Absent, or not marked at a held session, since the last one attended or excused.
-            consecutive_missed=len(held) - max(first, since_last),
-        )
-        overview.progress.append(progress)
+        overview.progress.append(participant_progress(enrolment, timeline=timeline, totals=totals))
     return overview
+
+
+@dataclass(frozen=True)
+class HeldTimeline:
+    """A cohort's held sessions in time order, as their local days (when someone joined counts)
+    and the moments they started (what came after someone's last attended session): two sorted
+    lists that each person's progress is searched in."""
+
+    days: list[date]
+    starts: list[datetime]
+
+    @classmethod
+    def of(cls, held: Iterable[Session]) -> "HeldTimeline":
+        held = list(held)
+        return cls(
+            [timezone.localtime(s.starts_at).date() for s in held], [s.starts_at for s in held]
+        )
+
+
+def attendance_totals(
+    *, organisation: Organisation, cohorts: Iterable[Cohort] | QuerySet[Cohort]
+) -> dict[int, dict[str, Any]]:
+    """Per enrolment of these cohorts, one grouped row: how many held sessions since they
+    joined they attended (present or late) or were excused from, and when they last came or
+    were excused. One query whatever the number of people and sessions; no mark is read into
+    Python one by one."""
+    ok = [AttendanceStatus.PRESENT, AttendanceStatus.LATE]
+    counted = [*ok, AttendanceStatus.EXCUSED]
+    return {
+        row["enrolment_id"]: row
+        for row in Attendance.objects.for_org(organisation)
+        .filter(
+            session__cohort__in=cohorts,
+            session__status=SessionStatus.HELD,
+            session__starts_at__date__gte=F("enrolment__joined_on"),
+        )
+        .order_by()
+        .values("enrolment_id")
+        .annotate(
+            attended=Count("pk", filter=Q(status__in=ok)),
+            excused=Count("pk", filter=Q(status=AttendanceStatus.EXCUSED)),
+            last_counted=Max("session__starts_at", filter=Q(status__in=counted)),
+        )
+    }
+
+
+def participant_progress(
+    enrolment: Enrolment, *, timeline: HeldTimeline, totals: dict[int, dict[str, Any]]
+) -> ParticipantProgress:
+    """One person's attendance over their cohort's held sessions since they joined, from
+    `attendance_totals`; no queries. Missed: absent, or not marked at a held session, since
+    the last one attended or excused."""
+    first = bisect_left(timeline.days, enrolment.joined_on)
+    row = totals.get(enrolment.pk, {})
+    last = row.get("last_counted")
+    since_last = bisect_right(timeline.starts, last) if last else 0
+    return ParticipantProgress(
+        enrolment=enrolment,
+        held=len(timeline.days) - first,
+        attended=row.get("attended", 0),
+        excused=row.get("excused", 0),
+        consecutive_missed=len(timeline.days) - max(first, since_last),
+    )
 
 
 def sessions_upcoming(

@@ -17,9 +17,11 @@ from cocora.organisations.models import Membership, Role
 from cocora.organisations.permissions import can
 from cocora.organisations.views_base import OrgTemplateView
 
+from ..charts import attendance_chart
 from ..forms import CohortForm, StageForm
 from ..models import CohortTrainer, Enrolment, EnrolmentStage, Programme
 from ..selectors.cohorts import cohort_get, cohort_list, cohort_overview, sessions_upcoming
+from ..selectors.dashboard import attendance_over_time
 from ..selectors.participants import contact_recipients, participant_list
 from ..selectors.sessions import session_clashes
 from ..services import cohorts as services
@@ -220,6 +222,13 @@ class CohortDetailView(CohortMixin, OrgTemplateView):
             enrolment.participant_url = participant_url(enrolment.participant_id)  # type: ignore[attr-defined]
             enrolment.stage_url = stage_url(enrolment.pk)  # type: ignore[attr-defined]
         context["overview"] = overview
+        # The cohort page shows every mark anyway: its own chart suppresses nothing.
+        attendance = attendance_over_time(
+            organisation=self.organisation,
+            cohorts=[cohort],
+            threshold=0,
+        )
+        context["attendance_chart"] = attendance_chart(attendance[0]) if attendance else None
         context["can_manage"] = can(self.membership, "cohorts.manage")
         context["can_export"] = can(self.membership, "participants.export")
         context["can_view_participants"] = can(self.membership, "participants.view")

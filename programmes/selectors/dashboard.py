@@ -1,0 +1,299 @@
+"""Reads behind the home pages ("what needs me today") and the charts of the data that exists:
+attendance over time, the enrolment funnel and the organisation's figures.
+
+Every function costs a fixed number of queries, whatever the number of cohorts, people and
+sessions. Figures that leave the cohort page go through cocora.core.suppression: a small
+group of people is never shown as an exact number there.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from cocora.core.suppression import Cell, measure_cell, sequence_cells, threshold_for
+from cocora.organisations.models import Membership, Organisation
+
+from ..models import (
+    PLACE_STAGES,
+    Attendance,
+    AttendanceStatus,
+    Cohort,
+    Enrolment,
+    EnrolmentStage,
+    HandbookExport,
+    Participant,
+    Programme,
+    Session,
+    SessionStatus,
+)
+from .cohorts import (
+    HeldTimeline,
+    ParticipantProgress,
+    _visible_cohorts,
+    attendance_totals,
+    participant_progress,
+    session_list,
+)
+from .participants import ConsentState, ParticipantRow, participant_queryset, participant_rows
+
+UPCOMING_DAYS = 7
+PRESENT = (AttendanceStatus.PRESENT, AttendanceStatus.LATE)
+# The funnel's steps in order; a person counts in every step up to the furthest they reached.
+FUNNEL_STAGES = (
+    EnrolmentStage.APPLIED,
+    EnrolmentStage.ENROLLED,
+    EnrolmentStage.ACTIVE,
+    EnrolmentStage.COMPLETED,
+)
+# The steps each current stage has passed through. Waiting and withdrawn people applied; we do
+# not know how far a withdrawn person came, so they count as having applied only.
+_REACHED: dict[str, tuple[str, ...]] = {
+    EnrolmentStage.APPLIED: (EnrolmentStage.APPLIED,),
+    EnrolmentStage.WAITLISTED: (EnrolmentStage.APPLIED,),
+    EnrolmentStage.WITHDRAWN: (EnrolmentStage.APPLIED,),
+    EnrolmentStage.ENROLLED: FUNNEL_STAGES[:2],
+    EnrolmentStage.ACTIVE: FUNNEL_STAGES[:3],
+    EnrolmentStage.COMPLETED: FUNNEL_STAGES,
+}
+
+
+def running_cohorts(
+    *, organisation: Organisation, membership: Membership, today: date
+) -> QuerySet[Cohort]:
+    """The cohorts this member may see that have started and not ended."""
+    return _visible_cohorts(organisation=organisation, membership=membership).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=today), starts_on__lte=today
+    )
+
+
+def sessions_next_days(
+    *, organisation: Organisation, membership: Membership, now: datetime, days: int = UPCOMING_DAYS
+) -> list[Session]:
+    """The sessions of the coming `days` days in the cohorts this member may see, cancelled ones
+    left out: one query."""
+    return list(
+        session_list(organisation=organisation, membership=membership)
+        .filter(starts_at__gte=now, starts_at__lt=now + timedelta(days=days))
+        .exclude(status=SessionStatus.CANCELLED)
+    )
+
+
+def logs_to_write(
+    *, organisation: Organisation, membership: Membership, now: datetime
+) -> list[Session]:
+    """Sessions of this member's cohorts that are over and not cancelled, with no log yet,
+    latest first (while the session is fresh in mind): one query."""
+    return list(
+        session_list(organisation=organisation, membership=membership)
+        .filter(ends_at__lt=now, log__isnull=True)
+        .exclude(status=SessionStatus.CANCELLED)
+        .order_by("-starts_at", "-pk")
+    )
+
+
+def consent_gaps(*, organisation: Organisation, today: date) -> list[ParticipantRow]:
+    """People holding a place in a cohort whose consent to take part is incomplete (their own,
+    or a guardian's below the age of digital consent): three queries."""
+    with_place = Enrolment.objects.for_org(organisation).filter(stage__in=PLACE_STAGES)
+    participants = participant_queryset(organisation=organisation).filter(
+        pk__in=with_place.values("participant_id")
+    )
+    return participant_rows(
+        participants, organisation=organisation, consent=ConsentState.MISSING, today=today
+    )
+
+
+def absence_flags(
+    *, organisation: Organisation, membership: Membership, today: date
+) -> list[ParticipantProgress]:
+    """People in the running cohorts this member may see who missed the last held sessions in a
+    row (the cohort page's check-in flag), by cohort and name: three queries (held sessions,
+    places, attendance totals), whatever the number of cohorts and people."""
+    cohorts = running_cohorts(organisation=organisation, membership=membership, today=today)
+    held = list(
+        Session.objects.for_org(organisation)
+        .filter(cohort__in=cohorts, status=SessionStatus.HELD)
+        .only("pk", "cohort_id", "starts_at")
+        .order_by("starts_at", "pk")
+    )
+    if not held:
+        return []
+    held_by_cohort: dict[int, list[Session]] = defaultdict(list)
+    for session in held:
+        held_by_cohort[session.cohort_id].append(session)
+    enrolments = (
+        Enrolment.objects.for_org(organisation)
+        .filter(cohort__in=cohorts, stage__in=PLACE_STAGES)
+        .select_related("participant", "cohort")
+        .order_by("cohort__name", "cohort_id", "participant__display_name", "participant__code")
+    )
+    totals = attendance_totals(organisation=organisation, cohorts=cohorts)
+    timelines = {
+        cohort_id: HeldTimeline.of(sessions) for cohort_id, sessions in held_by_cohort.items()
+    }
+    empty = HeldTimeline([], [])
+    flagged = []
+    for enrolment in enrolments:
+        progress = participant_progress(
+            enrolment, timeline=timelines.get(enrolment.cohort_id, empty), totals=totals
+        )
+        if progress.needs_check_in:
+            flagged.append(progress)
+    return flagged
+
+
+@dataclass
+class AttendancePoint:
+    day: date
+    rate: Cell
+
+
+@dataclass
+class CohortAttendance:
+    cohort: Cohort
+    points: list[AttendancePoint] = field(default_factory=list)
+
+
+def attendance_over_time(
+    *,
+    organisation: Organisation,
+    cohorts: Iterable[Cohort],
+    threshold: int,
+) -> list[CohortAttendance]:
+    """The attendance rate of each held session of the given cohorts (present or late among the
+    people marked), by cohort name, in time order: one grouped query for all cohorts (and one
+    to read the cohorts when given a queryset). A session with fewer people marked than
+    `threshold` shows as suppressed: the organisation's threshold where the figures leave the
+    cohort page, 0 on the cohort page itself, whose readers see every mark anyway."""
+    series: dict[int, CohortAttendance] = {
+        cohort.pk: CohortAttendance(cohort=cohort)
+        for cohort in sorted(cohorts, key=lambda c: (c.name, c.pk))
+    }
+    rows = (
+        Attendance.objects.for_org(organisation)
+        .filter(session__cohort__in=list(series), session__status=SessionStatus.HELD)
+        .values("session_id", "session__cohort_id", "session__starts_at")
+        .annotate(present=Count("pk", filter=Q(status__in=PRESENT)), marked=Count("pk"))
+        .order_by("session__starts_at", "session_id")
+    )
+    for row in rows:
+        rate = round(100 * row["present"] / row["marked"])
+        series[row["session__cohort_id"]].points.append(
+            AttendancePoint(
+                day=timezone.localtime(row["session__starts_at"]).date(),
+                rate=measure_cell(rate, n=row["marked"], threshold=threshold, decimals=0),
+            )
+        )
+    return [s for s in series.values() if s.points]
+
+
+@dataclass
+class ProgrammeFunnel:
+    programme_id: int
+    title: str
+    steps: list[Cell]
+
+
+def enrolment_funnel(*, organisation: Organisation) -> list[ProgrammeFunnel]:
+    """Per programme, how many enrolments reached each step: applied, enrolled, active,
+    completed. One grouped query. The steps count the same people, so they are suppressed as a
+    sequence: no step, and no difference between two shown steps, is a small group."""
+    threshold = threshold_for(organisation)
+    rows = (
+        Enrolment.objects.for_org(organisation)
+        .values("cohort__programme_id", "cohort__programme__title", "stage")
+        .annotate(n=Count("pk"))
+        .order_by("cohort__programme__title", "cohort__programme_id")
+    )
+    counts: dict[int, dict[str, int]] = {}
+    titles: dict[int, str] = {}
+    for row in rows:
+        programme_id = row["cohort__programme_id"]
+        titles[programme_id] = row["cohort__programme__title"]
+        steps = counts.setdefault(programme_id, dict.fromkeys(FUNNEL_STAGES, 0))
+        for step in _REACHED.get(row["stage"], ()):
+            steps[step] += row["n"]
+    return [
+        ProgrammeFunnel(
+            programme_id=programme_id,
+            title=titles[programme_id],
+            steps=sequence_cells([steps[s] for s in FUNNEL_STAGES], threshold=threshold),
+        )
+        for programme_id, steps in counts.items()
+    ]
+
+
+@dataclass
+class OrganisationFigures:
+    participants: Cell
+    ever_enrolled: Cell
+    completed: Cell
+    running_cohorts: int
+    programmes: int
+    sessions_held_30_days: int
+
+
+def organisation_figures(*, organisation: Organisation, today: date) -> OrganisationFigures:
+    """The admin's figures: people (registered, ever enrolled, completed a cohort) and the
+    organisation's activity. Two queries. The people figures are nested (each contains the
+    next), so they are suppressed as a sequence: a difference between two shown figures is
+    never a small group either."""
+    enrolments = Enrolment.objects.for_org(organisation).filter(participant=OuterRef("pk"))
+    people = Participant.objects.for_org(organisation).aggregate(
+        total=Count("pk"),
+        enrolled=Count(
+            "pk",
+            filter=Q(
+                Exists(
+                    enrolments.filter(
+                        stage__in=(
+                            EnrolmentStage.ENROLLED,
+                            EnrolmentStage.ACTIVE,
+                            EnrolmentStage.COMPLETED,
+                        )
+                    )
+                )
+            ),
+        ),
+        completed=Count("pk", filter=Q(Exists(enrolments.filter(stage=EnrolmentStage.COMPLETED)))),
+    )
+    total, enrolled, completed = sequence_cells(
+        [people["total"], people["enrolled"], people["completed"]],
+        threshold=threshold_for(organisation),
+    )
+    running = Q(cohorts__starts_on__lte=today) & (
+        Q(cohorts__ends_on__isnull=True) | Q(cohorts__ends_on__gte=today)
+    )
+    activity = Programme.objects.for_org(organisation).aggregate(
+        programmes=Count("pk", distinct=True),
+        running=Count("cohorts", filter=running, distinct=True),
+        held=Count(
+            "cohorts__sessions",
+            filter=Q(
+                cohorts__sessions__status=SessionStatus.HELD,
+                cohorts__sessions__starts_at__date__gte=today - timedelta(days=30),
+            ),
+            distinct=True,
+        ),
+    )
+    return OrganisationFigures(
+        participants=total,
+        ever_enrolled=enrolled,
+        completed=completed,
+        running_cohorts=activity["running"],
+        programmes=activity["programmes"],
+        sessions_held_30_days=activity["held"],
+    )
+
+
+def handbook_exports_recent(*, organisation: Organisation, limit: int = 5) -> list[HandbookExport]:
+    """The latest handbook exports with their programme, newest first: one query."""
+    return list(
+        HandbookExport.objects.for_org(organisation)
+        .select_related("programme")
+        .order_by("-requested_at", "-pk")[:limit]
+    )
