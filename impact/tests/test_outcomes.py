@@ -1,6 +1,7 @@
 """Outcome indicators and the report's outcomes: the mean paired change per scale from the
 questionnaires, with its n, hidden below the threshold everywhere it leaves the cohort."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -13,6 +14,7 @@ from cocora.testing.queries import count_queries
 from evaluation.tests.helpers import open_round, person, prevention_cohort, send
 from impact.selectors import indicator_progress
 from impact.tests.factories import FunderReportFactory, IndicatorFactory, ObjectiveFactory
+from impact.tests.test_report import _pdf_text, _render
 from programmes.tests.factories import CohortFactory
 
 pytestmark = pytest.mark.django_db
@@ -114,3 +116,25 @@ def test_the_impact_page_makes_as_many_queries_for_45_pairs_as_for_5(org, member
     (row,) = [r for entry in response.context["objectives"] for r in entry.rows]
     assert row.n.value == 45
     assert few == many
+
+
+def test_the_pdf_shows_the_change_per_scale_with_its_chart_and_n(
+    org, member_client, settings, tmp_path
+):
+    settings.COCORA_PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    cohort = answered(org, "ABCDE")
+    today = organisation_today(org)
+    report = FunderReportFactory(
+        organisation=org,
+        programme=cohort.programme,
+        period_start=today - timedelta(days=30),
+        period_end=today + timedelta(days=30),
+    )
+    client = member_client(org, Role.COORDINATOR)
+    rendered = _render(org, report, client.membership.user)
+    text = _pdf_text(rendered.pdf_file.path)
+
+    assert "Change from before to after, per scale" in text
+    # The table: scale, n, before, after, change (and the chart's own table: the change).
+    # (the PDF may hyphenate the scale's name onto the next line)
+    assert re.search(r"Self-ef\S*\s+5\s+2[.,]50\s+3[.,]70\s+1[.,]20\s+1[.,]1", text)
