@@ -16,7 +16,15 @@ from . import services
 from .models import Objective
 from .outcomes import scale_choices
 
-NARRATIVE = """## What happened
+# What the demo organisations wrote, in their own language (English for any other).
+TEXTS = {
+    "en": {
+        "meet": "Young people meet regularly",
+        "meet_description": "A safe, regular space: the group meets every week and keeps coming.",
+        "voice": "Young people trust their own voice",
+        "voice_description": "Measured with the self-efficacy questions before and after.",
+        "report": "Half-year report to the foundation",
+        "narrative": """## What happened
 
 The group met every week at the youth house. Young people chose the themes of two sessions
 themselves, and a local association co-facilitated the session on belonging.
@@ -25,7 +33,47 @@ themselves, and a local association co-facilitated the session on belonging.
 
 - Evening sessions suit the group better than afternoons.
 - Attendance dropped when school exams began: we plan around them next time.
-"""
+""",
+    },
+    "da": {
+        "meet": "De unge mødes regelmæssigt",
+        "meet_description": (
+            "Et trygt, fast sted: gruppen mødes hver uge og bliver ved med at komme."
+        ),
+        "voice": "De unge stoler på deres egen stemme",
+        "voice_description": "Målt med spørgsmålene om tro på egne evner før og efter forløbet.",
+        "report": "Halvårsrapport til fonden",
+        "narrative": """## Hvad skete der
+
+Gruppen mødtes hver uge i ungdomshuset. De unge valgte selv temaerne for to mødegange, og en
+lokal forening var medfacilitator på mødegangen om at høre til.
+
+## Hvad vi lærte
+
+- Aftenmøder passer gruppen bedre end eftermiddage.
+- Fremmødet faldt, da skolens eksaminer begyndte: næste gang planlægger vi efter dem.
+""",
+    },
+    "de": {
+        "meet": "Die Jugendlichen treffen sich regelmäßig",
+        "meet_description": (
+            "Ein sicherer, fester Ort: Die Gruppe trifft sich jede Woche und kommt wieder."
+        ),
+        "voice": "Die Jugendlichen trauen ihrer eigenen Stimme",
+        "voice_description": "Gemessen mit den Fragen zur Selbstwirksamkeit vorher und nachher.",
+        "report": "Halbjahresbericht an die Stiftung",
+        "narrative": """## Was geschehen ist
+
+Die Gruppe traf sich jede Woche im Jugendhaus. Die Jugendlichen wählten die Themen von zwei
+Terminen selbst, und ein Verein aus dem Viertel hat den Termin zur Zugehörigkeit mitgestaltet.
+
+## Was wir gelernt haben
+
+- Abendtermine passen der Gruppe besser als Nachmittage.
+- Als die Prüfungen in der Schule begannen, kamen weniger: Nächstes Mal planen wir sie ein.
+""",
+    },
+}
 
 
 @register
@@ -51,14 +99,15 @@ def seed(*, organisation: Organisation, users: dict[str, Any], scale: int, stdou
 
 
 def _seed(organisation: Organisation, actor: Any, programme: Programme, cohort: Cohort) -> None:
+    text = TEXTS.get(organisation.language, TEXTS["en"])
     start = cohort.starts_on
     end = cohort.ends_on or start + timedelta(weeks=10)
     period = {"period_start": start, "period_end": end}
     meetings = services.objective_create(
         organisation=organisation,
         programme=programme,
-        title="Young people meet regularly",
-        description="A safe, regular space: the group meets every week and keeps coming.",
+        title=text["meet"],
+        description=text["meet_description"],
         actor=actor,
     )
     # Four of ten sessions held four weeks in: ahead of the share of 8 due by now.
@@ -90,8 +139,8 @@ def _seed(organisation: Organisation, actor: Any, programme: Programme, cohort: 
         confidence = services.objective_create(
             organisation=organisation,
             programme=programme,
-            title="Young people trust their own voice",
-            description="Measured with the self-efficacy questions before and after.",
+            title=text["voice"],
+            description=text["voice_description"],
             actor=actor,
         )
         services.indicator_create(
@@ -106,8 +155,8 @@ def _seed(organisation: Organisation, actor: Any, programme: Programme, cohort: 
     services.funder_report_create(
         organisation=organisation,
         programme=programme,
-        title="Half-year report to the foundation",
-        narrative_md=NARRATIVE,
+        title=text["report"],
+        narrative_md=text["narrative"],
         **half_year,
         actor=actor,
     )
