@@ -64,6 +64,6 @@ def ambassador_reach(*, request: Any, organisation: Any, membership: Any) -> str
         request=request,
         key="reach",
         title=_("Ambassadors' reach"),
-        charts=[chart] if any(cell.value for _month, cell in months) else [],
+        charts=[chart] if any(cell.suppressed or cell.value for _month, cell in months) else [],
         empty=_("Peers reached show here once ambassadors report finished tasks."),
     )
