@@ -440,6 +440,9 @@ class Crawl:
         return self
 
 
+PARTICIPANT_PAGE = re.compile(r"/evaluation/rounds/\d+/device/\d+/$")
+
+
 def _set_language(user: User | None, client: Client, language: str) -> None:
     if user is None:
         client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
@@ -474,6 +477,10 @@ def _sweep(
                 english.pages[path] = english.fetch(path) or RenderedPage()
             _set_language(user, client, language)
         for path, page in crawl.pages.items():
+            if PARTICIPANT_PAGE.search(path):
+                # The questionnaire on the trainer's phone speaks the young person's language,
+                # not the trainer's: it is for the young person to read.
+                continue
             if page.html_lang != language:
                 problems.append(f"{who} {language} {path}: <html lang={page.html_lang!r}>")
             for text in english_texts_left(page, english.pages[path], language, data):
