@@ -55,3 +55,20 @@ def test_dependencies_point_one_way() -> None:
     assert "evaluation" not in built_on
     # impact reads the other apps' records to count outputs and outcomes; none reads impact.
     assert "impact" not in built_on | _imports("evaluation")
+
+
+def test_make_test_collects_the_tests_of_every_app() -> None:
+    """Regression: the questionnaire app's tests lived outside pytest's testpaths, so `make test`
+    and CI never ran them."""
+    import tomllib
+
+    root = Path(__file__).resolve().parent.parent
+    testpaths = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["pytest"][
+        "ini_options"
+    ]["testpaths"]
+    with_tests = {
+        path.relative_to(root).parts[0]
+        for path in root.glob("*/**/tests/__init__.py")
+        if ".venv" not in path.parts
+    }
+    assert sorted(with_tests - set(testpaths)) == []
