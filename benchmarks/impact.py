@@ -12,6 +12,7 @@ from typing import Any
 
 from django.test import Client
 
+from benchmarks.tables import small_large_table
 from cocora.organisations.context import org_context
 from cocora.organisations.models import Organisation
 
@@ -151,19 +152,9 @@ def run(
 
 
 def table(results: dict[str, Any], scale: int) -> list[str]:
-    lines = [
+    return small_large_table(
         f"Small: the demo Prevention programme (12 people and the demo's answers). Large: a "
         f"programme with the measuring cohort ({scale} people, 20 held sessions, "
         f"{results['responses']} questionnaire responses).",
-        "",
-        "| case | small: median ms · queries · peak KiB | large: median ms · queries · peak KiB "
-        "| large / small time |",
-        "|---|---|---|---|",
-    ]
-    for name, case in results["cases"].items():
-        s, lg = case["small"], case["large"]
-        lines.append(
-            f"| {name} | {s['median_ms']} · {s['queries']} · {s['peak_kib']} | "
-            f"{lg['median_ms']} · {lg['queries']} · {lg['peak_kib']} | {case['time_ratio']} |"
-        )
-    return lines
+        results["cases"],
+    )

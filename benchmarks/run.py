@@ -30,6 +30,7 @@ from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+from benchmarks.tables import small_large_table  # noqa: E402
 from cocora.accounts.models import User  # noqa: E402
 from cocora.organisations.context import org_context  # noqa: E402
 from cocora.organisations.models import Organisation  # noqa: E402
@@ -347,25 +348,14 @@ def dashboard_lines(results: dict[str, Any]) -> list[str]:
 
 
 def write_table(results: dict[str, Any]) -> None:
-    lines = [
-        f"Database: {results['database']}. Small: {results['small']}. Large: {results['large']}.",
-        "",
-        "| case | small: median ms · queries · peak KiB | large: median ms · queries · peak KiB "
-        "| large / small time |",
-        "|---|---|---|---|",
-    ]
-    for name, case in results["cases"].items():
-        s, lg = case["small"], case["large"]
-        lines.append(
-            f"| {name} | {s['median_ms']} · {s['queries']} · {s['peak_kib']} | "
-            f"{lg['median_ms']} · {lg['queries']} · {lg['peak_kib']} | {case['time_ratio']} |"
-        )
-    path = ROOT / "docs" / "performance.md"
-    text = path.read_text()
-    begin, end = "<!-- bench:begin -->", "<!-- bench:end -->"
-    head, _, rest = text.partition(begin)
-    _, _, tail = rest.partition(end)
-    path.write_text(head + begin + "\n" + "\n".join(lines) + "\n" + end + tail)
+    write_section(
+        "bench",
+        small_large_table(
+            f"Database: {results['database']}. Small: {results['small']}. "
+            f"Large: {results['large']}.",
+            results["cases"],
+        ),
+    )
 
 
 def write_section(name: str, lines: list[str]) -> None:
