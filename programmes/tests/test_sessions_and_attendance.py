@@ -1,5 +1,6 @@
 """Sessions from a rule, attendance, session logs and the cohort page."""
 
+import zoneinfo
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -9,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from cocora.core.dates import organisation_today
 from cocora.core.errors import ApplicationError
 from cocora.organisations.context import org_context
 from cocora.organisations.models import Role
@@ -250,12 +252,15 @@ def test_trainer_takes_attendance_only_in_assigned_cohorts(org, member_client):
 
 def test_progress_counts_from_the_day_someone_joined_and_excused_breaks_a_streak(org):
     cohort = CohortFactory(organisation=org)
-    start = timezone.now() - timedelta(days=40)
+    # Sessions at noon where the organisation is: their days are the same in any time zone the
+    # pages are read in (the suite also runs just after midnight in Copenhagen).
+    first_day = organisation_today(org) - timedelta(days=40)
+    start = datetime.combine(first_day, time(12), tzinfo=zoneinfo.ZoneInfo(org.time_zone))
     late_joiner = EnrolmentFactory(
-        organisation=org, cohort=cohort, joined_on=timezone.localdate(start + timedelta(days=2))
+        organisation=org, cohort=cohort, joined_on=first_day + timedelta(days=2)
     )
     early = EnrolmentFactory(
-        organisation=org, cohort=cohort, joined_on=timezone.localdate(start) - timedelta(days=1)
+        organisation=org, cohort=cohort, joined_on=first_day - timedelta(days=1)
     )
     # Six held sessions a day apart. The late joiner missed the first two (before joining:
     # not counted, even though one was marked), was excused at the third, came to the fourth,
