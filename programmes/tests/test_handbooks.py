@@ -33,13 +33,13 @@ def _files(tmp_path, settings):
 def renders(monkeypatch):
     """Counts real renders (the renderer still runs)."""
     calls = []
-    original = services.render_pdf
+    original = services.render_book
 
     def counting(*args, **kwargs):
         calls.append(1)
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(services, "render_pdf", counting)
+    monkeypatch.setattr(services, "render_book", counting)
     return calls
 
 
@@ -164,7 +164,7 @@ def test_a_failed_render_shows_its_error_and_can_be_retried(
     def broken(*args, **kwargs):
         raise RuntimeError("font cache unavailable")
 
-    monkeypatch.setattr(services, "render_pdf", broken)
+    monkeypatch.setattr(services, "render_book", broken)
     export = _render(org, _request(org, prevention))
     assert export.status == "failed"
     assert "font cache unavailable" in export.error and not export.file
