@@ -46,7 +46,6 @@ logger = logging.getLogger(__name__)
 
 # Part of every cache key: bump when the way parts are rendered or merged changes the output.
 BOOK_FORMAT = "1"
-CACHE_FOLDER = "book-parts"
 
 PageSize = tuple[float, float]
 
@@ -94,18 +93,16 @@ def _pool(size: int) -> Iterator[Executor]:
     # Fork: the children start with WeasyPrint imported and the caller's settings (a spawned
     # process would import everything again and see the settings' defaults). A Celery prefork
     # child is marked daemonic, and multiprocessing refuses children to daemonic processes; its
-    # pool children are only ever ours to wait for, so the mark is lifted while the pool starts.
+    # pool's processes are only ever ours to wait for, so the mark is lifted while the pool lives.
     process = multiprocessing.current_process()
     daemonic = process._config.get("daemon", False)  # type: ignore[attr-defined]
     process._config["daemon"] = False  # type: ignore[attr-defined]
+    executor = ProcessPoolExecutor(size, mp_context=multiprocessing.get_context("fork"))
     try:
-        executor = ProcessPoolExecutor(size, mp_context=multiprocessing.get_context("fork"))
-    finally:
-        process._config["daemon"] = daemonic  # type: ignore[attr-defined]
-    try:
-        yield executor
+        yield executor  # processes start at the first submit: the mark stays lifted till the end
     finally:
         executor.shutdown(wait=True, cancel_futures=True)
+        process._config["daemon"] = daemonic  # type: ignore[attr-defined]
 
 
 def pool_size(parts: int) -> int:
@@ -116,18 +113,19 @@ def pool_size(parts: int) -> int:
 
 
 class _PartCache:
-    """Rendered parts in the private document storage, named by the sha256 of their HTML, the
-    stylesheets' digest (`salt`), the base URL and BOOK_FORMAT. Only the calling process reads
-    and writes it."""
+    """Rendered parts in `folder` of the private document storage, named by the sha256 of their
+    HTML, the stylesheets' digest (`salt`), the base URL, WeasyPrint's version and BOOK_FORMAT.
+    Only the calling process reads and writes it."""
 
-    def __init__(self, salt: str, base_url: str) -> None:
+    def __init__(self, folder: str, salt: str, base_url: str) -> None:
+        self.folder = folder
         self.prefix = hashlib.sha256(
             f"{BOOK_FORMAT}|{weasyprint.__version__}|{salt}|{base_url}".encode()
         ).hexdigest()
 
     def _name(self, part: _Part) -> str:
         digest = hashlib.sha256(f"{self.prefix}|{part.tagged}|{part.html}".encode()).hexdigest()
-        return f"{CACHE_FOLDER}/{digest[:2]}/{digest}.pdf"
+        return f"{self.folder}/{digest[:2]}/{digest}.pdf"
 
     def get(self, part: _Part) -> bytes | None:
         name = self._name(part)
@@ -191,6 +189,7 @@ def render_book(
     page_numbers: Callable[[list[PageSize]], str],
     base_url: str,
     salt: str,
+    cache_folder: str,
     on_progress: Callable[[int], None] | None = None,
 ) -> Book:
     """Renders a book and returns it merged.
@@ -200,9 +199,10 @@ def render_book(
     as wide as real ones stand in);
     `page_numbers(sizes)` gives a document of empty pages of these sizes whose page margins
     print "n / N" (untagged: it is laid over the pages as an artifact). `salt` changes with the
-    stylesheets (their digest), so that a changed stylesheet renders every part again.
+    stylesheets (their digest), so that a changed stylesheet renders every part again; parts
+    are cached in `cache_folder` of the private document storage (one folder per tenant).
     """
-    cache = _PartCache(salt, base_url)
+    cache = _PartCache(cache_folder, salt, base_url)
     chapter_parts = [_Part(name, html) for name, html in chapters]
     probe = _Part("front-matter", front_matter(None))
     with _pool(pool_size(len(chapter_parts) + 1)) as executor:

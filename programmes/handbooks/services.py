@@ -383,6 +383,7 @@ def handbook_book(
         page_numbers=page_numbers,
         base_url=static_file_url(STYLESHEET),
         salt=f"{TEMPLATE_VERSION}|{_stylesheet_digest()}|{branding.logo_digest}",
+        cache_folder=f"handbook-parts/{organisation.pk}",
         on_progress=on_progress,
     )
 
