@@ -28,7 +28,7 @@ import logging
 import multiprocessing
 import os
 import warnings
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -105,11 +105,10 @@ def _pool(size: int) -> Iterator[Executor]:
         process._config["daemon"] = daemonic  # type: ignore[attr-defined]
 
 
-def pool_size(parts: int) -> int:
-    """Processes for `parts` parts: COCORA_DOCUMENT_WORKERS (0 means one per CPU), never more
-    than there are parts to render."""
-    wanted = settings.COCORA_DOCUMENT_WORKERS or os.cpu_count() or 1
-    return max(1, min(wanted, parts))
+def pool_size() -> int:
+    """Processes that render parts: COCORA_DOCUMENT_WORKERS, 0 meaning one per CPU. They start
+    at the first part sent to render: a book found whole in the cache starts none."""
+    return max(1, settings.COCORA_DOCUMENT_WORKERS or os.cpu_count() or 1)
 
 
 class _PartCache:
@@ -184,7 +183,7 @@ def _sizes(pdf: pikepdf.Pdf) -> list[PageSize]:
 
 def render_book(
     *,
-    chapters: Sequence[tuple[str, str]],
+    chapters: Iterable[tuple[str, str]],
     front_matter: Callable[[dict[str, int] | None], str],
     page_numbers: Callable[[list[PageSize]], str],
     base_url: str,
@@ -194,20 +193,23 @@ def render_book(
 ) -> Book:
     """Renders a book and returns it merged.
 
-    `chapters` are (name, HTML) in order; `front_matter(pages)` gives the HTML of the cover and
-    contents with the page of each anchor (`id`) in the chapters (None: not known yet, numbers
-    as wide as real ones stand in);
+    `chapters` are (name, HTML) in order, each sent to render as soon as it is given (a
+    generator lets the pool start while the next chapter's HTML is made). `front_matter(pages)`
+    gives the HTML of the cover and contents with the page of each anchor (`id`) in the
+    chapters (None: not known yet, numbers as wide as real ones stand in).
     `page_numbers(sizes)` gives a document of empty pages of these sizes whose page margins
     print "n / N" (untagged: it is laid over the pages as an artifact). `salt` changes with the
     stylesheets (their digest), so that a changed stylesheet renders every part again; parts
     are cached in `cache_folder` of the private document storage (one folder per tenant).
     """
     cache = _PartCache(cache_folder, salt, base_url)
-    chapter_parts = [_Part(name, html) for name, html in chapters]
     probe = _Part("front-matter", front_matter(None))
-    with _pool(pool_size(len(chapter_parts) + 1)) as executor:
+    with _pool(pool_size()) as executor:
         renderer = _Renderer(executor, cache, base_url)
-        futures = [(part, renderer.submit(part)) for part in (probe, *chapter_parts)]
+        futures = [(probe, renderer.submit(probe))]
+        for name, html in chapters:
+            part = _Part(name, html)
+            futures.append((part, renderer.submit(part)))
         documents = []
         for done, (part, future) in enumerate(futures, start=1):
             documents.append(renderer.result(part, future))

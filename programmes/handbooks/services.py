@@ -14,7 +14,7 @@ the row is only committed at the end, live progress goes to the cache.
 import hashlib
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -371,14 +371,14 @@ def handbook_book(
             },
         )
 
-    chapters = [("introduction", part("introduction"))]
-    chapters += [
-        (f"module-{number}", part("module", module=module, number=number))
-        for number, module in enumerate(modules, start=1)
-    ]
-    chapters.append(("appendices", part("appendices")))
+    def chapters() -> Iterator[tuple[str, str]]:
+        yield "introduction", part("introduction")
+        for number, module in enumerate(modules, start=1):
+            yield f"module-{number}", part("module", module=module, number=number)
+        yield "appendices", part("appendices")
+
     return render_book(
-        chapters=chapters,
+        chapters=chapters(),
         front_matter=front_matter,
         page_numbers=page_numbers,
         base_url=static_file_url(STYLESHEET),
