@@ -240,22 +240,23 @@ def render_book(
 # SECTION: merging
 
 
-def _number_tree_items(node: Any) -> Iterator[tuple[int, pikepdf.Object]]:
-    nums = node.get("/Nums")
-    if nums is not None:
-        for index in range(0, len(nums), 2):
-            yield int(nums[index]), nums[index + 1]
+def _tree_items(node: Any, entries: str) -> Iterator[tuple[Any, pikepdf.Object]]:
+    """The (key, value) pairs of a number tree (`entries` "/Nums") or a name tree ("/Names"),
+    flat or with kids, in order."""
+    pairs = node.get(entries)
+    if pairs is not None:
+        for index in range(0, len(pairs), 2):
+            yield pairs[index], pairs[index + 1]
     for kid in node.get("/Kids", []):
-        yield from _number_tree_items(kid)
+        yield from _tree_items(kid, entries)
+
+
+def _number_tree_items(node: Any) -> Iterator[tuple[int, pikepdf.Object]]:
+    return ((int(key), value) for key, value in _tree_items(node, "/Nums"))
 
 
 def _name_tree_items(node: Any) -> Iterator[tuple[bytes, pikepdf.Object]]:
-    names = node.get("/Names")
-    if names is not None:
-        for index in range(0, len(names), 2):
-            yield bytes(names[index]), names[index + 1]
-    for kid in node.get("/Kids", []):
-        yield from _name_tree_items(kid)
+    return ((bytes(key), value) for key, value in _tree_items(node, "/Names"))
 
 
 def _outline_top(outlines: Any) -> list[Any]:

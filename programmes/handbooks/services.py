@@ -255,7 +255,6 @@ def _publish_progress(export: HandbookExport, percent: int) -> None:
 
 
 def _handbook_context(
-    *,
     organisation: Organisation,
     programme: Programme,
     modules: list[HandbookModule],
@@ -313,13 +312,7 @@ def handbook_html(
     """The handbook as one HTML document in `language` (its contents numbered by the layout):
     every interface text in it, the curriculum as `handbook_curriculum` gives it. The caller
     made the queries; this adds none. The export renders `handbook_book` instead."""
-    context = _handbook_context(
-        organisation=organisation,
-        programme=programme,
-        modules=modules,
-        branding=branding,
-        language=language,
-    )
+    context = _handbook_context(organisation, programme, modules, branding, language)
     with translation.override(language):
         context["contents"] = _contents(modules, None)
         return render_to_string(TEMPLATE, context)
@@ -343,13 +336,7 @@ def handbook_book(
     front matter, the introduction, one part per module and the appendices, rendered side by
     side and merged, each part kept in a cache so that editing a module renders that module's
     part (and the small front matter and page numbers) again. Adds no query."""
-    context = _handbook_context(
-        organisation=organisation,
-        programme=programme,
-        modules=modules,
-        branding=branding,
-        language=language,
-    )
+    context = _handbook_context(organisation, programme, modules, branding, language)
 
     def part(name: str, **extra: Any) -> str:
         with translation.override(language):
