@@ -131,7 +131,13 @@ class _PartCache:
         if not private_document_storage.exists(name):
             return None
         with private_document_storage.open(name, "rb") as handle:
-            return bytes(handle.read())
+            pdf = bytes(handle.read())
+        if b"%%EOF" not in pdf[-32:]:
+            # Cut short (a full disk, a process killed while writing): render it again.
+            logger.warning("Dropped an incomplete cached part %s.", name)
+            private_document_storage.delete(name)
+            return None
+        return pdf
 
     def put(self, part: _Part, pdf: bytes) -> None:
         name = self._name(part)

@@ -213,3 +213,18 @@ def test_one_worker_renders_the_same_book_in_this_process(settings):
     settings.COCORA_DOCUMENT_WORKERS = 2
     settings.COCORA_PRIVATE_MEDIA_ROOT = settings.COCORA_PRIVATE_MEDIA_ROOT.parent / "again"
     assert _book([_chapter(1, 40), _chapter(2, 10)]).pages == book.pages
+
+
+def test_a_cached_part_cut_short_is_rendered_again(settings):
+    chapters = [_chapter(1, 5), _chapter(2, 5)]
+    book = _book(chapters)
+    # Given a cached part whose file was cut short (a process killed while writing it)
+    cached = sorted((settings.COCORA_PRIVATE_MEDIA_ROOT / "book-test").rglob("*.pdf"))
+    for path in cached:
+        path.write_bytes(path.read_bytes()[:-200])
+
+    # Then the book is rendered again, part by part, and is whole
+    again = _book(chapters)
+    assert set(again.rendered) == {"front-matter", "chapter-1", "chapter-2", "page-numbers"}
+    assert again.pages == book.pages
+    assert pikepdf.open(io.BytesIO(again.pdf)).pages
