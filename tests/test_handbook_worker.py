@@ -42,13 +42,13 @@ def worker(transactional_db: Any, settings: Any, tmp_path: Any):  # type: ignore
 @pytest.fixture
 def renders(monkeypatch):
     calls = []
-    original = services.render_pdf
+    original = services.render_book
 
     def counting(*args, **kwargs):
         calls.append(1)
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(services, "render_pdf", counting)
+    monkeypatch.setattr(services, "render_book", counting)
     return calls
 
 

@@ -56,17 +56,18 @@ def render_pdf(
     base_url: str,
     fetcher: SafeURLFetcher | None = None,
     on_progress: Callable[[int], None] | None = None,
+    tagged: bool = True,
 ) -> tuple[bytes, int]:
     """Renders HTML to a tagged PDF; returns the PDF and its number of pages. `base_url` should
     be a file: URL (relative addresses in the HTML resolve against it). `on_progress` is called
-    with a percentage after layout and after writing."""
+    with a percentage after layout and after writing. `tagged=False` leaves out the PDF/UA
+    structure (for a layer laid over tagged pages as an artifact, see book.py)."""
     fetcher = fetcher or SafeURLFetcher()
-    document = HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
-        pdf_variant=PDF_VARIANT
-    )
+    variant = PDF_VARIANT if tagged else None
+    document = HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(pdf_variant=variant)
     if on_progress:
         on_progress(80)
-    pdf = document.write_pdf(pdf_variant=PDF_VARIANT)
+    pdf = document.write_pdf(pdf_variant=variant)
     if on_progress:
         on_progress(95)
     if fetcher.refused:

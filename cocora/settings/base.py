@@ -425,6 +425,10 @@ COCORA_PRIVATE_MEDIA_ROOT = Path(
 # A handbook still "rendering" after this many seconds is taken to be lost (its worker died) and
 # may be rendered again by a redelivered task or a new request.
 COCORA_HANDBOOK_RENDER_TIMEOUT = env.int("COCORA_HANDBOOK_RENDER_TIMEOUT", default=900)
+# Processes that render a handbook's chapters side by side (cocora/documents/book.py): 0 means
+# one per CPU, 1 renders them one after the other in the worker itself. Each takes some 100 MiB
+# while it works; a machine running several Celery workers may want fewer.
+COCORA_DOCUMENT_WORKERS = env.int("COCORA_DOCUMENT_WORKERS", default=0)
 # The handbook task lives in a sub-package that Celery's autodiscovery does not look into.
 CELERY_IMPORTS = (*globals().get("CELERY_IMPORTS", ()), "programmes.handbooks.tasks")
 

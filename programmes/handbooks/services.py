@@ -14,11 +14,14 @@ the row is only committed at the end, live progress goes to the cache.
 import hashlib
 import json
 import logging
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.core.cache import cache
 from django.core.files import File
 from django.core.files.base import ContentFile
@@ -30,8 +33,8 @@ from django.utils.translation import gettext as _
 
 from cocora.audit.services import audit_record
 from cocora.core.errors import ApplicationError
-from cocora.documents.fetcher import SafeURLFetcher, static_file_url
-from cocora.documents.rendering import render_pdf
+from cocora.documents.book import Book, render_book
+from cocora.documents.fetcher import static_file_url
 from cocora.organisations.models import Organisation
 from programmes.models import HandbookExport, HandbookExportStatus, Programme, ProgrammeKind
 
@@ -50,6 +53,8 @@ logger = logging.getLogger(__name__)
 # is then rendered afresh on its next request.
 TEMPLATE_VERSION = "2026-2"
 TEMPLATE = "programmes/handbooks/handbook.html"
+PART_TEMPLATE = "programmes/handbooks/handbook_part.html"
+PAGE_NUMBERS_TEMPLATE = "programmes/handbooks/handbook_page_numbers.html"
 STYLESHEET = "documents/handbook.css"
 PROGRESS_TTL = 3600
 ERROR_MAX_LENGTH = 2000
@@ -249,6 +254,53 @@ def _publish_progress(export: HandbookExport, percent: int) -> None:
     cache.set(progress_cache_key(export.pk), percent, PROGRESS_TTL)
 
 
+def _handbook_context(
+    organisation: Organisation,
+    programme: Programme,
+    modules: list[HandbookModule],
+    branding: Branding,
+    language: str,
+) -> dict[str, Any]:
+    total = sum(module.duration_minutes for module in modules)
+    return {
+        "organisation": organisation,
+        "programme": programme,
+        "kind_label": ProgrammeKind(programme.kind).label,
+        "modules": modules,
+        "branding": branding,
+        "stylesheet_url": static_file_url(STYLESHEET),
+        "total_hours": total // 60,
+        "total_minutes": total % 60,
+        "language_code": language,
+        # The programme's own title and summary are not translated: in a handbook in
+        # another language they are marked with theirs.
+        "programme_lang": "" if language == programme.language else programme.language,
+        "attendance_rows": range(16),
+        "attendance_sessions": range(1, 11),
+        "plan_rows": range(8),
+        "consent_scopes": _consent_scopes(),
+        "generated_on": timezone.localdate(),
+    }
+
+
+def _contents(modules: list[HandbookModule], pages: dict[str, int] | None) -> list[dict[str, Any]]:
+    """The entries of the contents: what each links to and, for a handbook in parts, its page
+    (a placeholder as wide as a real number while the pages are not known yet)."""
+    entries: list[dict[str, Any]] = [{"target": "introduction", "title": _("Introduction")}]
+    entries += [
+        {"target": f"module-{number}", "number": number, "title": module.title}
+        for number, module in enumerate(modules, start=1)
+    ]
+    entries += [
+        {"target": "appendix-session-plan", "title": _("Appendix A: Session plan")},
+        {"target": "appendix-attendance", "title": _("Appendix B: Attendance sheet")},
+        {"target": "appendix-consent", "title": _("Appendix C: Consent form")},
+    ]
+    for entry in entries:
+        entry["page"] = None if pages is None else pages.get(entry["target"], "000")
+    return entries
+
+
 def handbook_html(
     *,
     organisation: Organisation,
@@ -257,32 +309,70 @@ def handbook_html(
     branding: Branding,
     language: str,
 ) -> str:
-    """The handbook as HTML for WeasyPrint, in `language`: every interface text in it, the
-    curriculum as `handbook_curriculum` gives it. The caller made the queries; this adds none."""
-    total = sum(module.duration_minutes for module in modules)
+    """The handbook as one HTML document in `language` (its contents numbered by the layout):
+    every interface text in it, the curriculum as `handbook_curriculum` gives it. The caller
+    made the queries; this adds none. The export renders `handbook_book` instead."""
+    context = _handbook_context(organisation, programme, modules, branding, language)
     with translation.override(language):
+        context["contents"] = _contents(modules, None)
+        return render_to_string(TEMPLATE, context)
+
+
+def _stylesheet_digest() -> str:
+    path = finders.find(STYLESHEET)
+    return hashlib.sha256(Path(str(path)).read_bytes()).hexdigest() if path else ""
+
+
+def handbook_book(
+    *,
+    organisation: Organisation,
+    programme: Programme,
+    modules: list[HandbookModule],
+    branding: Branding,
+    language: str,
+    on_progress: Callable[[int], None] | None = None,
+) -> Book:
+    """Renders the handbook in `language` as a book in parts (cocora/documents/book.py): the
+    front matter, the introduction, one part per module and the appendices, rendered side by
+    side and merged, each part kept in a cache so that editing a module renders that module's
+    part (and the small front matter and page numbers) again. Adds no query."""
+    context = _handbook_context(organisation, programme, modules, branding, language)
+
+    def part(name: str, **extra: Any) -> str:
+        with translation.override(language):
+            return render_to_string(PART_TEMPLATE, {**context, "part": name, **extra})
+
+    def front_matter(pages: dict[str, int] | None) -> str:
+        with translation.override(language):
+            contents = _contents(modules, pages or {})
+        return part("front-matter", contents=contents)
+
+    def page_numbers(sizes: list[tuple[float, float]]) -> str:
+        distinct = list(dict.fromkeys(sizes))
         return render_to_string(
-            TEMPLATE,
+            PAGE_NUMBERS_TEMPLATE,
             {
-                "organisation": organisation,
-                "programme": programme,
-                "kind_label": ProgrammeKind(programme.kind).label,
-                "modules": modules,
-                "branding": branding,
-                "stylesheet_url": static_file_url(STYLESHEET),
-                "total_hours": total // 60,
-                "total_minutes": total % 60,
-                "language_code": language,
-                # The programme's own title and summary are not translated: in a handbook in
-                # another language they are marked with theirs.
-                "programme_lang": "" if language == programme.language else programme.language,
-                "attendance_rows": range(16),
-                "attendance_sessions": range(1, 11),
-                "plan_rows": range(8),
-                "consent_scopes": _consent_scopes(),
-                "generated_on": timezone.localdate(),
+                **context,
+                "page_sizes": [(round(w, 2), round(h, 2)) for w, h in distinct],
+                "pages": [distinct.index(size) + 1 for size in sizes],
             },
         )
+
+    def chapters() -> Iterator[tuple[str, str]]:
+        yield "introduction", part("introduction")
+        for number, module in enumerate(modules, start=1):
+            yield f"module-{number}", part("module", module=module, number=number)
+        yield "appendices", part("appendices")
+
+    return render_book(
+        chapters=chapters(),
+        front_matter=front_matter,
+        page_numbers=page_numbers,
+        base_url=static_file_url(STYLESHEET),
+        salt=f"{TEMPLATE_VERSION}|{_stylesheet_digest()}|{branding.logo_digest}",
+        cache_folder=f"handbook-parts/{organisation.pk}",
+        on_progress=on_progress,
+    )
 
 
 def _consent_scopes() -> list[Any]:
@@ -349,21 +439,15 @@ def _render_into(organisation: Organisation, export: HandbookExport) -> None:
                     )
                 )
         export.content_hash = content_hash
-    html = handbook_html(
+    book = handbook_book(
         organisation=organisation,
         programme=programme,
         modules=modules,
         branding=branding,
         language=export.language,
-    )
-    _publish_progress(export, 20)
-    fetcher = SafeURLFetcher()
-    pdf, pages = render_pdf(
-        html,
-        base_url=static_file_url(STYLESHEET),
-        fetcher=fetcher,
         on_progress=lambda percent: _publish_progress(export, percent),
     )
+    pdf, pages = book.pdf, book.pages
     export.file.save(_file_name(programme, export.language, content_hash), ContentFile(pdf), False)
     export.size = len(pdf)
     export.pages = pages

@@ -39,13 +39,13 @@ def _files(tmp_path, settings):
 def renders(monkeypatch):
     """Counts real renders (the renderer still runs), as in test_handbooks.py."""
     calls = []
-    original = services.render_pdf
+    original = services.render_book
 
     def counting(*args, **kwargs):
         calls.append(1)
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(services, "render_pdf", counting)
+    monkeypatch.setattr(services, "render_book", counting)
     return calls
 
 

@@ -141,9 +141,9 @@ def test_the_cache_key_holds_the_language_and_the_same_language_reuses_the_file(
     org, programme, monkeypatch
 ):
     renders = []
-    original = services.render_pdf
+    original = services.render_book
     monkeypatch.setattr(
-        services, "render_pdf", lambda *a, **k: renders.append(1) or original(*a, **k)
+        services, "render_book", lambda *a, **k: renders.append(1) or original(*a, **k)
     )
 
     danish = _export(org, programme, "da")

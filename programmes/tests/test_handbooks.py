@@ -5,6 +5,7 @@ import io
 import subprocess
 from pathlib import Path
 
+import pikepdf
 import pytest
 from django.urls import reverse
 from PIL import Image
@@ -33,13 +34,13 @@ def _files(tmp_path, settings):
 def renders(monkeypatch):
     """Counts real renders (the renderer still runs)."""
     calls = []
-    original = services.render_pdf
+    original = services.render_book
 
     def counting(*args, **kwargs):
         calls.append(1)
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(services, "render_pdf", counting)
+    monkeypatch.setattr(services, "render_book", counting)
     return calls
 
 
@@ -164,7 +165,7 @@ def test_a_failed_render_shows_its_error_and_can_be_retried(
     def broken(*args, **kwargs):
         raise RuntimeError("font cache unavailable")
 
-    monkeypatch.setattr(services, "render_pdf", broken)
+    monkeypatch.setattr(services, "render_book", broken)
     export = _render(org, _request(org, prevention))
     assert export.status == "failed"
     assert "font cache unavailable" in export.error and not export.file
@@ -288,3 +289,65 @@ def test_the_exports_list_takes_one_query_for_5_and_50_rows(org):
             )
         assert len(rows) == total
         assert queries == 1  # the exports, joined with their programme and requester
+
+
+def test_the_handbook_pdf_has_a_bookmark_a_link_and_tags_for_every_module(org, prevention):
+    with org_context(org.pk):
+        titles = list(
+            Module.objects.for_org(org).filter(programme=prevention).values_list("title", flat=True)
+        )
+    export = _render(org, _request(org, prevention))
+    pdf = pikepdf.open(export.file.path)
+    number_of = {page.obj.objgen: n for n, page in enumerate(pdf.pages, start=1)}
+    dests = {
+        name: number_of[target[0].objgen]
+        for name, target in pikepdf.NameTree(pdf.Root.Names.Dests).items()
+    }
+
+    # Bookmarks: the cover, the introduction, each module in order, the appendices
+    with pdf.open_outline() as outline:
+        top = [(item.title, number_of[item.destination[0].objgen]) for item in outline.root]
+    module_marks = top[2 : 2 + len(titles)]
+    assert [title for title, _page in module_marks] == [
+        f"{number} {title}" for number, title in enumerate(titles, start=1)
+    ]
+    assert [page for _title, page in module_marks] == [
+        dests[f"module-{number}"] for number in range(1, len(titles) + 1)
+    ]
+
+    # The contents link to each module's first page
+    links = {str(a.Dest) for a in pdf.pages[1].obj.Annots if "/Dest" in a}
+    assert {f"module-{number}" for number in range(1, len(titles) + 1)} <= links
+    assert {"introduction", "appendix-consent"} <= links
+
+    # Tags: one Document with a heading for every module, in the handbook's language
+    root = pdf.Root.StructTreeRoot
+    assert root.K[0].S == "/Document" and str(pdf.Root.Lang) == "en"
+    # ...and a parent tree entry for every page and every link.
+    annotations = [a for page in pdf.pages for a in page.obj.get("/Annots", [])]
+    assert len(root.ParentTree.Nums) // 2 == export.pages + len(annotations)
+
+
+def test_editing_one_module_renders_only_its_part_again(org, prevention, monkeypatch):
+    books = []
+    original = services.render_book
+
+    def recording(*args, **kwargs):
+        books.append(original(*args, **kwargs))
+        return books[-1]
+
+    monkeypatch.setattr(services, "render_book", recording)
+    first = _render(org, _request(org, prevention))
+    assert "module-1" in books[0].rendered and "appendices" in books[0].rendered
+
+    # When one module's text changes (by a word: its pages stay as they were)
+    with org_context(org.pk):
+        module = Module.objects.for_org(org).filter(programme=prevention)[1]
+        module.content_md = module.content_md.replace(" ", "  ", 1) + " Plus."
+        module.save()
+    second = _render(org, _request(org, prevention))
+
+    # Then only that module's part was rendered; the rest came from the cache
+    assert second.pk != first.pk and second.status == "done"
+    assert books[1].rendered in (("module-2",), ("module-2", "front-matter", "page-numbers"))
+    assert second.pages == first.pages
