@@ -29,6 +29,13 @@ class ParticipantRow:
     def consent_complete(self) -> bool:
         return not self.missing
 
+    @property
+    def cohorts(self) -> str:
+        """Each cohort with the person's stage in it, e.g. "Spring group (enrolled)"."""
+        return ", ".join(
+            f"{e.cohort.name} ({e.get_stage_display()})" for e in self.participant.enrolments.all()
+        )
+
 
 def participant_queryset(
     *,
