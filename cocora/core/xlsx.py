@@ -104,6 +104,9 @@ def _cell(ref: str, value: Any, style: int) -> tuple[str, int]:
         serial = (value - EPOCH.date()).days
         return f'<c r="{ref}" s="{DATE}"><v>{serial}</v></c>', 10
     text = ILLEGAL_CHARACTERS.sub("", str(value))
+    if not text:
+        # An empty text is an empty cell, as openpyxl wrote it.
+        return (f'<c r="{ref}"{s}/>' if style else ""), 0
     if "\n" in text and not style:
         s = f' s="{WRAP}"'
     return (

@@ -11,12 +11,12 @@ import tablib
 
 from cocora.core.xlsx import column_letter, xlsx_bytes
 
-HEADERS = ["Code", "Name", "Joined on", "At", "Count", "Rate", "Done", "Empty", "Note"]
+HEADERS = ["Code", "Name", "Joined on", "At", "Count", "Rate", "Done", "Empty", "Note", "Blank"]
 ROWS = [
     ["P-1", "Åse Ødegård", datetime.date(2026, 9, 1), datetime.datetime(2026, 9, 1, 17, 30),
-     12, 0.5, True, None, "two\nlines"],
+     12, 0.5, True, None, "two\nlines", ""],
     ["P-2", "'=SUM(A1)", datetime.date(1999, 12, 31), datetime.datetime(2000, 1, 1, 0, 0),
-     -3, Decimal("12.25"), False, None, "<b>&amp; \"quoted\"</b>"],
+     -3, Decimal("12.25"), False, None, "<b>&amp; \"quoted\"</b>", "x"],
 ]  # fmt: skip
 
 
