@@ -212,7 +212,7 @@ def participants_export_dataset(
         for p in participants_for_bulk(organisation=organisation, participant_ids=participant_ids)
     ]
     participants = (
-        participant_queryset(organisation=organisation)
+        participant_queryset(organisation=organisation, listing=True)
         .filter(pk__in=ids)
         .exclude(participation_withdrawn(organisation, "pk"))
     )

@@ -354,6 +354,7 @@ class ParticipantViewSet(OrgViewSet):
         filters = query.validated_data
         participants = participant_queryset(
             organisation=self.organisation,
+            listing=True,
             search=filters.get("search", "").strip(),
             cohort_id=filters.get("cohort"),
             stage=filters.get("stage", ""),

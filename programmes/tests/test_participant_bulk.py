@@ -403,3 +403,19 @@ def test_the_bulk_api_is_for_staff_only(org, api_client, role):
 
     assert consent.status_code == 403 and export.status_code == 403
     assert _consents(org) == []
+
+
+# -- the demo ----------------------------------------------------------------------------------
+
+
+def test_the_demo_shows_photo_consents_recorded_on_paper_for_several_people():
+    from django.core.management import call_command
+
+    from cocora.organisations.models import Organisation
+
+    call_command("seed_demo", "--force", stdout=io.StringIO())
+    for slug in ("nordby", "suedstadt"):
+        org = Organisation.objects.get(slug=slug)
+        assert len(_consents(org, scope="photos")) == 6
+        bulk = [e for e in _events(org, "consent.recorded") if e.details.get("bulk")]
+        assert len(bulk) == 6

@@ -56,7 +56,7 @@ class ParticipantListView(OrgTemplateView):
         # filter every match is read, then paged.
         paged = page_of_rows(
             self.request,
-            participant_queryset(organisation=self.organisation, **filters),
+            participant_queryset(organisation=self.organisation, listing=True, **filters),
             lambda participants: participant_rows(participants, organisation=self.organisation),
             per_page=self.page_size,
             keep=(lambda row: row.consent_complete == (consent == ConsentState.COMPLETE))
