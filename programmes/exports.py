@@ -31,6 +31,7 @@ from .models import (
     Consent,
     ConsentScope,
     Enrolment,
+    EnrolmentStage,
     Session,
     SessionStatus,
 )
@@ -129,12 +130,14 @@ def cohort_export_dataset(*, organisation: Organisation, cohort: Cohort) -> tabl
         .select_related("participant")
         .order_by("participant__display_name", "participant__code", "pk")
     )
-    statuses = {
-        (enrolment_id, session_id): status
-        for enrolment_id, session_id, status in Attendance.objects.for_org(organisation)
+    # Each person's marks by session: one dictionary per enrolment (a look-up per cell).
+    statuses: dict[int, dict[int, str]] = {}
+    for enrolment_id, session_id, status in (
+        Attendance.objects.for_org(organisation)
         .filter(session__cohort_id=cohort.pk)
         .values_list("enrolment_id", "session_id", "status")
-    }
+    ):
+        statuses.setdefault(enrolment_id, {})[session_id] = status
 
     days = {session.pk: timezone.localtime(session.starts_at, tz).date() for session in sessions}
     labels = {value: str(label) for value, label in AttendanceStatus.choices}
@@ -151,19 +154,28 @@ def cohort_export_dataset(*, organisation: Organisation, cohort: Cohort) -> tabl
     # A fixed sheet title: a cohort's name may be one Excel refuses (too long, "History",
     # an apostrophe at either end); the file name says which cohort it is.
     dataset = tablib.Dataset(headers=[cell_neutralise(h) for h in headers], title=_("Attendance"))
+    # Read once, not per cell: the sessions' ids, the day of each held one (None for the
+    # others), the statuses' and stages' words.
+    session_ids = [session.pk for session in sessions]
+    held_days = [
+        days[session.pk] if session.status == SessionStatus.HELD else None for session in sessions
+    ]
+    stages = {value: str(label) for value, label in EnrolmentStage.choices}
     for enrolment in enrolments:
-        row_statuses = [statuses.get((enrolment.pk, s.pk)) for s in sessions]
+        marks = statuses.get(enrolment.pk, {})
+        row_statuses = [marks.get(session_id) for session_id in session_ids]
+        joined_on = enrolment.joined_on
         held = [
             status
-            for session, status in zip(sessions, row_statuses, strict=True)
-            if session.status == SessionStatus.HELD and days[session.pk] >= enrolment.joined_on
+            for day, status in zip(held_days, row_statuses, strict=True)
+            if day is not None and day >= joined_on
         ]
         attended = sum(1 for status in held if status in ATTENDED)
         row = [
             enrolment.participant.code,
             enrolment.participant.display_name,
-            enrolment.get_stage_display(),
-            enrolment.joined_on,
+            stages.get(enrolment.stage, enrolment.stage),
+            joined_on,
             *(labels.get(status, status) if status else None for status in row_statuses),
             attended,
             len(held),

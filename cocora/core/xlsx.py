@@ -88,6 +88,22 @@ def column_letter(index: int) -> str:
 def _cell(ref: str, value: Any, style: int) -> tuple[str, int]:
     """The XML of one cell and the width its value needs."""
     s = f' s="{style}"' if style else ""
+    # Text first: most cells are.
+    if isinstance(value, str):
+        text = value if value.isprintable() else ILLEGAL_CHARACTERS.sub("", value)
+        if not text:
+            # An empty text is an empty cell, as openpyxl wrote it.
+            return (f'<c r="{ref}"{s}/>' if style else ""), 0
+        needed = len(text)
+        if "\n" in text:
+            needed = max(len(line) for line in text.split("\n"))
+            if not style:
+                s = f' s="{WRAP}"'
+        return (
+            f'<c r="{ref}" t="inlineStr"{s}><is><t xml:space="preserve">{escape(text)}</t></is>'
+            "</c>",
+            needed,
+        )
     if value is None:
         return (f'<c r="{ref}"{s}/>' if style else ""), 0
     if isinstance(value, bool):
@@ -103,16 +119,8 @@ def _cell(ref: str, value: Any, style: int) -> tuple[str, int]:
     if isinstance(value, datetime.date):
         serial = (value - EPOCH.date()).days
         return f'<c r="{ref}" s="{DATE}"><v>{serial}</v></c>', 10
-    text = ILLEGAL_CHARACTERS.sub("", str(value))
-    if not text:
-        # An empty text is an empty cell, as openpyxl wrote it.
-        return (f'<c r="{ref}"{s}/>' if style else ""), 0
-    if "\n" in text and not style:
-        s = f' s="{WRAP}"'
-    return (
-        f'<c r="{ref}" t="inlineStr"{s}><is><t xml:space="preserve">{escape(text)}</t></is></c>',
-        max(len(line) for line in text.split("\n")),
-    )
+    # Anything else (a lazy translation, say) is written as its text.
+    return _cell(ref, str(value), style)
 
 
 def xlsx_bytes(*, headers: Sequence[Any], rows: Iterable[Sequence[Any]], title: str) -> bytes:
