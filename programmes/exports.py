@@ -201,11 +201,18 @@ def cohort_export(
         target=cohort,
         details={"format": fmt, "rows": len(dataset)},
     )
+    return _export_file(organisation, dataset, content, fmt, name=f"cohort-{cohort.pk}")
+
+
+def _export_file(
+    organisation: Organisation, dataset: tablib.Dataset, content: bytes, fmt: str, *, name: str
+) -> ExportFile:
+    """The file, named after what it holds and the organisation's today."""
     today = timezone.localdate(timezone=zoneinfo.ZoneInfo(organisation.time_zone))
     return ExportFile(
         content=content,
         content_type=EXPORT_FORMATS[fmt],
-        filename=f"cohort-{cohort.pk}-{today.isoformat()}.{fmt}",
+        filename=f"{name}-{today.isoformat()}.{fmt}",
         rows=len(dataset),
     )
 
@@ -269,10 +276,4 @@ def participants_export(
         action="participants.exported",
         details={"format": fmt, "rows": len(dataset), "participants": participant_ids},
     )
-    today = timezone.localdate(timezone=zoneinfo.ZoneInfo(organisation.time_zone))
-    return ExportFile(
-        content=content,
-        content_type=EXPORT_FORMATS[fmt],
-        filename=f"participants-{today.isoformat()}.{fmt}",
-        rows=len(dataset),
-    )
+    return _export_file(organisation, dataset, content, fmt, name="participants")

@@ -86,15 +86,16 @@ def consent_record(
     if participant.organisation_id != organisation.pk:
         raise ApplicationError(_("This participant belongs to another organisation."))
     consent_check(scope=scope, given_by=given_by, given_on=given_on, expires_on=expires_on)
-    consent = Consent.objects.create(
+    consent = _consent_new(
         organisation=organisation,
         participant=participant,
         scope=scope,
         given_by=given_by,
         given_on=given_on,
         expires_on=expires_on,
-        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=actor,
     )
+    consent.save()
     audit_record(
         organisation=organisation,
         actor=actor,
@@ -103,6 +104,28 @@ def consent_record(
         details={"scope": scope, "given_by": given_by},
     )
     return consent
+
+
+def _consent_new(
+    *,
+    organisation: Organisation,
+    participant: Participant,
+    scope: str,
+    given_by: str,
+    given_on: date,
+    expires_on: date | None,
+    actor: object,
+) -> Consent:
+    """A consent not saved yet, recorded by `actor` when that is a person."""
+    return Consent(
+        organisation=organisation,
+        participant=participant,
+        scope=scope,
+        given_by=given_by,
+        given_on=given_on,
+        expires_on=expires_on,
+        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
 
 
 def consent_check(*, scope: str, given_by: str, given_on: date, expires_on: date | None) -> None:
@@ -257,16 +280,15 @@ def consent_record_many(
             % {"problems": " ".join(problems)},
             field="participants",
         )
-    recorded_by = actor if getattr(actor, "is_authenticated", False) else None
     consents = Consent.objects.bulk_create(
-        Consent(
+        _consent_new(
             organisation=organisation,
             participant=participant,
             scope=scope,
             given_by=given_by,
             given_on=given_on,
             expires_on=expires_on,
-            recorded_by=recorded_by,
+            actor=actor,
         )
         for participant in participants
     )
