@@ -4,6 +4,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,16 +22,28 @@ from ..models import (
 )
 
 
-def attendance_enrolments(*, organisation: Organisation, session: Session) -> list[Enrolment]:
+def attendance_enrolments(
+    *, organisation: Organisation, session: Session, with_marks: bool = False
+) -> list[Enrolment]:
     """Who belongs on the session's attendance list: people holding a place (or who completed)
-    and who had joined by the session's day."""
+    and who had joined by the session's day. `with_marks` gives each their status at the
+    session as `mark` ("" when not marked), in the same query."""
     day = timezone.localtime(session.starts_at).date()
-    return list(
+    enrolments = (
         Enrolment.objects.for_org(organisation)
         .filter(cohort_id=session.cohort_id, stage__in=ATTENDING_STAGES, joined_on__lte=day)
         .select_related("participant")
         .order_by("participant__display_name", "participant__code")
     )
+    if with_marks:
+        enrolments = enrolments.annotate(
+            mark=Subquery(
+                Attendance.objects.for_org(organisation)
+                .filter(session_id=session.pk, enrolment_id=OuterRef("pk"))
+                .values("status")[:1]
+            )
+        )
+    return list(enrolments)
 
 
 @transaction.atomic
