@@ -128,6 +128,15 @@ def cohort_export_dataset(*, organisation: Organisation, cohort: Cohort) -> tabl
         .filter(cohort_id=cohort.pk)
         .exclude(participation_withdrawn(organisation, "participant_id"))
         .select_related("participant")
+        # Only what the rows show: no contact columns (encrypted) are read.
+        .only(
+            "organisation",
+            "stage",
+            "joined_on",
+            "participant",
+            "participant__code",
+            "participant__display_name",
+        )
         .order_by("participant__display_name", "participant__code", "pk")
     )
     # Each person's marks by session: one dictionary per enrolment (a look-up per cell).
