@@ -33,6 +33,16 @@ def attendance_enrolments(
         Enrolment.objects.for_org(organisation)
         .filter(cohort_id=session.cohort_id, stage__in=ATTENDING_STAGES, joined_on__lte=day)
         .select_related("participant")
+        # Only what attendance lists show and saving checks: no contact columns (encrypted).
+        .only(
+            "organisation",
+            "cohort",
+            "stage",
+            "joined_on",
+            "participant",
+            "participant__code",
+            "participant__display_name",
+        )
         .order_by("participant__display_name", "participant__code")
     )
     if with_marks:
