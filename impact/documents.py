@@ -11,6 +11,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from cocora.audit.services import audit_record
 from cocora.core.charts import Chart, Series, bar_chart
@@ -85,7 +86,7 @@ def report_dataset(*, organisation: Organisation, report: FunderReport) -> tabli
     figures = report_figures(organisation=organisation, report=report)
     dataset = tablib.Dataset(
         headers=[_("Section"), _("Measure"), _("Value"), _("Number of people"), _("Target")],
-        title=_("Report"),
+        title=pgettext("funder report", "Report"),
     )
     for row in figures.outputs:
         dataset.append(
@@ -101,7 +102,7 @@ def report_dataset(*, organisation: Organisation, report: FunderReport) -> tabli
         change = outcome.change
         dataset.append(
             [
-                _("Outcome"),
+                pgettext("funder report", "Outcome"),
                 _("%(scale)s: mean change") % {"scale": change.label},
                 _cell(change.mean_change),
                 _cell(change.n_paired),
@@ -110,7 +111,7 @@ def report_dataset(*, organisation: Organisation, report: FunderReport) -> tabli
         )
         dataset.append(
             [
-                _("Outcome"),
+                pgettext("funder report", "Outcome"),
                 _("%(scale)s: effect size") % {"scale": change.label},
                 _cell(change.effect_size),
                 _cell(change.n_paired),

@@ -1,10 +1,10 @@
 """Attendance: one row per session and enrolment, saved idempotently."""
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,18 +22,23 @@ from ..models import (
 )
 
 
+def _attendance_list(*, organisation: Organisation, session: Session) -> QuerySet[Enrolment]:
+    day = timezone.localtime(session.starts_at).date()
+    return Enrolment.objects.for_org(organisation).filter(
+        cohort_id=session.cohort_id, stage__in=ATTENDING_STAGES, joined_on__lte=day
+    )
+
+
 def attendance_enrolments(
     *, organisation: Organisation, session: Session, with_marks: bool = False
 ) -> list[Enrolment]:
     """Who belongs on the session's attendance list: people holding a place (or who completed)
     and who had joined by the session's day. `with_marks` gives each their status at the
     session as `mark` ("" when not marked), in the same query."""
-    day = timezone.localtime(session.starts_at).date()
     enrolments = (
-        Enrolment.objects.for_org(organisation)
-        .filter(cohort_id=session.cohort_id, stage__in=ATTENDING_STAGES, joined_on__lte=day)
+        _attendance_list(organisation=organisation, session=session)
         .select_related("participant")
-        # Only what attendance lists show and saving checks: no contact columns (encrypted).
+        # Only what attendance lists show: no contact columns (encrypted).
         .only(
             "organisation",
             "cohort",
@@ -56,6 +61,14 @@ def attendance_enrolments(
     return list(enrolments)
 
 
+def attendance_enrolment_ids(*, organisation: Organisation, session: Session) -> set[int]:
+    """The same list as `attendance_enrolments`, as ids only: what a save checks marks
+    against, without reading (and decrypting) a person per row."""
+    return set(
+        _attendance_list(organisation=organisation, session=session).values_list("pk", flat=True)
+    )
+
+
 @transaction.atomic
 def attendance_save(
     *,
@@ -63,15 +76,15 @@ def attendance_save(
     session: Session,
     statuses: Mapping[int, str],
     actor: Any = None,
-    enrolments: Sequence[Enrolment] | None = None,
+    enrolment_ids: Collection[int] | None = None,
 ) -> int:
     """Saves the given statuses (enrolment id -> status); marks not given stay as they are.
     Saving the same thing twice, a double tap or a retried request, changes nothing and raises
     nothing: only marks that differ are written (upserted on their unique key), so who recorded a
     mark and when stay those of the last real change. Marks the session held. A constant number
-    of queries whatever the number of people. `enrolments` is the session's list from
-    `attendance_enrolments` when the caller has just read it (the attendance page has), so that
-    it is not read twice."""
+    of queries whatever the number of people. `enrolment_ids` is the session's list from
+    `attendance_enrolment_ids` when the caller has just read it (the attendance page has), so
+    that it is not read twice."""
     if session.organisation_id != organisation.pk:
         raise ApplicationError(_("This session belongs to another organisation."))
     if session.status == SessionStatus.CANCELLED:
@@ -88,10 +101,9 @@ def attendance_save(
             raise ApplicationError(
                 _("Choose present, late, excused or absent for everyone."), field="marks"
             )
-    if enrolments is None:
-        enrolments = attendance_enrolments(organisation=organisation, session=session)
-    allowed = {e.pk for e in enrolments}
-    unknown = set(statuses) - allowed
+    if enrolment_ids is None:
+        enrolment_ids = attendance_enrolment_ids(organisation=organisation, session=session)
+    unknown = set(statuses).difference(enrolment_ids)
     if unknown:
         raise ApplicationError(
             _("Some of these people are not on this session's list any more."),

@@ -149,14 +149,15 @@ class SessionDetailView(SessionMixin, OrgTemplateView):
         session = self.get_session()
         if not can(self.membership, "attendance.record"):
             return HttpResponse(status=403)
-        enrolments = attendance_services.attendance_enrolments(
+        # The save needs who is on the list, not their names: ids only.
+        enrolment_ids = attendance_services.attendance_enrolment_ids(
             organisation=self.organisation, session=session
         )
         statuses = {}
-        for enrolment in enrolments:
-            value = request.POST.get(f"status_{enrolment.pk}")
+        for pk in enrolment_ids:
+            value = request.POST.get(f"status_{pk}")
             if value:
-                statuses[enrolment.pk] = value
+                statuses[pk] = value
         kept = 0
         if "mark_all_present" in request.POST:
             # Everyone not marked yet, here or earlier, is present; marks made stay as they are.
@@ -165,14 +166,13 @@ class SessionDetailView(SessionMixin, OrgTemplateView):
                 .filter(session=session)
                 .values_list("enrolment_id", "status")
             )
-            for enrolment in enrolments:
-                if enrolment.pk not in statuses and enrolment.pk not in marked:
-                    statuses[enrolment.pk] = AttendanceStatus.PRESENT.value
+            for pk in enrolment_ids:
+                if pk not in statuses and pk not in marked:
+                    statuses[pk] = AttendanceStatus.PRESENT.value
             kept = sum(
                 1
-                for enrolment in enrolments
-                if statuses.get(enrolment.pk, marked.get(enrolment.pk))
-                != AttendanceStatus.PRESENT.value
+                for pk in enrolment_ids
+                if statuses.get(pk, marked.get(pk)) != AttendanceStatus.PRESENT.value
             )
         htmx = request.headers.get("HX-Request") == "true"
         try:
@@ -181,7 +181,7 @@ class SessionDetailView(SessionMixin, OrgTemplateView):
                 session=session,
                 statuses=statuses,
                 actor=request.user,
-                enrolments=enrolments,
+                enrolment_ids=enrolment_ids,
             )
         except ApplicationError as error:
             if htmx:
