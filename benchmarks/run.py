@@ -277,6 +277,22 @@ def main() -> None:
                 f"cohort export (xlsx), {SCALE} people": (
                     f"/o/nordby/cohorts/{large.pk}/export/xlsx/"
                 ),
+                # The API's lists, read with the same signed-in session as the pages.
+                "API: enrolments (200 a page), 12 people": (
+                    f"/api/v1/o/nordby/cohorts/{small.pk}/enrolments/?page_size=200"
+                ),
+                f"API: enrolments (200 a page), {SCALE} people": (
+                    f"/api/v1/o/nordby/cohorts/{large.pk}/enrolments/?page_size=200"
+                ),
+                "API: attendance sheet, 12 people": (
+                    f"/api/v1/o/nordby/sessions/{small_session.pk}/attendance/"
+                ),
+                f"API: attendance sheet, {SCALE} people": (
+                    f"/api/v1/o/nordby/sessions/{large_session.pk}/attendance/"
+                ),
+                "API: participants (200 a page), everyone": (
+                    "/api/v1/o/nordby/participants/?page_size=200"
+                ),
             },
             email="coordinator@nordby.example",
         )

@@ -28,6 +28,7 @@ from .models import (
 )
 from .services.attendance import attendance_save
 from .services.cohorts import cohort_create, enrolments_create
+from .services.consent import consent_record_many
 from .services.curriculum import module_update, programme_create_from_builtin
 from .services.participants import participant_codes_generate
 from .services.session_logs import session_log_save
@@ -174,6 +175,16 @@ def _seed_programmes(organisation: Organisation, users: dict[str, Any]) -> None:
                 )
             )
     Consent.objects.bulk_create(consents)
+    # Photo consent forms came back on paper from six of the young adults: recorded for all of
+    # them at once, as the participant list's bulk action does.
+    consent_record_many(
+        organisation=organisation,
+        participant_ids=[p.pk for p in participants[2:8]],
+        scope="photos",
+        given_by="self",
+        given_on=first - timedelta(days=3),
+        actor=users["coordinator"],
+    )
     enrolments_create(
         organisation=organisation,
         cohort=cohort,

@@ -128,6 +128,36 @@ class ConsentForm(StyledFormMixin, forms.Form):
     expires_on = PlausibleDateField(label=_("Expires on"), widget=DateInput(), required=False)
 
 
+class ParticipantBulkForm(StyledFormMixin, forms.Form):
+    """What to do with the people chosen on the participant list: record a consent received on
+    paper for each of them, or export them. The people themselves come as `participants` ids."""
+
+    CONSENT = "consent"
+    EXPORT = "export"
+
+    action = forms.ChoiceField(choices=[(CONSENT, CONSENT), (EXPORT, EXPORT)])
+    scope = forms.ChoiceField(
+        label=_("What it covers"), choices=ConsentScope.choices, required=False
+    )
+    given_by = forms.ChoiceField(label=_("Given by"), choices=ConsentGiver.choices, required=False)
+    given_on = PlausibleDateField(
+        label=_("Given on"), widget=DateInput(), initial=timezone.localdate, required=False
+    )
+    fmt = forms.ChoiceField(
+        label=_("File format"), choices=[("csv", "CSV"), ("xlsx", "XLSX")], required=False
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        needed = (
+            ("scope", "given_by", "given_on") if data.get("action") == self.CONSENT else ("fmt",)
+        )
+        for name in needed:
+            if not data.get(name) and name not in self.errors:
+                self.add_error(name, _("This field is required."))
+        return data
+
+
 class SessionRuleForm(StyledFormMixin, forms.Form):
     first_date = PlausibleDateField(label=_("First date"), widget=DateInput())
     weekdays = forms.TypedMultipleChoiceField(

@@ -34,6 +34,7 @@ urlpatterns = [
     ),
     path("sessions/<int:session_id>/log/", sessions.SessionLogView.as_view(), name="session_log"),
     path("participants/", participants.ParticipantListView.as_view(), name="participant_list"),
+    path("participants/bulk/", participants.ParticipantBulkView.as_view(), name="participant_bulk"),
     path(
         "participants/new/", participants.ParticipantCreateView.as_view(), name="participant_create"
     ),

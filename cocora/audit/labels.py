@@ -36,6 +36,7 @@ ACTION_LABELS: dict[str, Promise] = {
     "participant.viewed": _("Participant record viewed"),
     "participant.consent_form_printed": _("Consent form printed"),
     "participants.imported": _("Participants imported"),
+    "participants.exported": _("Chosen participants exported"),
     "consent.recorded": _("Consent recorded"),
     "consent.withdrawn": _("Consent withdrawn"),
     "cohort.enrolled": _("Participant enrolled"),

@@ -24,6 +24,7 @@ from cocora.api.base import OrgViewSet, action_url, resource
 from cocora.api.filters import MomentFilter
 from cocora.api.serializers import InputSerializer, PlausibleDateField, PlausibleDateTimeField
 from cocora.organisations.models import Role
+from programmes.exports import EXPORT_FORMATS, participants_export
 from programmes.models import (
     Consent,
     ConsentGiver,
@@ -39,7 +40,13 @@ from programmes.selectors.participants import (
     participant_queryset,
     participant_rows,
 )
-from programmes.services.consent import consent_is_active, consent_record, consent_withdraw
+from programmes.services.consent import (
+    BULK_MAX,
+    consent_is_active,
+    consent_record,
+    consent_record_many,
+    consent_withdraw,
+)
 from programmes.services.participants import (
     participant_create,
     participant_record_viewed,
@@ -245,6 +252,26 @@ class ConsentInput(InputSerializer):
     expires_on = PlausibleDateField(required=False, allow_null=True)
 
 
+def _participant_ids() -> serializers.ListField:
+    return serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
+        min_length=1,
+        max_length=BULK_MAX,
+        help_text=f"The participants' ids (at most {BULK_MAX}).",
+    )
+
+
+class ConsentBulkInput(ConsentInput):
+    """The same consent for several people at once, e.g. forms received on paper."""
+
+    participants = _participant_ids()
+
+
+class ParticipantExportInput(InputSerializer):
+    participants = _participant_ids()
+    format = serializers.ChoiceField(choices=list(EXPORT_FORMATS))
+
+
 class ConsentFilter(django_filters.FilterSet):
     scope = django_filters.ChoiceFilter(choices=ConsentScope.choices)
     given_by = django_filters.ChoiceFilter(choices=ConsentGiver.choices)
@@ -327,6 +354,7 @@ class ParticipantViewSet(OrgViewSet):
         filters = query.validated_data
         participants = participant_queryset(
             organisation=self.organisation,
+            listing=True,
             search=filters.get("search", "").strip(),
             cohort_id=filters.get("cohort"),
             stage=filters.get("stage", ""),
@@ -400,6 +428,45 @@ class ParticipantViewSet(OrgViewSet):
             **data.validated_data,
         )
         return Response(self.get_serializer(self._record(participant.pk)).data)
+
+
+@extend_schema(tags=["participants"])
+class ParticipantExportViewSet(OrgViewSet):
+    """The chosen participants as a spreadsheet, as the participant list's export."""
+
+    permissions = {"export": "participants.export"}
+    filter_backends: list[Any] = []
+
+    def org_queryset(self) -> Any:
+        return Participant.objects.for_org(self.organisation)
+
+    def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
+        # The answer is a file (an HttpResponse, never rendered) and its refusals JSON: a client
+        # asking for the file's type must get the error body, not a 406.
+        return super().perform_content_negotiation(request, force=True)
+
+    @extend_schema(
+        summary="Export chosen participants",
+        description="A CSV or XLSX file with one row per chosen person: code, name, year of "
+        "birth, cohorts with stages, and what the consent to take part still lacks. No contact "
+        "or guardian details; people whose consent to take part was withdrawn are left out. "
+        "Written to the audit trail (`participants.exported`). An id that is not one of the "
+        "organisation's participants: 400, and nothing is exported.",
+        request=ParticipantExportInput,
+        responses={
+            (200, EXPORT_FORMATS["csv"]): OpenApiTypes.BINARY,
+            (200, EXPORT_FORMATS["xlsx"]): OpenApiTypes.BINARY,
+        },
+    )
+    def export(self, request: Request, *args: Any, **kwargs: Any) -> Any:
+        data = ParticipantExportInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        return participants_export(
+            organisation=self.organisation,
+            participant_ids=data.validated_data["participants"],
+            fmt=data.validated_data["format"],
+            actor=request.user,
+        ).response()
 
 
 class ConsentViewSetBase(OrgViewSet):
@@ -485,6 +552,7 @@ class ConsentViewSet(ConsentViewSetBase):
     permissions = {
         "retrieve": "participants.view",
         "withdraw": "consents.manage",
+        "bulk": "consents.manage",
         "read": "participants.view",
         "write": "consents.manage",
     }
@@ -517,6 +585,42 @@ class ConsentViewSet(ConsentViewSetBase):
         )
         return Response(self.get_serializer(consent).data)
 
+    @extend_schema(
+        summary="Record a consent for several people",
+        description="The same consent (scope, given by, dates) for each chosen participant, e.g. "
+        "forms received on paper. Everyone is checked first: if anyone already holds that "
+        "consent in force, was erased on request, or is not one of the organisation's "
+        "participants, nothing is recorded (400, the message names them). Each consent is "
+        "written to the audit trail (`consent.recorded`).",
+        request=ConsentBulkInput,
+        responses={201: ConsentSerializer(many=True)},
+        examples=[
+            OpenApiExample(
+                "Guardians' forms received on paper",
+                value={
+                    "participants": [12, 15],
+                    "scope": "participation",
+                    "given_by": "guardian",
+                    "given_on": "2025-09-01",
+                },
+                request_only=True,
+            )
+        ],
+    )
+    def bulk(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = ConsentBulkInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        consents = consent_record_many(
+            organisation=self.organisation,
+            participant_ids=fields.pop("participants"),
+            actor=request.user,
+            **fields,
+        )
+        return Response(
+            self.get_serializer(consents, many=True).data, status=status.HTTP_201_CREATED
+        )
+
 
 urlpatterns = [
     *resource("participants/", ParticipantViewSet, id_name="participant_id", name="participant"),
@@ -526,7 +630,14 @@ urlpatterns = [
         {"get": "list", "post": "create"},
         name="participant-consent-list",
     ),
+    action_url(
+        "participants/export/",
+        ParticipantExportViewSet,
+        {"post": "export"},
+        name="participant-export",
+    ),
     *resource("consents/", ConsentViewSet, id_name="consent_id", name="consent"),
+    action_url("consents/bulk/", ConsentViewSet, {"post": "bulk"}, name="consent-bulk"),
     action_url(
         "consents/<int:consent_id>/withdraw/",
         ConsentViewSet,

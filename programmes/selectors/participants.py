@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from cocora.organisations.models import Organisation
 
-from ..models import Consent, ConsentScope, Enrolment, Participant
+from ..models import Consent, ConsentScope, Enrolment, EnrolmentStage, Participant
 from ..services.consent import has_active_consent, participation_consent_missing
 
 
@@ -29,6 +29,39 @@ class ParticipantRow:
     def consent_complete(self) -> bool:
         return not self.missing
 
+    @property
+    def cohorts(self) -> str:
+        """Each cohort with the person's stage in it, e.g. "Spring group (enrolled)"."""
+        # The stage's word from the choices, not get_stage_display(): Django rebuilds the
+        # choices' dictionary on every call of that (a fifth of a 300-row export's time).
+        return ", ".join(
+            f"{e.cohort.name} ({EnrolmentStage(e.stage).label})"
+            for e in self.participant.enrolments.all()
+        )
+
+
+# What a list of participants leaves unread: the encrypted contact and guardian details.
+LIST_DEFERS = ("email", "phone", "guardian_name", "guardian_email", "guardian_phone")
+# What the consent state (participation_consent_missing, has_active_consent) reads.
+CONSENT_STATE_FIELDS = (
+    "organisation",
+    "participant",
+    "scope",
+    "given_by",
+    "given_on",
+    "expires_on",
+    "withdrawn_at",
+)
+# What lists show of an enrolment: its cohort's name and the stage (and the API's fields).
+ENROLMENT_LIST_FIELDS = (
+    "organisation",
+    "participant",
+    "cohort",
+    "cohort__name",
+    "stage",
+    "joined_on",
+)
+
 
 def participant_queryset(
     *,
@@ -36,10 +69,12 @@ def participant_queryset(
     search: str = "",
     cohort_id: int | None = None,
     stage: str = "",
+    listing: bool = False,
 ) -> QuerySet[Participant]:
     """The participants matching the list's filters (name or code, cohort, stage), by name, with
     their consents and enrolments (and cohorts) prefetched: three queries however many rows are
-    read, so that a caller may slice it into pages first."""
+    read, so that a caller may slice it into pages first. `listing` reads only what a list
+    shows (no contact details)."""
     participants: QuerySet[Participant] = Participant.objects.for_org(organisation)
     if search:
         participants = participants.filter(
@@ -52,12 +87,21 @@ def participant_queryset(
         if stage:
             enrolments = enrolments.filter(stage=stage)
         participants = participants.filter(pk__in=enrolments.values("participant_id"))
+    if listing:
+        # A list shows no contact or guardian details: their encrypted columns are not read
+        # (nor decrypted), nor the consent and enrolment columns no list shows.
+        participants = participants.defer(*LIST_DEFERS)
+        consents = Consent.objects.for_org(organisation).only(*CONSENT_STATE_FIELDS)
+        enrolments = (
+            Enrolment.objects.for_org(organisation)
+            .select_related("cohort")
+            .only(*ENROLMENT_LIST_FIELDS)
+        )
+    else:
+        consents = Consent.objects.for_org(organisation)
+        enrolments = Enrolment.objects.for_org(organisation).select_related("cohort")
     return participants.prefetch_related(
-        Prefetch("consents", queryset=Consent.objects.for_org(organisation)),
-        Prefetch(
-            "enrolments",
-            queryset=Enrolment.objects.for_org(organisation).select_related("cohort"),
-        ),
+        Prefetch("consents", queryset=consents), Prefetch("enrolments", queryset=enrolments)
     ).order_by("display_name", "code")
 
 

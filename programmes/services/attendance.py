@@ -4,7 +4,7 @@ from collections.abc import Collection, Mapping
 from typing import Any
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,14 +29,36 @@ def _attendance_list(*, organisation: Organisation, session: Session) -> QuerySe
     )
 
 
-def attendance_enrolments(*, organisation: Organisation, session: Session) -> list[Enrolment]:
+def attendance_enrolments(
+    *, organisation: Organisation, session: Session, with_marks: bool = False
+) -> list[Enrolment]:
     """Who belongs on the session's attendance list: people holding a place (or who completed)
-    and who had joined by the session's day."""
-    return list(
+    and who had joined by the session's day. `with_marks` gives each their status at the
+    session as `mark` ("" when not marked), in the same query."""
+    enrolments = (
         _attendance_list(organisation=organisation, session=session)
         .select_related("participant")
+        # Only what attendance lists show: no contact columns (encrypted).
+        .only(
+            "organisation",
+            "cohort",
+            "stage",
+            "joined_on",
+            "participant",
+            "participant__code",
+            "participant__display_name",
+        )
         .order_by("participant__display_name", "participant__code")
     )
+    if with_marks:
+        enrolments = enrolments.annotate(
+            mark=Subquery(
+                Attendance.objects.for_org(organisation)
+                .filter(session_id=session.pk, enrolment_id=OuterRef("pk"))
+                .values("status")[:1]
+            )
+        )
+    return list(enrolments)
 
 
 def attendance_enrolment_ids(*, organisation: Organisation, session: Session) -> set[int]:

@@ -205,15 +205,15 @@ def test_attendance_query_count_is_the_same_for_5_and_50_people(org, member_clie
         return count
 
     # load: session, user, organisation, membership, session with cohort, enrolments with
-    # participants, attendance marks, log exists, trainers' clashes, switcher, the cohort's
-    # open questionnaire rounds (the evaluation's panel) = 11.
+    # participants and their marks, log exists, trainers' clashes, switcher, the cohort's
+    # open questionnaire rounds (the evaluation's panel) = 10.
     # save: session, user, organisation, membership, session with cohort, enrolments (read once,
     # by the view, and handed to the service), current marks, one upsert, session status,
     # message storage... = constant.
     five, fifty = measure(5), measure(50)
     assert five == fifty
     if action == "load":
-        assert five == 11 + 2 * tenant_settings_queries()
+        assert five == 10 + 2 * tenant_settings_queries()
 
 
 def test_saving_attendance_reads_the_list_of_people_once(org, member_client):

@@ -217,15 +217,7 @@ class CohortExportView(OrgViewMixin, View):
         export = cohort_export(
             organisation=self.organisation, cohort=cohort, fmt=fmt, actor=request.user
         )
-        return HttpResponse(
-            export.content,
-            content_type=export.content_type,
-            headers={
-                "Content-Disposition": f'attachment; filename="{export.filename}"',
-                # Personal data: no copies in shared or browser caches.
-                "Cache-Control": "no-store",
-            },
-        )
+        return export.response()
 
     def http_method_not_allowed(
         self, request: HttpRequest, *args: Any, **kwargs: Any

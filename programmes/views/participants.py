@@ -3,9 +3,12 @@
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from cocora.audit.selectors import audit_events_for
 from cocora.audit.services import audit_record
@@ -16,7 +19,8 @@ from cocora.core.paging import page_of_rows
 from cocora.organisations.permissions import can
 from cocora.organisations.views_base import OrgTemplateView
 
-from ..forms import ConsentForm, ParticipantForm
+from ..exports import participants_export
+from ..forms import ConsentForm, ParticipantBulkForm, ParticipantForm
 from ..models import Cohort, Consent, ConsentScope, EnrolmentStage, Participant
 from ..panels import render_panels
 from ..selectors.participants import (
@@ -52,7 +56,7 @@ class ParticipantListView(OrgTemplateView):
         # filter every match is read, then paged.
         paged = page_of_rows(
             self.request,
-            participant_queryset(organisation=self.organisation, **filters),
+            participant_queryset(organisation=self.organisation, listing=True, **filters),
             lambda participants: participant_rows(participants, organisation=self.organisation),
             per_page=self.page_size,
             keep=(lambda row: row.consent_complete == (consent == ConsentState.COMPLETE))
@@ -68,7 +72,71 @@ class ParticipantListView(OrgTemplateView):
         context["can_manage"] = can(self.membership, "participants.manage")
         context["can_import"] = can(self.membership, "participants.import")
         context["filtered"] = any(filters.values())
+        context["can_record_consent"] = can(self.membership, "consents.manage")
+        context["can_export"] = can(self.membership, "participants.export")
+        context["can_bulk"] = context["can_record_consent"] or context["can_export"]
+        context["bulk_form"] = kwargs.get("bulk_form") or ParticipantBulkForm()
+        context["chosen"] = kwargs.get("chosen") or set()
+        context["query"] = params.urlencode()
         return context
+
+
+class ParticipantBulkView(ParticipantListView):
+    """The list's bulk actions on the people ticked on it: record a consent received on paper
+    for all of them, or export them. The list's filters come along in the query string, so a
+    refusal shows the same list again with the same people ticked and the reason."""
+
+    http_method_names = ["post"]
+    # Each action checks its own permission, the same as for one person.
+    ACTION_PERMISSIONS = {
+        ParticipantBulkForm.CONSENT: "consents.manage",
+        ParticipantBulkForm.EXPORT: "participants.export",
+    }
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        form = ParticipantBulkForm(request.POST)
+        ids = [pk for pk in map(parse_id, request.POST.getlist("participants")) if pk]
+        if not form.is_valid():
+            return self._refused(form, ids)
+        data = form.cleaned_data
+        if not can(self.membership, self.ACTION_PERMISSIONS[data["action"]]):
+            raise PermissionDenied
+        try:
+            if data["action"] == ParticipantBulkForm.EXPORT:
+                export = participants_export(
+                    organisation=self.organisation,
+                    participant_ids=ids,
+                    fmt=data["fmt"],
+                    actor=request.user,
+                )
+                return export.response()
+            consents = consent_services.consent_record_many(
+                organisation=self.organisation,
+                participant_ids=ids,
+                scope=data["scope"],
+                given_by=data["given_by"],
+                given_on=data["given_on"],
+                actor=request.user,
+            )
+        except ApplicationError as error:
+            add_application_error(form, error)
+            return self._refused(form, ids)
+        messages.success(
+            request,
+            ngettext(
+                "The consent was recorded for %(count)s person.",
+                "The consent was recorded for %(count)s people.",
+                len(consents),
+            )
+            % {"count": len(consents)},
+        )
+        url = reverse("participant_list", kwargs={"org_slug": self.organisation.slug})
+        query = request.GET.urlencode()
+        return redirect(f"{url}?{query}" if query else url)
+
+    def _refused(self, form: ParticipantBulkForm, ids: list[int]) -> HttpResponse:
+        context = self.get_context_data(bulk_form=form, chosen=set(ids))
+        return self.render_to_response(context, status=400)
 
 
 class ParticipantCreateView(OrgTemplateView):

@@ -120,18 +120,14 @@ class SessionDetailView(SessionMixin, OrgTemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         session = self.get_session()
+        # The marks come with the people, in one query.
         enrolments = attendance_services.attendance_enrolments(
-            organisation=self.organisation, session=session
-        )
-        marks = dict(
-            Attendance.objects.for_org(self.organisation)
-            .filter(session=session)
-            .values_list("enrolment_id", "status")
+            organisation=self.organisation, session=session, with_marks=True
         )
         context.update(
             session=session,
             cohort=session.cohort,
-            rows=[(e, marks.get(e.pk, "")) for e in enrolments],
+            rows=[(e, e.mark or "") for e in enrolments],
             statuses=AttendanceStatus.choices,
             has_log=SessionLog.objects.for_org(self.organisation).filter(session=session).exists(),
             can_record=can(self.membership, "attendance.record"),

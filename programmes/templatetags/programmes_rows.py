@@ -1,0 +1,108 @@
+"""The rows of the long lists (a session's attendance, the participant list), written in Python.
+
+Why: with 300 people the template engine spent four fifths of these pages' time resolving
+variables and tags inside the loops (some 13,000 lookups for the attendance page). The same
+markup written here in one pass takes a fraction of that. Every value from the database is
+escaped with `html.escape` (what Django's autoescape does); labels are translated once per
+page, not once per row. The markup is the one the templates held, so styles, htmx and the
+browser tests see the same page.
+"""
+
+from collections.abc import Iterable, Sequence
+from html import escape
+from typing import Any
+
+from django import template
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
+
+register = template.Library()
+
+
+@register.simple_tag
+def attendance_rows(
+    rows: Iterable[tuple[Any, str]],
+    statuses: Sequence[tuple[str, Any]],
+    *,
+    can_record: bool,
+    path: str,
+) -> SafeString:
+    """One fieldset per person with a radio button per attendance status; with htmx each
+    change is posted on its own (the fieldset is the unit)."""
+    choices = [(escape(str(value)), escape(str(label))) for value, label in statuses]
+    disabled = "" if can_record else " disabled"
+    post = escape(path)
+    parts = []
+    for enrolment, status in rows:
+        participant = enrolment.participant
+        pk = enrolment.pk
+        parts.append(
+            '<li class="attendance-row py-2 border-bottom">'
+            f'<fieldset hx-post="{post}" hx-trigger="change" hx-include="this" '
+            'hx-target="find .save-state" hx-swap="innerHTML">'
+            f'<legend class="fs-6 fw-semibold mb-1">{escape(participant.display_name)} '
+            '<span class="text-body-secondary small fw-normal">'
+            f"{escape(participant.code)}</span></legend>"
+            '<div class="btn-group flex-wrap" role="group">'
+        )
+        for value, label in choices:
+            checked = " checked" if status == value else ""
+            parts.append(
+                f'<input type="radio" class="btn-check" name="status_{pk}" id="s-{pk}-{value}" '
+                f'value="{value}"{checked}{disabled}>'
+                f'<label class="btn btn-outline-primary btn-attendance" for="s-{pk}-{value}">'
+                f"{label}</label>"
+            )
+        parts.append(
+            '</div><span class="save-state small ms-2" aria-live="polite"></span></fieldset></li>'
+        )
+    return mark_safe("".join(parts))  # every value above is escaped
+
+
+@register.simple_tag
+def participant_list_rows(
+    rows: Iterable[Any], *, chosen: set[int], can_bulk: bool, list_url: str
+) -> SafeString:
+    """One table row per person: a checkbox for the bulk actions (when the viewer may use
+    them), the name linking to the record, the code, cohorts with stages, the consent to take
+    part and whether they may be contacted."""
+    choose = escape(gettext("Choose"))
+    name_label = escape(gettext("Name"))
+    code_label = escape(gettext("Code"))
+    cohorts_label = escape(gettext("Cohorts"))
+    consent_label = escape(gettext("Consent to take part"))
+    contact_label = escape(gettext("Contact"))
+    complete = escape(gettext("complete"))
+    missing = escape(gettext("missing"))
+    yes, no = escape(gettext("yes")), escape(gettext("no"))
+    base = escape(list_url)
+    parts = []
+    for row in rows:
+        participant = row.participant
+        pk = participant.pk
+        name = escape(participant.display_name)
+        code = escape(participant.code)
+        parts.append("<tr>")
+        if can_bulk:
+            checked = " checked" if pk in chosen else ""
+            parts.append(
+                f'<td data-label="{choose}"><input class="form-check-input" type="checkbox" '
+                f'name="participants" value="{pk}" id="pick-{pk}"{checked}>'
+                f'<label class="visually-hidden" for="pick-{pk}">{choose}: {name} ({code})'
+                "</label></td>"
+            )
+        consent = (
+            complete
+            if row.consent_complete
+            else f'<span class="text-warning-emphasis">{missing}: '
+            f"{escape(', '.join(str(m) for m in row.missing))}</span>"
+        )
+        parts.append(
+            f'<td data-label="{name_label}"><a href="{base}{pk}/">{name}</a></td>'
+            f'<td data-label="{code_label}">{code}</td>'
+            f'<td data-label="{cohorts_label}">{escape(row.cohorts) or "—"}</td>'
+            f'<td data-label="{consent_label}">{consent}</td>'
+            f'<td data-label="{contact_label}">{yes if row.can_be_contacted else no}</td>'
+            "</tr>"
+        )
+    return mark_safe("".join(parts))  # every value above is escaped
