@@ -161,12 +161,31 @@ class CohortOverview:
         return [p.enrolment for p in self.progress] + self.waiting + self.other
 
     @property
+    def people(self) -> list[ParticipantProgress]:
+        """Everyone in the cohort as one list: those holding (or who held) a place with their
+        attendance, then the waiting list, applications and withdrawals (no attendance)."""
+        return self.progress + [
+            ParticipantProgress(enrolment=e) for e in [*self.waiting, *self.other]
+        ]
+
+    @property
     def places_taken(self) -> int:
         return sum(1 for p in self.progress if p.enrolment.stage in PLACE_STAGES)
 
     @property
     def held_count(self) -> int:
         return sum(1 for s in self.sessions if s.status == SessionStatus.HELD)
+
+
+def cohort_trainers(*, organisation: Organisation, cohort: Cohort) -> list[Any]:
+    """The users assigned to train this cohort, by name: one query."""
+    return [
+        link.user
+        for link in CohortTrainer.objects.for_org(organisation)
+        .filter(cohort=cohort)
+        .select_related("user")
+        .order_by("user__name", "user_id")
+    ]
 
 
 def cohort_overview(
@@ -194,13 +213,7 @@ def cohort_overview(
         .order_by("participant__display_name", "participant__code")
     )
     totals = attendance_totals(organisation=organisation, cohorts=[cohort])
-    trainers = [
-        link.user
-        for link in CohortTrainer.objects.for_org(organisation)
-        .filter(cohort=cohort)
-        .select_related("user")
-        .order_by("user__name")
-    ]
+    trainers = cohort_trainers(organisation=organisation, cohort=cohort)
     timeline = HeldTimeline.of(s for s in sessions if s.status == SessionStatus.HELD)
     overview = CohortOverview(
         cohort=cohort,
@@ -296,3 +309,16 @@ def sessions_upcoming(
 
 def enrolments_prefetch(organisation: Organisation) -> Prefetch:
     return Prefetch("enrolments", queryset=Enrolment.objects.for_org(organisation))
+
+
+def attendance_marks(
+    *, organisation: Organisation, cohort: Cohort, enrolment_ids: Iterable[int]
+) -> dict[tuple[int, int], str]:
+    """The marks of these enrolments at the cohort's sessions, keyed by (enrolment, session):
+    one query for a page of the attendance grid."""
+    return {
+        (enrolment_id, session_id): status
+        for enrolment_id, session_id, status in Attendance.objects.for_org(organisation)
+        .filter(session__cohort=cohort, enrolment_id__in=list(enrolment_ids))
+        .values_list("enrolment_id", "session_id", "status")
+    }

@@ -5,27 +5,46 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from cocora.core.errors import ApplicationError
 from cocora.core.forms import add_application_error
-from cocora.core.ids import parse_ids
+from cocora.core.ids import parse_id, parse_ids
+from cocora.core.paging import page_of
 from cocora.core.urls_many import address_for_each
 from cocora.organisations.models import Membership, Role
 from cocora.organisations.permissions import can
 from cocora.organisations.views_base import OrgTemplateView
 
 from ..charts import attendance_chart
-from ..forms import CohortForm, StageForm
-from ..models import CohortTrainer, Enrolment, EnrolmentStage, Programme
-from ..selectors.cohorts import cohort_get, cohort_list, cohort_overview, sessions_upcoming
+from ..forms import CohortForm, StageForm, TrainersMessageForm
+from ..models import (
+    AttendanceStatus,
+    CohortTrainer,
+    Enrolment,
+    EnrolmentStage,
+    Programme,
+    SessionStatus,
+)
+from ..selectors.cohorts import (
+    attendance_marks,
+    cohort_get,
+    cohort_list,
+    cohort_overview,
+    cohort_trainers,
+    sessions_upcoming,
+)
 from ..selectors.dashboard import attendance_over_time
 from ..selectors.participants import contact_recipients, participant_list
 from ..selectors.sessions import session_clashes
 from ..services import cohorts as services
 from .clashes import warn_about_clashes
+
+# People per page of the cohort page: a 300-person cohort in six light pages.
+PEOPLE_PER_PAGE = 50
 
 
 class CohortMixin:
@@ -212,15 +231,24 @@ class CohortDetailView(CohortMixin, OrgTemplateView):
         overview = cohort_overview(
             organisation=self.organisation, cohort=cohort, viewer=self.membership
         )
-        # Each row's two addresses, written from one reverse per kind (see urls_many).
-        slug = self.organisation.slug
-        participant_url = address_for_each(
-            "participant_detail", vary="participant_id", org_slug=slug
+        can_manage = can(self.membership, "cohorts.manage")
+        # Trainers see those who hold (or held) a place; staff also the waiting list,
+        # applications and withdrawals, whose stage they change here.
+        people = page_of(
+            self.request,
+            overview.people if can_manage else overview.progress,
+            per_page=PEOPLE_PER_PAGE,
         )
-        stage_url = address_for_each("enrolment_stage", vary="enrolment_id", org_slug=slug)
-        for enrolment in overview.enrolments:
-            enrolment.participant_url = participant_url(enrolment.participant_id)  # type: ignore[attr-defined]
-            enrolment.stage_url = stage_url(enrolment.pk)  # type: ignore[attr-defined]
+        # Each row's address from one reverse, its stage's name translated once per stage.
+        participant_url = address_for_each(
+            "participant_detail", vary="participant_id", org_slug=self.organisation.slug
+        )
+        stage_labels = dict(EnrolmentStage.choices)
+        for row in people.items:
+            enrolment = row.enrolment
+            enrolment.participant_url = participant_url(enrolment.participant_id)
+            enrolment.stage_label = stage_labels[enrolment.stage]
+        context["people"] = people
         context["overview"] = overview
         # The cohort page shows every mark anyway: its own chart suppresses nothing.
         attendance = attendance_over_time(
@@ -229,10 +257,11 @@ class CohortDetailView(CohortMixin, OrgTemplateView):
             threshold=0,
         )
         context["attendance_chart"] = attendance_chart(attendance[0]) if attendance else None
-        context["can_manage"] = can(self.membership, "cohorts.manage")
+        context["can_manage"] = can_manage
         context["can_export"] = can(self.membership, "participants.export")
+        context["can_email_trainers"] = can(self.membership, "cohorts.email_trainers")
         context["can_view_participants"] = can(self.membership, "participants.view")
-        # Translated once for every row's menu, not once per row and option.
+        # Translated once for the bulk form's menu.
         context["stage_choices"] = [(value, str(label)) for value, label in EnrolmentStage.choices]
         context["today"] = timezone.localdate()
         return context
@@ -343,6 +372,150 @@ class EnrolmentStageView(OrgTemplateView):
         return redirect(
             "cohort_detail", org_slug=self.organisation.slug, cohort_id=enrolment.cohort_id
         )
+
+
+class CohortStagesView(CohortMixin, OrgTemplateView):
+    """The cohort page's bulk action: the chosen people (or everyone on the page) to one
+    stage, all or none."""
+
+    permission = "cohorts.manage"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # The form sits on the cohort page; a plain visit goes there.
+        return redirect(
+            "cohort_detail", org_slug=self.organisation.slug, cohort_id=self.get_cohort().pk
+        )
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        cohort = self.get_cohort()
+        ids = parse_ids(request.POST.getlist("shown" if "all" in request.POST else "enrolment"))
+        form = StageForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Choose one of the listed stages."))
+        else:
+            stage = form.cleaned_data["stage"]
+            try:
+                changed = services.enrolments_stage_change(
+                    organisation=self.organisation,
+                    cohort=cohort,
+                    enrolment_ids=ids,
+                    stage=stage,
+                    actor=request.user,
+                )
+            except ApplicationError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(count)s person moved to %(stage)s.",
+                        "%(count)s people moved to %(stage)s.",
+                        len(changed),
+                    )
+                    % {"count": len(changed), "stage": EnrolmentStage(stage).label},
+                )
+        address = reverse(
+            "cohort_detail", kwargs={"org_slug": self.organisation.slug, "cohort_id": cohort.pk}
+        )
+        page = parse_id(request.POST.get("page", ""))
+        return redirect(f"{address}?page={page}" if page and page > 1 else address)
+
+
+class CohortGridView(CohortMixin, OrgTemplateView):
+    """Attendance session by session: a page of people (rows) against every session of the
+    cohort that was not cancelled (columns). Moved off the cohort page, which stays light."""
+
+    permission = "cohorts.view"
+    template_name = "programmes/cohorts/grid.html"
+    per_page = 25
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        cohort = self.get_cohort()
+        overview = cohort_overview(organisation=self.organisation, cohort=cohort, viewer=None)
+        sessions = [s for s in overview.sessions if s.status != SessionStatus.CANCELLED]
+        people = page_of(self.request, overview.progress, per_page=self.per_page)
+        marks = attendance_marks(
+            organisation=self.organisation,
+            cohort=cohort,
+            enrolment_ids=[p.enrolment.pk for p in people.items],
+        )
+        # One letter per mark, translated once; a held session without a mark reads as missed.
+        letters = {
+            AttendanceStatus.PRESENT: pgettext("attendance mark", "P"),
+            AttendanceStatus.LATE: pgettext("attendance mark", "L"),
+            AttendanceStatus.EXCUSED: pgettext("attendance mark", "E"),
+            AttendanceStatus.ABSENT: pgettext("attendance mark", "A"),
+        }
+        held = {s.pk for s in sessions if s.status == SessionStatus.HELD}
+        context.update(
+            cohort=cohort,
+            sessions=sessions,
+            people=people,
+            legend=[(letters[value], label) for value, label in AttendanceStatus.choices],
+            rows=[
+                (
+                    p,
+                    [
+                        letters.get(
+                            marks.get((p.enrolment.pk, s.pk), ""), "–" if s.pk in held else ""
+                        )
+                        for s in sessions
+                    ],
+                )
+                for p in people.items
+            ],
+        )
+        return context
+
+
+class CohortEmailTrainersView(CohortMixin, OrgTemplateView):
+    """A message from the coordinator to the cohort's trainers, sent through the delivery log."""
+
+    permission = "cohorts.email_trainers"
+    template_name = "programmes/cohorts/email_trainers.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        cohort = self.get_cohort()
+        context["cohort"] = cohort
+        context["trainers"] = cohort_trainers(organisation=self.organisation, cohort=cohort)
+        context["form"] = kwargs.get("form") or TrainersMessageForm()
+        return context
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        cohort = self.get_cohort()
+        form = TrainersMessageForm(request.POST)
+        if form.is_valid():
+            try:
+                sent = services.cohort_trainers_email(
+                    organisation=self.organisation,
+                    cohort=cohort,
+                    subject=form.cleaned_data["subject"],
+                    message=form.cleaned_data["message"],
+                    actor=request.user,
+                )
+            except ApplicationError as error:
+                add_application_error(form, error)
+            else:
+                if sent:
+                    messages.success(
+                        request,
+                        ngettext(
+                            "Your message goes to %(count)s trainer.",
+                            "Your message goes to %(count)s trainers.",
+                            sent,
+                        )
+                        % {"count": sent},
+                    )
+                else:
+                    messages.info(
+                        request, _("This message was sent already; nothing new went out.")
+                    )
+                return redirect(
+                    "cohort_detail", org_slug=self.organisation.slug, cohort_id=cohort.pk
+                )
+        return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
 class CohortRecipientsView(CohortMixin, OrgTemplateView):
