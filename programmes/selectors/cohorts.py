@@ -7,7 +7,19 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.http import Http404
 from django.utils import timezone
 
@@ -322,3 +334,135 @@ def attendance_marks(
         .filter(session__cohort=cohort, enrolment_id__in=list(enrolment_ids))
         .values_list("enrolment_id", "session_id", "status")
     }
+
+
+# SECTION: the compact cohort page
+
+# Where each stage sits on the cohort page: those holding (or who held) a place, then the
+# waiting list, then applications and withdrawals.
+PROGRESS_STAGES = (EnrolmentStage.ENROLLED, EnrolmentStage.ACTIVE, EnrolmentStage.COMPLETED)
+
+
+@dataclass
+class CohortSummary:
+    """What the cohort page shows besides its page of people: the sessions (with how many
+    were marked and present at each), the trainers and their clashes, and how many people are
+    at each stage."""
+
+    cohort: Cohort
+    sessions: list[Session]
+    trainers: list[Any]
+    stage_counts: dict[str, int]
+    clashes: dict[int, list[TrainerClash]] = field(default_factory=dict)
+
+    @property
+    def session_rows(self) -> list[tuple[Session, list[TrainerClash]]]:
+        return [(s, self.clashes.get(s.pk, [])) for s in self.sessions]
+
+    @property
+    def held(self) -> list[Session]:
+        return [s for s in self.sessions if s.status == SessionStatus.HELD]
+
+    @property
+    def held_count(self) -> int:
+        return len(self.held)
+
+    @property
+    def timeline(self) -> "HeldTimeline":
+        return HeldTimeline.of(self.held)
+
+    @property
+    def places_taken(self) -> int:
+        return sum(self.stage_counts.get(stage, 0) for stage in PLACE_STAGES)
+
+    @property
+    def waiting_count(self) -> int:
+        return self.stage_counts.get(EnrolmentStage.WAITLISTED, 0)
+
+    def people_count(self, stages: Iterable[str]) -> int:
+        return sum(self.stage_counts.get(stage, 0) for stage in stages)
+
+
+def cohort_summary(
+    *, organisation: Organisation, cohort: Cohort, viewer: Membership | None
+) -> CohortSummary:
+    """Four queries whatever the number of people and sessions: sessions with their marks
+    counted, enrolments counted by stage, trainers, and the trainers' clashes."""
+    ok = [AttendanceStatus.PRESENT, AttendanceStatus.LATE]
+    sessions = list(
+        Session.objects.for_org(organisation)
+        .filter(cohort=cohort)
+        .select_related("module")
+        .annotate(
+            present_count=Count("attendance", filter=Q(attendance__status__in=ok)),
+            marked_count=Count("attendance"),
+        )
+        .order_by("starts_at", "pk")
+    )
+    stage_counts = dict(
+        Enrolment.objects.for_org(organisation)
+        .filter(cohort=cohort)
+        .order_by()
+        .values("stage")
+        .annotate(n=Count("pk"))
+        .values_list("stage", "n")
+    )
+    return CohortSummary(
+        cohort=cohort,
+        sessions=sessions,
+        trainers=cohort_trainers(organisation=organisation, cohort=cohort),
+        stage_counts=stage_counts,
+        clashes=session_clashes(organisation=organisation, sessions=sessions, viewer=viewer),
+    )
+
+
+def cohort_people(
+    *, organisation: Organisation, cohort: Cohort, stages: Iterable[str]
+) -> QuerySet[Enrolment]:
+    """The cohort's enrolments at these stages with their participants, those holding a place
+    first, then the waiting list, then the rest, each by name; each annotated with the totals
+    of `attendance_totals` (held sessions since they joined), so that a page of people with
+    their attendance is one query."""
+    ok = [AttendanceStatus.PRESENT, AttendanceStatus.LATE]
+    counted = [*ok, AttendanceStatus.EXCUSED]
+    since_joined = Q(
+        attendance__session__status=SessionStatus.HELD,
+        attendance__session__starts_at__date__gte=F("joined_on"),
+    )
+    return (
+        Enrolment.objects.for_org(organisation)
+        .filter(cohort=cohort, stage__in=list(stages))
+        .select_related("participant")
+        .annotate(
+            place_order=Case(
+                When(stage__in=PROGRESS_STAGES, then=Value(0)),
+                When(stage=EnrolmentStage.WAITLISTED, then=Value(1)),
+                default=Value(2),
+            ),
+            attended=Count("attendance", filter=since_joined & Q(attendance__status__in=ok)),
+            excused=Count(
+                "attendance",
+                filter=since_joined & Q(attendance__status=AttendanceStatus.EXCUSED),
+            ),
+            last_counted=Max(
+                "attendance__session__starts_at",
+                filter=since_joined & Q(attendance__status__in=counted),
+            ),
+        )
+        .order_by("place_order", "participant__display_name", "participant__code", "pk")
+    )
+
+
+def people_progress(
+    enrolments: Iterable[Enrolment], *, timeline: HeldTimeline
+) -> list[ParticipantProgress]:
+    """Each enrolment of `cohort_people` with its attendance; no queries. Those on the waiting
+    list, applying or withdrawn have no attendance to show."""
+    rows = []
+    for enrolment in enrolments:
+        if enrolment.stage in PROGRESS_STAGES:
+            totals = {enrolment.pk: enrolment.__dict__}
+            rows.append(participant_progress(enrolment, timeline=timeline, totals=totals))
+        else:
+            rows.append(ParticipantProgress(enrolment=enrolment))
+    return rows

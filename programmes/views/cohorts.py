@@ -13,7 +13,7 @@ from django.utils.translation import ngettext, pgettext
 from cocora.core.errors import ApplicationError
 from cocora.core.forms import add_application_error
 from cocora.core.ids import parse_id, parse_ids
-from cocora.core.paging import page_of
+from cocora.core.paging import page_of_rows
 from cocora.core.urls_many import address_for_each
 from cocora.organisations.models import Membership, Role
 from cocora.organisations.permissions import can
@@ -30,14 +30,17 @@ from ..models import (
     SessionStatus,
 )
 from ..selectors.cohorts import (
+    PROGRESS_STAGES,
     attendance_marks,
     cohort_get,
     cohort_list,
-    cohort_overview,
+    cohort_people,
+    cohort_summary,
     cohort_trainers,
+    people_progress,
     sessions_upcoming,
 )
-from ..selectors.dashboard import attendance_over_time
+from ..selectors.dashboard import cohort_attendance_of
 from ..selectors.participants import contact_recipients, participant_list
 from ..selectors.sessions import session_clashes
 from ..services import cohorts as services
@@ -221,23 +224,30 @@ class CohortEditView(CohortMixin, CohortFormMixin, OrgTemplateView):
 
 
 class CohortDetailView(CohortMixin, OrgTemplateView):
+    """The cohort page, compact: one page of people with their attendance rate, absence flag
+    and stage (one query, however large the cohort), the sessions and the attendance chart.
+    The session-by-person grid has its own page (CohortGridView)."""
+
     permission = "cohorts.view"
     template_name = "programmes/cohorts/detail.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         cohort = self.get_cohort()
-        context["cohort"] = cohort
-        overview = cohort_overview(
+        summary = cohort_summary(
             organisation=self.organisation, cohort=cohort, viewer=self.membership
         )
         can_manage = can(self.membership, "cohorts.manage")
         # Trainers see those who hold (or held) a place; staff also the waiting list,
         # applications and withdrawals, whose stage they change here.
-        people = page_of(
+        stages = EnrolmentStage.values if can_manage else PROGRESS_STAGES
+        timeline = summary.timeline
+        people = page_of_rows(
             self.request,
-            overview.people if can_manage else overview.progress,
+            cohort_people(organisation=self.organisation, cohort=cohort, stages=stages),
+            lambda enrolments: people_progress(enrolments, timeline=timeline),
             per_page=PEOPLE_PER_PAGE,
+            count=summary.people_count(stages),
         )
         # Each row's address from one reverse, its stage's name translated once per stage.
         participant_url = address_for_each(
@@ -248,22 +258,19 @@ class CohortDetailView(CohortMixin, OrgTemplateView):
             enrolment = row.enrolment
             enrolment.participant_url = participant_url(enrolment.participant_id)
             enrolment.stage_label = stage_labels[enrolment.stage]
-        context["people"] = people
-        context["overview"] = overview
-        # The cohort page shows every mark anyway: its own chart suppresses nothing.
-        attendance = attendance_over_time(
-            organisation=self.organisation,
-            cohorts=[cohort],
-            threshold=0,
+        attendance = cohort_attendance_of(cohort, summary.sessions)
+        context.update(
+            cohort=cohort,
+            summary=summary,
+            people=people,
+            attendance_chart=attendance_chart(attendance) if attendance else None,
+            can_manage=can_manage,
+            can_export=can(self.membership, "participants.export"),
+            can_email_trainers=can(self.membership, "cohorts.email_trainers"),
+            can_view_participants=can(self.membership, "participants.view"),
+            # Translated once for the bulk form's menu.
+            stage_choices=[(value, str(label)) for value, label in EnrolmentStage.choices],
         )
-        context["attendance_chart"] = attendance_chart(attendance[0]) if attendance else None
-        context["can_manage"] = can_manage
-        context["can_export"] = can(self.membership, "participants.export")
-        context["can_email_trainers"] = can(self.membership, "cohorts.email_trainers")
-        context["can_view_participants"] = can(self.membership, "participants.view")
-        # Translated once for the bulk form's menu.
-        context["stage_choices"] = [(value, str(label)) for value, label in EnrolmentStage.choices]
-        context["today"] = timezone.localdate()
         return context
 
 
@@ -432,9 +439,16 @@ class CohortGridView(CohortMixin, OrgTemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         cohort = self.get_cohort()
-        overview = cohort_overview(organisation=self.organisation, cohort=cohort, viewer=None)
-        sessions = [s for s in overview.sessions if s.status != SessionStatus.CANCELLED]
-        people = page_of(self.request, overview.progress, per_page=self.per_page)
+        summary = cohort_summary(organisation=self.organisation, cohort=cohort, viewer=None)
+        sessions = [s for s in summary.sessions if s.status != SessionStatus.CANCELLED]
+        timeline = summary.timeline
+        people = page_of_rows(
+            self.request,
+            cohort_people(organisation=self.organisation, cohort=cohort, stages=PROGRESS_STAGES),
+            lambda enrolments: people_progress(enrolments, timeline=timeline),
+            per_page=self.per_page,
+            count=summary.people_count(PROGRESS_STAGES),
+        )
         marks = attendance_marks(
             organisation=self.organisation,
             cohort=cohort,
