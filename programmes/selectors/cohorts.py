@@ -263,23 +263,27 @@ class HeldTimeline:
 
 
 def attendance_totals(
-    *, organisation: Organisation, cohorts: Iterable[Cohort] | QuerySet[Cohort]
+    *,
+    organisation: Organisation,
+    cohorts: Iterable[Cohort | int] | QuerySet[Cohort],
+    enrolment_ids: Iterable[int] | None = None,
 ) -> dict[int, dict[str, Any]]:
-    """Per enrolment of these cohorts, one grouped row: how many held sessions since they
-    joined they attended (present or late) or were excused from, and when they last came or
-    were excused. One query whatever the number of people and sessions; no mark is read into
-    Python one by one."""
+    """Per enrolment of these cohorts (only these enrolments, when given: a page of people),
+    one grouped row: how many held sessions since they joined they attended (present or late)
+    or were excused from, and when they last came or were excused. One query whatever the
+    number of people and sessions; no mark is read into Python one by one."""
     ok = [AttendanceStatus.PRESENT, AttendanceStatus.LATE]
     counted = [*ok, AttendanceStatus.EXCUSED]
+    marks = Attendance.objects.for_org(organisation).filter(
+        session__cohort__in=cohorts,
+        session__status=SessionStatus.HELD,
+        session__starts_at__date__gte=F("enrolment__joined_on"),
+    )
+    if enrolment_ids is not None:
+        marks = marks.filter(enrolment_id__in=list(enrolment_ids))
     return {
         row["enrolment_id"]: row
-        for row in Attendance.objects.for_org(organisation)
-        .filter(
-            session__cohort__in=cohorts,
-            session__status=SessionStatus.HELD,
-            session__starts_at__date__gte=F("enrolment__joined_on"),
-        )
-        .order_by()
+        for row in marks.order_by()
         .values("enrolment_id")
         .annotate(
             attended=Count("pk", filter=Q(status__in=ok)),
@@ -419,16 +423,9 @@ def cohort_summary(
 def cohort_people(
     *, organisation: Organisation, cohort: Cohort, stages: Iterable[str]
 ) -> QuerySet[Enrolment]:
-    """The cohort's enrolments at these stages with their participants, those holding a place
-    first, then the waiting list, then the rest, each by name; each annotated with the totals
-    of `attendance_totals` (held sessions since they joined), so that a page of people with
-    their attendance is one query."""
-    ok = [AttendanceStatus.PRESENT, AttendanceStatus.LATE]
-    counted = [*ok, AttendanceStatus.EXCUSED]
-    since_joined = Q(
-        attendance__session__status=SessionStatus.HELD,
-        attendance__session__starts_at__date__gte=F("joined_on"),
-    )
+    """The cohort's enrolments at these stages with their participants: those holding a place
+    first, then the waiting list, then the rest, each by name. A page of them is one query;
+    `people_progress` adds their attendance with one more."""
     return (
         Enrolment.objects.for_org(organisation)
         .filter(cohort=cohort, stage__in=list(stages))
@@ -438,31 +435,31 @@ def cohort_people(
                 When(stage__in=PROGRESS_STAGES, then=Value(0)),
                 When(stage=EnrolmentStage.WAITLISTED, then=Value(1)),
                 default=Value(2),
-            ),
-            attended=Count("attendance", filter=since_joined & Q(attendance__status__in=ok)),
-            excused=Count(
-                "attendance",
-                filter=since_joined & Q(attendance__status=AttendanceStatus.EXCUSED),
-            ),
-            last_counted=Max(
-                "attendance__session__starts_at",
-                filter=since_joined & Q(attendance__status__in=counted),
-            ),
+            )
         )
         .order_by("place_order", "participant__display_name", "participant__code", "pk")
     )
 
 
 def people_progress(
-    enrolments: Iterable[Enrolment], *, timeline: HeldTimeline
+    enrolments: Iterable[Enrolment], *, organisation: Organisation, timeline: HeldTimeline
 ) -> list[ParticipantProgress]:
-    """Each enrolment of `cohort_people` with its attendance; no queries. Those on the waiting
-    list, applying or withdrawn have no attendance to show."""
-    rows = []
-    for enrolment in enrolments:
-        if enrolment.stage in PROGRESS_STAGES:
-            totals = {enrolment.pk: enrolment.__dict__}
-            rows.append(participant_progress(enrolment, timeline=timeline, totals=totals))
-        else:
-            rows.append(ParticipantProgress(enrolment=enrolment))
-    return rows
+    """A page of `cohort_people` with each person's attendance: one grouped query for the
+    page (`attendance_totals`). Those waiting, applying or withdrawn have none to show."""
+    enrolments = list(enrolments)
+    holding = [e for e in enrolments if e.stage in PROGRESS_STAGES]
+    totals = (
+        attendance_totals(
+            organisation=organisation,
+            cohorts=[holding[0].cohort_id],
+            enrolment_ids=[e.pk for e in holding],
+        )
+        if holding
+        else {}
+    )
+    return [
+        participant_progress(e, timeline=timeline, totals=totals)
+        if e.stage in PROGRESS_STAGES
+        else ParticipantProgress(enrolment=e)
+        for e in enrolments
+    ]

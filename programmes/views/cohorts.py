@@ -14,6 +14,7 @@ from cocora.core.errors import ApplicationError
 from cocora.core.forms import add_application_error
 from cocora.core.ids import parse_id, parse_ids
 from cocora.core.paging import page_of_rows
+from cocora.core.templatetags.cocora_dates import format_with_year
 from cocora.core.urls_many import address_for_each
 from cocora.organisations.models import Membership, Role
 from cocora.organisations.permissions import can
@@ -245,7 +246,9 @@ class CohortDetailView(CohortMixin, OrgTemplateView):
         people = page_of_rows(
             self.request,
             cohort_people(organisation=self.organisation, cohort=cohort, stages=stages),
-            lambda enrolments: people_progress(enrolments, timeline=timeline),
+            lambda enrolments: people_progress(
+                enrolments, organisation=self.organisation, timeline=timeline
+            ),
             per_page=PEOPLE_PER_PAGE,
             count=summary.people_count(stages),
         )
@@ -258,6 +261,19 @@ class CohortDetailView(CohortMixin, OrgTemplateView):
             enrolment = row.enrolment
             enrolment.participant_url = participant_url(enrolment.participant_id)
             enrolment.stage_label = stage_labels[enrolment.stage]
+        session_url = {
+            kind: address_for_each(kind, vary="session_id", org_slug=self.organisation.slug)
+            for kind in ("session_detail", "session_edit", "session_status")
+        }
+        status_labels = dict(SessionStatus.choices)
+        today = timezone.localdate()
+        for session in summary.sessions:
+            session.detail_url = session_url["session_detail"](session.pk)
+            session.edit_url = session_url["session_edit"](session.pk)
+            session.status_url = session_url["session_status"](session.pk)
+            session.status_label = status_labels[session.status]
+            session.when = format_with_year(session.starts_at, "DAY_TIME_FORMAT", today=today)
+            session.day = format_with_year(session.starts_at, "SHORT_MONTH_DAY_FORMAT", today=today)
         attendance = cohort_attendance_of(cohort, summary.sessions)
         context.update(
             cohort=cohort,
@@ -445,7 +461,9 @@ class CohortGridView(CohortMixin, OrgTemplateView):
         people = page_of_rows(
             self.request,
             cohort_people(organisation=self.organisation, cohort=cohort, stages=PROGRESS_STAGES),
-            lambda enrolments: people_progress(enrolments, timeline=timeline),
+            lambda enrolments: people_progress(
+                enrolments, organisation=self.organisation, timeline=timeline
+            ),
             per_page=self.per_page,
             count=summary.people_count(PROGRESS_STAGES),
         )
