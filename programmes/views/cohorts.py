@@ -47,8 +47,9 @@ from ..selectors.sessions import session_clashes
 from ..services import cohorts as services
 from .clashes import warn_about_clashes
 
-# People per page of the cohort page: a 300-person cohort in six light pages.
-PEOPLE_PER_PAGE = 50
+# People per page of the cohort page: a 300-person cohort in twelve light pages, each a
+# phone's few screens long.
+PEOPLE_PER_PAGE = 25
 
 
 class CohortMixin:
