@@ -50,6 +50,11 @@ def test_coordinator_changes_the_stage_of_ten_people_at_once_on_a_phone(live_ser
         assert rows.count() == len(people) == 14
         texts = [rows.nth(i).inner_text() for i in range(rows.count())]
         assert sum(1 for text in texts if re.search(r"\bCompleted\b", text)) == 10
+
+        # With JavaScript, one box chooses everyone on the page (without it, the page's
+        # "Change all on this page" button does)
+        page.get_by_label("Choose everyone on this page").check()
+        assert page.locator("input[name=enrolment]:checked").count() == 14
     with org_context(organisation.pk):
         stages = dict(
             Enrolment.objects.for_org(organisation).filter(cohort=cohort).values_list("pk", "stage")

@@ -17,6 +17,7 @@ from cocora.organisations.models import Role
 from cocora.organisations.tests.factories import MembershipFactory
 from cocora.testing.queries import count_queries
 from programmes.models import Enrolment
+from programmes.selectors.cohorts import cohort_overview
 from programmes.services.cohorts import enrolments_stage_change
 from programmes.tests.factories import (
     AttendanceFactory,
@@ -157,6 +158,39 @@ def test_an_enrolment_of_another_cohort_is_refused(org):
 
 
 # SECTION: the page
+
+
+def test_the_page_shows_the_same_rates_and_flags_as_the_cohort_overview(org, member_client):
+    # The page reads only its page of people; what it shows must not differ from the reads
+    # of the whole cohort that reminders and the home page use.
+    client = member_client(org, Role.COORDINATOR)
+    cohort = CohortFactory(organisation=org, capacity=100)
+    sessions = [
+        SessionFactory(
+            organisation=org, cohort=cohort, status="held", starts_at=NOW - timedelta(days=d)
+        )
+        for d in range(6, 0, -1)
+    ]
+    patterns = ["pppppp", "paaaaa", "elaaaa", "pp", ""]
+    for pattern in patterns:
+        enrolment = EnrolmentFactory(organisation=org, cohort=cohort)
+        for session, mark in zip(sessions, pattern, strict=False):
+            status = {"p": "present", "a": "absent", "e": "excused", "l": "late"}[mark]
+            AttendanceFactory(organisation=org, session=session, enrolment=enrolment, status=status)
+
+    response = client.get(reverse("cohort_detail", args=[org.slug, cohort.pk]))
+
+    with org_context(org.pk):
+        overview = cohort_overview(organisation=org, cohort=cohort, viewer=None).progress
+
+    def shown(rows):
+        return sorted(
+            (p.enrolment.pk, p.attended, p.held, p.consecutive_missed, p.needs_check_in)
+            for p in rows
+        )
+
+    assert shown(response.context["people"].items) == shown(overview)
+    assert sum(1 for p in overview if p.needs_check_in) == 4
 
 
 def test_the_cohort_page_is_one_light_table_with_a_pager(org, member_client):
