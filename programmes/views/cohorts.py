@@ -1,5 +1,6 @@
 """Cohort pages: list, create and edit, the cohort page, enrolment and message recipients."""
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib import messages
@@ -13,7 +14,7 @@ from django.utils.translation import ngettext, pgettext
 from cocora.core.errors import ApplicationError
 from cocora.core.forms import add_application_error
 from cocora.core.ids import parse_id, parse_ids
-from cocora.core.paging import page_of_rows
+from cocora.core.paging import Paged, page_of_rows
 from cocora.core.templatetags.cocora_dates import format_with_year
 from cocora.core.urls_many import address_for_each
 from cocora.organisations.models import Membership, Role
@@ -32,6 +33,7 @@ from ..models import (
 )
 from ..selectors.cohorts import (
     PROGRESS_STAGES,
+    CohortSummary,
     attendance_marks,
     cohort_get,
     cohort_list,
@@ -63,6 +65,23 @@ class CohortMixin:
                 cohort_id=self.kwargs["cohort_id"],  # type: ignore[attr-defined]
             )
         return self._cohort
+
+
+def people_page(
+    view: Any, summary: CohortSummary, *, stages: Iterable[str], per_page: int
+) -> Paged:
+    """The page `?page=` asks for of the cohort's people at these stages, with their
+    attendance: two queries (the count comes from the summary)."""
+    timeline = summary.timeline
+    return page_of_rows(
+        view.request,
+        cohort_people(organisation=view.organisation, cohort=summary.cohort, stages=stages),
+        lambda enrolments: people_progress(
+            enrolments, organisation=view.organisation, timeline=timeline
+        ),
+        per_page=per_page,
+        count=summary.people_count(stages),
+    )
 
 
 class CohortListView(OrgTemplateView):
@@ -243,16 +262,7 @@ class CohortDetailView(CohortMixin, OrgTemplateView):
         # Trainers see those who hold (or held) a place; staff also the waiting list,
         # applications and withdrawals, whose stage they change here.
         stages = EnrolmentStage.values if can_manage else PROGRESS_STAGES
-        timeline = summary.timeline
-        people = page_of_rows(
-            self.request,
-            cohort_people(organisation=self.organisation, cohort=cohort, stages=stages),
-            lambda enrolments: people_progress(
-                enrolments, organisation=self.organisation, timeline=timeline
-            ),
-            per_page=PEOPLE_PER_PAGE,
-            count=summary.people_count(stages),
-        )
+        people = people_page(self, summary, stages=stages, per_page=PEOPLE_PER_PAGE)
         # Each row's address from one reverse, its stage's name translated once per stage.
         participant_url = address_for_each(
             "participant_detail", vary="participant_id", org_slug=self.organisation.slug
@@ -458,16 +468,7 @@ class CohortGridView(CohortMixin, OrgTemplateView):
         cohort = self.get_cohort()
         summary = cohort_summary(organisation=self.organisation, cohort=cohort, viewer=None)
         sessions = [s for s in summary.sessions if s.status != SessionStatus.CANCELLED]
-        timeline = summary.timeline
-        people = page_of_rows(
-            self.request,
-            cohort_people(organisation=self.organisation, cohort=cohort, stages=PROGRESS_STAGES),
-            lambda enrolments: people_progress(
-                enrolments, organisation=self.organisation, timeline=timeline
-            ),
-            per_page=self.per_page,
-            count=summary.people_count(PROGRESS_STAGES),
-        )
+        people = people_page(self, summary, stages=PROGRESS_STAGES, per_page=self.per_page)
         marks = attendance_marks(
             organisation=self.organisation,
             cohort=cohort,
