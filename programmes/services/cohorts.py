@@ -417,7 +417,8 @@ def cohort_trainers_email(
     how many emails were new."""
     if cohort.organisation_id != organisation.pk:
         raise ApplicationError(_("This cohort belongs to another organisation."))
-    subject, message = subject.strip(), message.strip()
+    # A subject is one line (an email header cannot hold a line break).
+    subject, message = " ".join(subject.split()), message.strip()
     if not subject:
         raise ApplicationError(_("Write a subject."), field="subject")
     if not message:
@@ -462,6 +463,7 @@ def cohort_trainers_email(
         actor=actor,
         action="cohort.trainers_emailed",
         target=cohort,
-        details={"recipients": len(trainers), "new": new, "subject": subject},
+        # Counts only: the message itself stays in the delivery log, under its retention.
+        details={"recipients": len(trainers), "new": new},
     )
     return new

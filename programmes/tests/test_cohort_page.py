@@ -373,7 +373,7 @@ def test_the_trainers_get_the_message_once_framed_in_their_language(org, member_
     for user in (german, english):
         CohortTrainerFactory(organisation=org, cohort=cohort, user=user)
     url = reverse("cohort_email_trainers", args=[org.slug, cohort.pk])
-    data = {"subject": "Room change", "message": "We meet in room 4 from Monday."}
+    data = {"subject": "Room\r\nchange", "message": "We meet in room 4 from Monday."}
 
     assert client.post(url, data).status_code == 302
     assert client.post(url, data).status_code == 302  # sent twice: nothing new
