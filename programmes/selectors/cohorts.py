@@ -156,6 +156,9 @@ class ParticipantProgress:
 
 @dataclass
 class CohortOverview:
+    """Everyone in a cohort: those holding (or who held) a place with their attendance, the
+    waiting list, and the others (applied, withdrawn)."""
+
     cohort: Cohort
     sessions: list[Session]
     progress: list[ParticipantProgress]
@@ -163,32 +166,6 @@ class CohortOverview:
     waiting: list[Enrolment] = field(default_factory=list)
     other: list[Enrolment] = field(default_factory=list)
     clashes: dict[int, list[TrainerClash]] = field(default_factory=dict)
-
-    @property
-    def session_rows(self) -> list[tuple[Session, list[TrainerClash]]]:
-        """Each session with the other sessions its trainers are booked into at that time."""
-        return [(s, self.clashes.get(s.pk, [])) for s in self.sessions]
-
-    @property
-    def enrolments(self) -> list[Enrolment]:
-        """Everyone on the page: holding a place, waiting, applied or withdrawn."""
-        return [p.enrolment for p in self.progress] + self.waiting + self.other
-
-    @property
-    def people(self) -> list[ParticipantProgress]:
-        """Everyone in the cohort as one list: those holding (or who held) a place with their
-        attendance, then the waiting list, applications and withdrawals (no attendance)."""
-        return self.progress + [
-            ParticipantProgress(enrolment=e) for e in [*self.waiting, *self.other]
-        ]
-
-    @property
-    def places_taken(self) -> int:
-        return sum(1 for p in self.progress if p.enrolment.stage in PLACE_STAGES)
-
-    @property
-    def held_count(self) -> int:
-        return sum(1 for s in self.sessions if s.status == SessionStatus.HELD)
 
 
 def cohort_trainers(*, organisation: Organisation, cohort: Cohort) -> list[Any]:
@@ -205,9 +182,10 @@ def cohort_trainers(*, organisation: Organisation, cohort: Cohort) -> list[Any]:
 def cohort_overview(
     *, organisation: Organisation, cohort: Cohort, viewer: Membership | None
 ) -> CohortOverview:
-    """Everything the cohort page shows, in six queries whatever the number of people and
-    sessions: sessions, enrolments with participants, attendance totals per person (grouped in
-    the database), trainers, trainers' clashes (and the cohort)."""
+    """The whole cohort at once (the weekly digest's absence flags; the cohort page reads a
+    page of people instead, see `cohort_summary`), in six queries whatever the number of
+    people and sessions: sessions, enrolments with participants, attendance totals per person
+    (grouped in the database), trainers, trainers' clashes (and the cohort)."""
     sessions = list(
         Session.objects.for_org(organisation)
         .filter(cohort=cohort)
