@@ -2,7 +2,7 @@
 the built-in curricula, a Prevention cohort of twelve with four held sessions, and with
 `--scale N` a large cohort in nordby for measuring."""
 
-from datetime import time, timedelta
+from datetime import date, time, timedelta
 from typing import Any
 
 from django.utils import timezone
@@ -65,6 +65,10 @@ NAMES = {
         "Luca",
     ],
 }
+# Two more who applied once the cohort had started: on its waiting list, so that the cohort
+# page's bulk stage change has someone to move in.
+WAITING = {"nordby": ["Nadia", "Rasmus"], "suedstadt": ["Johanna", "Tarek"]}
+
 COHORT_NAMES = {"nordby": "Ungdomsgruppen Vest", "suedstadt": "Jugendgruppe Nordstadt"}
 # What the demo's people wrote, in their organisation's language: a Danish trainer writes
 # Danish session logs. The guardian stands in for a name ("Amira's parent").
@@ -101,7 +105,9 @@ PATTERNS = {5: "paaa", 8: "plep", 10: "ppla"}
 def seed(*, organisation: Organisation, users: dict[str, Any], scale: int, stdout: Any) -> None:
     if not Programme.objects.for_org(organisation).exists():
         _seed_programmes(organisation, users)
-        stdout.write(f"  {organisation.slug}: three programmes, a cohort of 12, 10 sessions")
+        stdout.write(
+            f"  {organisation.slug}: three programmes, a cohort of 12 (and 2 waiting), 10 sessions"
+        )
     if scale:
         _seed_scale(organisation, users, scale)
         stdout.write(f"  {organisation.slug}: a cohort of {scale} with 20 held sessions")
@@ -230,6 +236,47 @@ def _seed_programmes(organisation: Organisation, users: dict[str, Any]) -> None:
             group_climate=4 if number != 2 else 3,
             follow_ups=written["follow_ups"] if number == 1 else "",
         )
+    _seed_waiting(organisation, cohort, users, first)
+
+
+def _seed_waiting(
+    organisation: Organisation, cohort: Cohort, users: dict[str, Any], first: date
+) -> None:
+    """Two adults with participation consent on the demo cohort's waiting list."""
+    names = WAITING.get(organisation.slug, WAITING["nordby"])
+    codes = participant_codes_generate(organisation=organisation, count=len(names))
+    today = timezone.localdate()
+    waiting = Participant.objects.bulk_create(
+        Participant(
+            organisation=organisation,
+            display_name=name,
+            code=code,
+            birth_year=today.year - 19,
+            preferred_language=organisation.language,
+        )
+        for name, code in zip(names, codes, strict=True)
+    )
+    Consent.objects.bulk_create(
+        Consent(
+            organisation=organisation,
+            participant=participant,
+            scope="participation",
+            given_by="self",
+            given_on=first + timedelta(days=10),
+            recorded_by=users["coordinator"],
+        )
+        for participant in waiting
+    )
+    enrolments_create(
+        organisation=organisation,
+        cohort=cohort,
+        participant_ids=[p.pk for p in waiting],
+        actor=users["coordinator"],
+        joined_on=first + timedelta(days=14),
+    )
+    Enrolment.objects.for_org(organisation).filter(cohort=cohort, participant__in=waiting).update(
+        stage=EnrolmentStage.WAITLISTED
+    )
 
 
 def _seed_translations(

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cocora.core.forms import PlausibleDateField, PlausibleDateTimeField, StyledFormMixin
+from cocora.core.text import TextLimit
 
 from .models import (
     AttendanceStatus,
@@ -202,6 +203,13 @@ class SessionForm(StyledFormMixin, forms.Form):
 
 class StageForm(forms.Form):
     stage = forms.ChoiceField(choices=EnrolmentStage.choices)
+
+
+class TrainersMessageForm(StyledFormMixin, forms.Form):
+    subject = forms.CharField(label=_("Subject"), max_length=TextLimit.NAME)
+    message = forms.CharField(
+        label=_("Message"), max_length=TextLimit.SHORT, widget=forms.Textarea(attrs={"rows": 6})
+    )
 
 
 CLIMATE_CHOICES = [

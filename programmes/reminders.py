@@ -443,6 +443,48 @@ def compose_coordinator_digest(*, organisation: Organisation, delivery: Delivery
     )
 
 
+# Messages to a cohort's trainers ------------------------------------------------------------
+
+COHORT_TYPE = "programmes.cohort"
+TRAINERS_MESSAGE_RULE = "programmes.cohort_trainers_message"
+
+
+def plan_nothing(*, organisation: Organisation, now: datetime) -> Iterator[Intended]:
+    """A coordinator writes these messages (`cohort_trainers_email`): nothing is planned."""
+    return iter(())
+
+
+def trainers_message_still_wanted(
+    *, organisation: Organisation, deliveries: list[Delivery], now: datetime
+) -> set[int]:
+    """Only to people who still train the cohort when the message goes out."""
+    assigned = set(
+        CohortTrainer.objects.for_org(organisation)
+        .filter(cohort_id__in={int(d.object_id) for d in deliveries})
+        .values_list("cohort_id", "user_id")
+    )
+    return {d.pk for d in deliveries if (int(d.object_id), d.recipient_user_id) in assigned}
+
+
+def compose_trainers_message(*, organisation: Organisation, delivery: Delivery) -> EmailContent:
+    """The coordinator's own words as written, framed in the trainer's language."""
+    c = delivery.context
+    return EmailContent(
+        subject=c["subject"],
+        greeting=_("Hello,"),
+        paragraphs=[
+            _("%(sender)s wrote to the trainers of %(cohort)s:")
+            % {"sender": c["sender"], "cohort": c["cohort"]},
+            *[part for part in c["message"].split("\n\n") if part.strip()],
+        ],
+        link=(
+            _("Open the cohort"),
+            _url("cohort_detail", org_slug=c["org_slug"], cohort_id=c["cohort_id"]),
+        ),
+        reason=_("You get this because you are a trainer of this cohort."),
+    )
+
+
 register(
     Rule(
         name="programmes.session_trainers",
@@ -471,5 +513,15 @@ register(
         plan=plan_coordinator_digest,
         compose=compose_coordinator_digest,
         still_wanted=coordinators_still_wanted,
+    )
+)
+register(
+    Rule(
+        name=TRAINERS_MESSAGE_RULE,
+        kind="cohort_trainers_message",
+        label=gettext_lazy("Messages to a cohort's trainers"),
+        plan=plan_nothing,
+        compose=compose_trainers_message,
+        still_wanted=trainers_message_still_wanted,
     )
 )

@@ -9,6 +9,15 @@ urlpatterns = [
     path("cohorts/<int:cohort_id>/edit/", cohorts.CohortEditView.as_view(), name="cohort_edit"),
     path("cohorts/<int:cohort_id>/enrol/", cohorts.CohortEnrolView.as_view(), name="cohort_enrol"),
     path(
+        "cohorts/<int:cohort_id>/stages/", cohorts.CohortStagesView.as_view(), name="cohort_stages"
+    ),
+    path("cohorts/<int:cohort_id>/grid/", cohorts.CohortGridView.as_view(), name="cohort_grid"),
+    path(
+        "cohorts/<int:cohort_id>/email-trainers/",
+        cohorts.CohortEmailTrainersView.as_view(),
+        name="cohort_email_trainers",
+    ),
+    path(
         "cohorts/<int:cohort_id>/recipients/",
         cohorts.CohortRecipientsView.as_view(),
         name="cohort_recipients",

@@ -43,6 +43,7 @@ ACTION_LABELS: dict[str, Promise] = {
     "cohort.exported": _("Cohort exported"),
     "cohort.coordinator_changed": _("Cohort coordinator changed"),
     "cohort.trainers_changed": _("Cohort trainers changed"),
+    "cohort.trainers_emailed": _("Cohort's trainers emailed"),
     "enrolment.stage_changed": _("Enrolment stage changed"),
     "sessions.generated": _("Sessions scheduled"),
     "session.status_changed": _("Session status changed"),

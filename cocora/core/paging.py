@@ -59,11 +59,20 @@ class Paged:
 
 
 def page_of(
-    request: HttpRequest, items: Any, *, per_page: int = 50, cap: int | None = None
+    request: HttpRequest,
+    items: Any,
+    *,
+    per_page: int = 50,
+    cap: int | None = None,
+    count: int | None = None,
 ) -> Paged:
     """The page `?page=` asks for (the last one when it asks beyond, the first when it is not a
-    number), keeping the other query parameters for the navigation's links."""
+    number), keeping the other query parameters for the navigation's links. A caller that
+    counted the items already (e.g. in a grouped query it needs anyway) passes `count`: no
+    COUNT query then."""
     paginator = CappedPaginator(items, per_page, cap=cap)
+    if count is not None and cap is None:
+        paginator.__dict__["full_count"] = count
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -77,6 +86,7 @@ def page_of_rows(
     *,
     per_page: int = 50,
     keep: Callable[[Any], bool] | None = None,
+    count: int | None = None,
 ) -> Paged:
     """A page of rows built by `rows(objects)` (a list page's decorated rows) from a queryset.
     Only the page's objects are turned into rows; with `keep`, a filter that needs the built
@@ -84,6 +94,6 @@ def page_of_rows(
     first, then paged."""
     if keep is not None:
         return page_of(request, [row for row in rows(items) if keep(row)], per_page=per_page)
-    paged = page_of(request, items, per_page=per_page)
+    paged = page_of(request, items, per_page=per_page, count=count)
     paged.page.object_list = rows(paged.items)
     return paged

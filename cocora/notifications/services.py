@@ -110,6 +110,31 @@ def deliveries_plan(
     return len(rows)
 
 
+def deliveries_enqueue(
+    *, organisation: Organisation, rule_name: str, intended: Sequence[Intended]
+) -> int:
+    """Records emails a person asked to send now (not planned by a rule's schedule) and
+    enqueues their sending after commit. The same intended email twice is one delivery (the
+    unique key), so a form sent twice sends nothing new. Returns how many were new."""
+    rule = rules[rule_name]
+    rows = [
+        _delivery_row(organisation=organisation, rule=rule, intended=item)
+        for item in intended
+        if item.email
+    ]
+    keys = [row.idempotency_key for row in rows]
+    known = set(
+        Delivery.objects.for_org(organisation)
+        .filter(idempotency_key__in=keys)
+        .values_list("idempotency_key", flat=True)
+    )
+    Delivery.objects.bulk_create(
+        [row for row in rows if row.idempotency_key not in known], ignore_conflicts=True
+    )
+    deliveries_dispatch(organisation=organisation)
+    return len(rows) - len(known)
+
+
 def _delivery_row(*, organisation: Organisation, rule: Rule, intended: Intended) -> Delivery:
     return Delivery(
         organisation=organisation,

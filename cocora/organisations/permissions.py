@@ -25,6 +25,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # Cohorts, sessions, attendance and logs: trainers only for their own cohorts.
     "cohorts.view": STAFF_AND_TRAINERS,
     "cohorts.manage": STAFF,
+    # A message to a cohort's trainers, sent through the delivery log.
+    "cohorts.email_trainers": STAFF,
     "sessions.view": STAFF_AND_TRAINERS,
     "sessions.manage": STAFF,
     "attendance.record": STAFF_AND_TRAINERS,

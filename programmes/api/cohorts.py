@@ -292,6 +292,20 @@ class StageInput(InputSerializer):
     stage = serializers.ChoiceField(choices=EnrolmentStage.choices)
 
 
+class StagesInput(InputSerializer):
+    enrolments = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        min_length=1,
+        max_length=MAX_ENROLLED_AT_ONCE,
+        help_text="Enrolment ids of this cohort.",
+    )
+    stage = serializers.ChoiceField(choices=EnrolmentStage.choices)
+
+
+class StagesResponseSerializer(serializers.Serializer):
+    changed = EnrolmentSerializer(many=True)
+
+
 class EnrolmentFilter(django_filters.FilterSet):
     stage = django_filters.ChoiceFilter(choices=EnrolmentStage.choices)
     changed_since = MomentFilter(field_name="stage_changed_at", lookup_expr="gte")
@@ -354,6 +368,36 @@ class CohortEnrolmentViewSet(OrgViewSet):
         return enrolment_list(
             organisation=self.organisation, membership=self.membership, cohort=self.parent
         )
+
+    @extend_schema(
+        summary="Move many enrolments to one stage",
+        description="All or none: every move is checked first. Taking a place (enrolled, "
+        "active) needs participation consent (409, code `conflict`) and enough free places "
+        "for everyone moving in (409, code `cap`); the message names the people concerned and "
+        "nothing changes. An id that is not an enrolment of this cohort refuses the request "
+        "(400). Answers the enrolments that changed (those at that stage already are left as "
+        "they are). Each change is audited; a constant number of queries whatever the count.",
+        request=StagesInput,
+        responses={200: StagesResponseSerializer},
+        examples=[
+            OpenApiExample(
+                "Three people become active",
+                value={"enrolments": [301, 302, 305], "stage": "active"},
+                request_only=True,
+            )
+        ],
+    )
+    def change_stage(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = self.validated(StagesInput)
+        changed = services.enrolments_stage_change(
+            organisation=self.organisation,
+            cohort=self.parent,
+            enrolment_ids=data["enrolments"],
+            stage=data["stage"],
+            actor=request.user,
+        )
+        body = StagesResponseSerializer({"changed": changed}, context=self.get_serializer_context())
+        return Response(body.data)
 
     @extend_schema(summary="List a cohort's enrolments", responses=EnrolmentSerializer(many=True))
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -468,6 +512,12 @@ urlpatterns = [
         CohortEnrolmentViewSet,
         {"get": "list", "post": "create"},
         name="cohort-enrolments",
+    ),
+    action_url(
+        "cohorts/<int:cohort_id>/enrolments/stage/",
+        CohortEnrolmentViewSet,
+        {"post": "change_stage"},
+        name="cohort-enrolments-stage",
     ),
     *resource("enrolments/", EnrolmentViewSet, id_name="enrolment_id", name="enrolment"),
 ]

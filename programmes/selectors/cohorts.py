@@ -7,7 +7,21 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -142,6 +156,9 @@ class ParticipantProgress:
 
 @dataclass
 class CohortOverview:
+    """Everyone in a cohort: those holding (or who held) a place with their attendance, the
+    waiting list, and the others (applied, withdrawn)."""
+
     cohort: Cohort
     sessions: list[Session]
     progress: list[ParticipantProgress]
@@ -150,31 +167,25 @@ class CohortOverview:
     other: list[Enrolment] = field(default_factory=list)
     clashes: dict[int, list[TrainerClash]] = field(default_factory=dict)
 
-    @property
-    def session_rows(self) -> list[tuple[Session, list[TrainerClash]]]:
-        """Each session with the other sessions its trainers are booked into at that time."""
-        return [(s, self.clashes.get(s.pk, [])) for s in self.sessions]
 
-    @property
-    def enrolments(self) -> list[Enrolment]:
-        """Everyone on the page: holding a place, waiting, applied or withdrawn."""
-        return [p.enrolment for p in self.progress] + self.waiting + self.other
-
-    @property
-    def places_taken(self) -> int:
-        return sum(1 for p in self.progress if p.enrolment.stage in PLACE_STAGES)
-
-    @property
-    def held_count(self) -> int:
-        return sum(1 for s in self.sessions if s.status == SessionStatus.HELD)
+def cohort_trainers(*, organisation: Organisation, cohort: Cohort) -> list[Any]:
+    """The users assigned to train this cohort, by name: one query."""
+    return [
+        link.user
+        for link in CohortTrainer.objects.for_org(organisation)
+        .filter(cohort=cohort)
+        .select_related("user")
+        .order_by("user__name", "user_id")
+    ]
 
 
 def cohort_overview(
     *, organisation: Organisation, cohort: Cohort, viewer: Membership | None
 ) -> CohortOverview:
-    """Everything the cohort page shows, in six queries whatever the number of people and
-    sessions: sessions, enrolments with participants, attendance totals per person (grouped in
-    the database), trainers, trainers' clashes (and the cohort)."""
+    """The whole cohort at once (the weekly digest's absence flags; the cohort page reads a
+    page of people instead, see `cohort_summary`), in six queries whatever the number of
+    people and sessions: sessions, enrolments with participants, attendance totals per person
+    (grouped in the database), trainers, trainers' clashes (and the cohort)."""
     sessions = list(
         Session.objects.for_org(organisation)
         .filter(cohort=cohort)
@@ -194,13 +205,7 @@ def cohort_overview(
         .order_by("participant__display_name", "participant__code")
     )
     totals = attendance_totals(organisation=organisation, cohorts=[cohort])
-    trainers = [
-        link.user
-        for link in CohortTrainer.objects.for_org(organisation)
-        .filter(cohort=cohort)
-        .select_related("user")
-        .order_by("user__name")
-    ]
+    trainers = cohort_trainers(organisation=organisation, cohort=cohort)
     timeline = HeldTimeline.of(s for s in sessions if s.status == SessionStatus.HELD)
     overview = CohortOverview(
         cohort=cohort,
@@ -238,23 +243,27 @@ class HeldTimeline:
 
 
 def attendance_totals(
-    *, organisation: Organisation, cohorts: Iterable[Cohort] | QuerySet[Cohort]
+    *,
+    organisation: Organisation,
+    cohorts: Iterable[Cohort | int] | QuerySet[Cohort],
+    enrolment_ids: Iterable[int] | None = None,
 ) -> dict[int, dict[str, Any]]:
-    """Per enrolment of these cohorts, one grouped row: how many held sessions since they
-    joined they attended (present or late) or were excused from, and when they last came or
-    were excused. One query whatever the number of people and sessions; no mark is read into
-    Python one by one."""
+    """Per enrolment of these cohorts (only these enrolments, when given: a page of people),
+    one grouped row: how many held sessions since they joined they attended (present or late)
+    or were excused from, and when they last came or were excused. One query whatever the
+    number of people and sessions; no mark is read into Python one by one."""
     ok = [AttendanceStatus.PRESENT, AttendanceStatus.LATE]
     counted = [*ok, AttendanceStatus.EXCUSED]
+    marks = Attendance.objects.for_org(organisation).filter(
+        session__cohort__in=cohorts,
+        session__status=SessionStatus.HELD,
+        session__starts_at__date__gte=F("enrolment__joined_on"),
+    )
+    if enrolment_ids is not None:
+        marks = marks.filter(enrolment_id__in=list(enrolment_ids))
     return {
         row["enrolment_id"]: row
-        for row in Attendance.objects.for_org(organisation)
-        .filter(
-            session__cohort__in=cohorts,
-            session__status=SessionStatus.HELD,
-            session__starts_at__date__gte=F("enrolment__joined_on"),
-        )
-        .order_by()
+        for row in marks.order_by()
         .values("enrolment_id")
         .annotate(
             attended=Count("pk", filter=Q(status__in=ok)),
@@ -296,3 +305,166 @@ def sessions_upcoming(
 
 def enrolments_prefetch(organisation: Organisation) -> Prefetch:
     return Prefetch("enrolments", queryset=Enrolment.objects.for_org(organisation))
+
+
+def attendance_marks(
+    *, organisation: Organisation, cohort: Cohort, enrolment_ids: Iterable[int]
+) -> dict[tuple[int, int], str]:
+    """The marks of these enrolments at the cohort's sessions, keyed by (enrolment, session):
+    one query for a page of the attendance grid."""
+    return {
+        (enrolment_id, session_id): status
+        for enrolment_id, session_id, status in Attendance.objects.for_org(organisation)
+        .filter(session__cohort=cohort, enrolment_id__in=list(enrolment_ids))
+        .values_list("enrolment_id", "session_id", "status")
+    }
+
+
+# SECTION: the compact cohort page
+
+# Where each stage sits on the cohort page: those holding (or who held) a place, then the
+# waiting list, then applications and withdrawals.
+PROGRESS_STAGES = (EnrolmentStage.ENROLLED, EnrolmentStage.ACTIVE, EnrolmentStage.COMPLETED)
+ENROLMENT_ROW_FIELDS = (
+    "organisation_id",
+    "cohort_id",
+    "participant_id",
+    "stage",
+    "joined_on",
+    "stage_changed_at",
+    "participant__organisation_id",
+    "participant__display_name",
+    "participant__code",
+)
+
+
+@dataclass
+class CohortSummary:
+    """What the cohort page shows besides its page of people: the sessions (with how many
+    were marked and present at each), the trainers and their clashes, and how many people are
+    at each stage."""
+
+    cohort: Cohort
+    sessions: list[Session]
+    trainers: list[Any]
+    stage_counts: dict[str, int]
+    clashes: dict[int, list[TrainerClash]] = field(default_factory=dict)
+
+    @property
+    def session_rows(self) -> list[tuple[Session, list[TrainerClash]]]:
+        return [(s, self.clashes.get(s.pk, [])) for s in self.sessions]
+
+    @property
+    def held(self) -> list[Session]:
+        return [s for s in self.sessions if s.status == SessionStatus.HELD]
+
+    @property
+    def held_count(self) -> int:
+        return len(self.held)
+
+    @property
+    def timeline(self) -> "HeldTimeline":
+        return HeldTimeline.of(self.held)
+
+    @property
+    def places_taken(self) -> int:
+        return sum(self.stage_counts.get(stage, 0) for stage in PLACE_STAGES)
+
+    @property
+    def waiting_count(self) -> int:
+        return self.stage_counts.get(EnrolmentStage.WAITLISTED, 0)
+
+    def people_count(self, stages: Iterable[str]) -> int:
+        return sum(self.stage_counts.get(stage, 0) for stage in stages)
+
+
+def cohort_summary(
+    *, organisation: Organisation, cohort: Cohort, viewer: Membership | None
+) -> CohortSummary:
+    """Four queries whatever the number of people and sessions: sessions with their marks
+    counted, enrolments counted by stage, trainers, and the trainers' clashes."""
+    ok = [AttendanceStatus.PRESENT, AttendanceStatus.LATE]
+    # Each session's marks counted by a subquery on its own rows (the attendance index by
+    # session), not by grouping every mark of the cohort with the session's and module's
+    # columns: a third of the time at 300 people.
+    marks = (
+        Attendance.objects.for_org(organisation)
+        .filter(session=OuterRef("pk"))
+        .order_by()
+        .values("session")
+    )
+    sessions = list(
+        Session.objects.for_org(organisation)
+        .filter(cohort=cohort)
+        .select_related("module")
+        .annotate(
+            present_count=Coalesce(
+                Subquery(marks.filter(status__in=ok).annotate(n=Count("pk")).values("n")), 0
+            ),
+            marked_count=Coalesce(Subquery(marks.annotate(n=Count("pk")).values("n")), 0),
+        )
+        .order_by("starts_at", "pk")
+    )
+    stage_counts = dict(
+        Enrolment.objects.for_org(organisation)
+        .filter(cohort=cohort)
+        .order_by()
+        .values("stage")
+        .annotate(n=Count("pk"))
+        .values_list("stage", "n")
+    )
+    return CohortSummary(
+        cohort=cohort,
+        sessions=sessions,
+        trainers=cohort_trainers(organisation=organisation, cohort=cohort),
+        stage_counts=stage_counts,
+        clashes=session_clashes(organisation=organisation, sessions=sessions, viewer=viewer),
+    )
+
+
+def cohort_people(
+    *, organisation: Organisation, cohort: Cohort, stages: Iterable[str]
+) -> QuerySet[Enrolment]:
+    """The cohort's enrolments at these stages with their participants: those holding a place
+    first, then the waiting list, then the rest, each by name. A page of them is one query;
+    `people_progress` adds their attendance with one more."""
+    return (
+        Enrolment.objects.for_org(organisation)
+        .filter(cohort=cohort, stage__in=list(stages))
+        .select_related("participant")
+        # Only what a row shows of the person: the encrypted contact columns stay out of the
+        # sort of the whole cohort that picks the page.
+        .only(*ENROLMENT_ROW_FIELDS)
+        .annotate(
+            place_order=Case(
+                When(stage__in=PROGRESS_STAGES, then=Value(0)),
+                When(stage=EnrolmentStage.WAITLISTED, then=Value(1)),
+                default=Value(2),
+            )
+        )
+        .order_by("place_order", "participant__display_name", "participant__code", "pk")
+    )
+
+
+def people_progress(
+    enrolments: Iterable[Enrolment], *, organisation: Organisation, timeline: HeldTimeline
+) -> list[ParticipantProgress]:
+    """A page of `cohort_people` with each person's attendance: one grouped query for the
+    page (`attendance_totals`). Those waiting, applying or withdrawn have none to show."""
+    enrolments = list(enrolments)
+    holding = [e for e in enrolments if e.stage in PROGRESS_STAGES]
+    totals = (
+        attendance_totals(
+            organisation=organisation,
+            cohorts=[holding[0].cohort_id],
+            enrolment_ids=[e.pk for e in holding],
+        )
+        if holding
+        else {}
+    )
+    return [
+        participant_progress(e, timeline=timeline, totals=totals)
+        if e.stage in PROGRESS_STAGES
+        else ParticipantProgress(enrolment=e)
+        for e in enrolments
+    ]

@@ -181,14 +181,34 @@ def attendance_over_time(
         .order_by("session__starts_at", "session_id")
     )
     for row in rows:
-        rate = round(100 * row["present"] / row["marked"])
         series[row["session__cohort_id"]].points.append(
-            AttendancePoint(
-                day=timezone.localtime(row["session__starts_at"]).date(),
-                rate=measure_cell(rate, n=row["marked"], threshold=threshold, decimals=0),
+            _attendance_point(
+                row["session__starts_at"], row["present"], row["marked"], threshold=threshold
             )
         )
     return [s for s in series.values() if s.points]
+
+
+def _attendance_point(
+    starts_at: datetime, present: int, marked: int, *, threshold: int
+) -> AttendancePoint:
+    rate = round(100 * present / marked)
+    return AttendancePoint(
+        day=timezone.localtime(starts_at).date(),
+        rate=measure_cell(rate, n=marked, threshold=threshold, decimals=0),
+    )
+
+
+def cohort_attendance_of(cohort: Cohort, sessions: Iterable[Session]) -> CohortAttendance | None:
+    """`attendance_over_time` of one cohort for its own page (nothing suppressed: its readers
+    see every mark anyway), from sessions the cohort page has read already with their
+    `present_count` and `marked_count`: no query."""
+    points = [
+        _attendance_point(s.starts_at, s.present_count, s.marked_count, threshold=0)  # type: ignore[attr-defined]
+        for s in sessions
+        if s.status == SessionStatus.HELD and s.marked_count  # type: ignore[attr-defined]
+    ]
+    return CohortAttendance(cohort=cohort, points=points) if points else None
 
 
 @dataclass

@@ -3,6 +3,7 @@
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from hashlib import sha256
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -10,9 +11,13 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cocora.audit.services import audit_record
+from cocora.accounts.language import email_language
+from cocora.audit.services import audit_record, audit_record_many
 from cocora.core.dates import check_plausible_dates
 from cocora.core.errors import ApplicationError
+from cocora.notifications.models import RecipientKind
+from cocora.notifications.registry import Intended
+from cocora.notifications.services import deliveries_enqueue
 from cocora.organisations.models import Membership, Organisation, Role
 
 from ..models import (
@@ -25,6 +30,7 @@ from ..models import (
     Participant,
     Programme,
 )
+from ..reminders import COHORT_TYPE, TRAINERS_MESSAGE_RULE
 from .consent import participation_consent_missing
 
 COHORT_FIELDS = ("name", "starts_on", "ends_on", "venue", "capacity", "safe_space")
@@ -281,7 +287,6 @@ def enrolments_create(
     return result
 
 
-@transaction.atomic
 def enrolment_change_stage(
     *,
     organisation: Organisation,
@@ -290,54 +295,104 @@ def enrolment_change_stage(
     actor: Any = None,
     today: date | None = None,
 ) -> Enrolment:
-    """Moves an enrolment to another stage. Taking a place needs participation consent and a
-    free place; the message says which is missing."""
+    """Moves one enrolment to another stage, by the rules of `enrolments_stage_change`."""
     if enrolment.organisation_id != organisation.pk:
         raise ApplicationError(_("This enrolment belongs to another organisation."))
+    enrolments_stage_change(
+        organisation=organisation,
+        cohort=enrolment.cohort,
+        enrolment_ids=[enrolment.pk],
+        stage=stage,
+        actor=actor,
+        today=today,
+    )
+    enrolment.stage = stage
+    return enrolment
+
+
+@transaction.atomic
+def enrolments_stage_change(
+    *,
+    organisation: Organisation,
+    cohort: Cohort,
+    enrolment_ids: Iterable[int],
+    stage: str,
+    actor: Any = None,
+    today: date | None = None,
+) -> list[Enrolment]:
+    """Moves some of a cohort's enrolments to one stage, all or none. Taking a place needs
+    participation consent and enough free places; every transition is checked first, and the
+    message names everyone who cannot move. Returns the enrolments that changed (those at that
+    stage already are left as they are). Six queries whatever the number of people: each
+    change is audited, in one insert."""
+    if cohort.organisation_id != organisation.pk:
+        raise ApplicationError(_("This cohort belongs to another organisation."))
     if stage not in EnrolmentStage.values:
         raise ApplicationError(_("Choose one of the listed stages."), field="stage")
+    ids = list(dict.fromkeys(int(pk) for pk in enrolment_ids))
+    if not ids:
+        raise ApplicationError(_("Choose at least one person."), field="enrolments")
     today = today or timezone.localdate()
-    cohort = _lock_cohort(organisation, enrolment.cohort)
-    if stage in PLACE_STAGES and enrolment.stage not in PLACE_STAGES:
+    cohort = _lock_cohort(organisation, cohort)
+    enrolments = list(
+        Enrolment.objects.for_org(organisation)
+        .filter(cohort=cohort, pk__in=ids)
+        .select_related("participant")
+        .prefetch_related(
+            Prefetch("participant__consents", queryset=Consent.objects.for_org(organisation))
+        )
+        .order_by("participant__display_name", "participant__code", "pk")
+    )
+    if len(enrolments) != len(ids):
+        raise ApplicationError(
+            _("Some of the chosen people are not in this cohort."), field="enrolments"
+        )
+    moving = [e for e in enrolments if e.stage != stage]
+    joining = [e for e in moving if stage in PLACE_STAGES and e.stage not in PLACE_STAGES]
+    leaving = sum(1 for e in moving if e.stage in PLACE_STAGES and stage not in PLACE_STAGES)
+    problems = []
+    for enrolment in joining:
         participant = enrolment.participant
         missing = participation_consent_missing(
-            participant,
-            Consent.objects.for_org(organisation).filter(participant=participant),
-            organisation=organisation,
-            today=today,
+            participant, participant.consents.all(), organisation=organisation, today=today
         )
         if missing:
-            raise ApplicationError(
+            problems.append(
                 _("%(name)s cannot take part yet: record %(missing)s first.")
-                % {"name": participant.display_name, "missing": _(" and ").join(missing)},
-                field="stage",
-                code="conflict",
+                % {"name": participant.display_name, "missing": _(" and ").join(missing)}
             )
-        if _places_taken(organisation, cohort) >= cohort.capacity:
-            raise ApplicationError(
-                _(
-                    "%(cohort)s is full (%(capacity)s places). Raise the capacity, or keep "
-                    "%(name)s on the waiting list."
-                )
-                % {
-                    "cohort": cohort.name,
-                    "capacity": cohort.capacity,
-                    "name": participant.display_name,
-                },
-                field="stage",
-                code="cap",
+    if problems:
+        raise ApplicationError(" ".join(problems), field="stage", code="conflict")
+    if joining and _places_taken(organisation, cohort) - leaving + len(joining) > cohort.capacity:
+        raise ApplicationError(
+            _(
+                "%(cohort)s is full (%(capacity)s places). Raise the capacity, or keep "
+                "%(name)s on the waiting list."
             )
-    old = enrolment.stage
-    enrolment.stage = stage
-    enrolment.save(update_fields=["stage", "stage_changed_at"])
-    audit_record(
+            % {
+                "cohort": cohort.name,
+                "capacity": cohort.capacity,
+                "name": ", ".join(e.participant.display_name for e in joining),
+            },
+            field="stage",
+            code="cap",
+        )
+    if not moving:
+        return []
+    now = timezone.now()
+    Enrolment.objects.for_org(organisation).filter(pk__in=[e.pk for e in moving]).update(
+        stage=stage, stage_changed_at=now
+    )
+    audit_record_many(
         organisation=organisation,
         actor=actor,
         action="enrolment.stage_changed",
-        target=enrolment,
-        details={"from": old, "to": stage},
+        targets=[(e, {"from": e.stage, "to": stage}) for e in moving],
     )
-    return enrolment
+    for enrolment in moving:
+        enrolment.stage = stage
+        enrolment.stage_changed_at = now
+    return moving
 
 
 def enrolment_create(
@@ -351,3 +406,64 @@ def enrolment_create(
         raise ApplicationError(
             _("%(name)s is in this cohort already.") % {"name": participant.display_name}
         ) from None
+
+
+@transaction.atomic
+def cohort_trainers_email(
+    *, organisation: Organisation, cohort: Cohort, subject: str, message: str, actor: Any
+) -> int:
+    """Emails the cohort's trainers through the delivery log, each framed in their own
+    language; sending the same subject and message again sends nothing new. Audited. Returns
+    how many emails were new."""
+    if cohort.organisation_id != organisation.pk:
+        raise ApplicationError(_("This cohort belongs to another organisation."))
+    # A subject is one line (an email header cannot hold a line break).
+    subject, message = " ".join(subject.split()), message.strip()
+    if not subject:
+        raise ApplicationError(_("Write a subject."), field="subject")
+    if not message:
+        raise ApplicationError(_("Write a message."), field="message")
+    trainers = [
+        link.user
+        for link in CohortTrainer.objects.for_org(organisation)
+        .filter(cohort=cohort)
+        .select_related("user")
+    ]
+    if not trainers:
+        raise ApplicationError(_("This cohort has no trainers yet."))
+    # The message is the occasion: the same words twice are the same deliveries.
+    occasion = sha256(f"{subject}\n{message}".encode()).hexdigest()[:32]
+    context = {
+        "subject": subject,
+        "message": message,
+        "cohort": cohort.name,
+        "cohort_id": cohort.pk,
+        "org_slug": organisation.slug,
+        "sender": str(actor),
+    }
+    new = deliveries_enqueue(
+        organisation=organisation,
+        rule_name=TRAINERS_MESSAGE_RULE,
+        intended=[
+            Intended(
+                object_type=COHORT_TYPE,
+                object_id=cohort.pk,
+                occasion=occasion,
+                recipient_kind=RecipientKind.USER,
+                email=user.email,
+                language=email_language(user=user, organisation_language=organisation.language),
+                user_id=user.pk,
+                context=context,
+            )
+            for user in trainers
+        ],
+    )
+    audit_record(
+        organisation=organisation,
+        actor=actor,
+        action="cohort.trainers_emailed",
+        target=cohort,
+        # Counts only: the message itself stays in the delivery log, under its retention.
+        details={"recipients": len(trainers), "new": new},
+    )
+    return new

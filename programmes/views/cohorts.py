@@ -1,31 +1,57 @@
 """Cohort pages: list, create and edit, the cohort page, enrolment and message recipients."""
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from cocora.core.errors import ApplicationError
 from cocora.core.forms import add_application_error
-from cocora.core.ids import parse_ids
+from cocora.core.ids import parse_id, parse_ids
+from cocora.core.paging import Paged, page_of_rows
+from cocora.core.templatetags.cocora_dates import format_with_year
 from cocora.core.urls_many import address_for_each
 from cocora.organisations.models import Membership, Role
 from cocora.organisations.permissions import can
 from cocora.organisations.views_base import OrgTemplateView
 
 from ..charts import attendance_chart
-from ..forms import CohortForm, StageForm
-from ..models import CohortTrainer, Enrolment, EnrolmentStage, Programme
-from ..selectors.cohorts import cohort_get, cohort_list, cohort_overview, sessions_upcoming
-from ..selectors.dashboard import attendance_over_time
+from ..forms import CohortForm, StageForm, TrainersMessageForm
+from ..models import (
+    AttendanceStatus,
+    CohortTrainer,
+    Enrolment,
+    EnrolmentStage,
+    Programme,
+    SessionStatus,
+)
+from ..selectors.cohorts import (
+    PROGRESS_STAGES,
+    CohortSummary,
+    attendance_marks,
+    cohort_get,
+    cohort_list,
+    cohort_people,
+    cohort_summary,
+    cohort_trainers,
+    people_progress,
+    sessions_upcoming,
+)
+from ..selectors.dashboard import cohort_attendance_of
 from ..selectors.participants import contact_recipients, participant_list
 from ..selectors.sessions import session_clashes
 from ..services import cohorts as services
 from .clashes import warn_about_clashes
+
+# People per page of the cohort page: a 300-person cohort in twelve light pages, each a
+# phone's few screens long.
+PEOPLE_PER_PAGE = 25
 
 
 class CohortMixin:
@@ -39,6 +65,23 @@ class CohortMixin:
                 cohort_id=self.kwargs["cohort_id"],  # type: ignore[attr-defined]
             )
         return self._cohort
+
+
+def people_page(
+    view: Any, summary: CohortSummary, *, stages: Iterable[str], per_page: int
+) -> Paged:
+    """The page `?page=` asks for of the cohort's people at these stages, with their
+    attendance: two queries (the count comes from the summary)."""
+    timeline = summary.timeline
+    return page_of_rows(
+        view.request,
+        cohort_people(organisation=view.organisation, cohort=summary.cohort, stages=stages),
+        lambda enrolments: people_progress(
+            enrolments, organisation=view.organisation, timeline=timeline
+        ),
+        per_page=per_page,
+        count=summary.people_count(stages),
+    )
 
 
 class CohortListView(OrgTemplateView):
@@ -202,39 +245,59 @@ class CohortEditView(CohortMixin, CohortFormMixin, OrgTemplateView):
 
 
 class CohortDetailView(CohortMixin, OrgTemplateView):
+    """The cohort page, compact: one page of people with their attendance rate, absence flag
+    and stage (one query, however large the cohort), the sessions and the attendance chart.
+    The session-by-person grid has its own page (CohortGridView)."""
+
     permission = "cohorts.view"
     template_name = "programmes/cohorts/detail.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         cohort = self.get_cohort()
-        context["cohort"] = cohort
-        overview = cohort_overview(
+        summary = cohort_summary(
             organisation=self.organisation, cohort=cohort, viewer=self.membership
         )
-        # Each row's two addresses, written from one reverse per kind (see urls_many).
-        slug = self.organisation.slug
+        can_manage = can(self.membership, "cohorts.manage")
+        # Trainers see those who hold (or held) a place; staff also the waiting list,
+        # applications and withdrawals, whose stage they change here.
+        stages = EnrolmentStage.values if can_manage else PROGRESS_STAGES
+        people = people_page(self, summary, stages=stages, per_page=PEOPLE_PER_PAGE)
+        # Each row's address from one reverse, its stage's name translated once per stage.
         participant_url = address_for_each(
-            "participant_detail", vary="participant_id", org_slug=slug
+            "participant_detail", vary="participant_id", org_slug=self.organisation.slug
         )
-        stage_url = address_for_each("enrolment_stage", vary="enrolment_id", org_slug=slug)
-        for enrolment in overview.enrolments:
-            enrolment.participant_url = participant_url(enrolment.participant_id)  # type: ignore[attr-defined]
-            enrolment.stage_url = stage_url(enrolment.pk)  # type: ignore[attr-defined]
-        context["overview"] = overview
-        # The cohort page shows every mark anyway: its own chart suppresses nothing.
-        attendance = attendance_over_time(
-            organisation=self.organisation,
-            cohorts=[cohort],
-            threshold=0,
+        stage_labels = dict(EnrolmentStage.choices)
+        for row in people.items:
+            enrolment = row.enrolment
+            enrolment.participant_url = participant_url(enrolment.participant_id)
+            enrolment.stage_label = stage_labels[enrolment.stage]
+        session_url = {
+            kind: address_for_each(kind, vary="session_id", org_slug=self.organisation.slug)
+            for kind in ("session_detail", "session_edit", "session_status")
+        }
+        status_labels = dict(SessionStatus.choices)
+        today = timezone.localdate()
+        for session in summary.sessions:
+            session.detail_url = session_url["session_detail"](session.pk)
+            session.edit_url = session_url["session_edit"](session.pk)
+            session.status_url = session_url["session_status"](session.pk)
+            session.status_label = status_labels[session.status]
+            session.when = format_with_year(session.starts_at, "DAY_TIME_FORMAT", today=today)
+            session.day = format_with_year(session.starts_at, "SHORT_MONTH_DAY_FORMAT", today=today)
+        attendance = cohort_attendance_of(cohort, summary.sessions)
+        context.update(
+            cohort=cohort,
+            summary=summary,
+            people=people,
+            attendance_chart=attendance_chart(attendance) if attendance else None,
+            can_manage=can_manage,
+            can_export=can(self.membership, "participants.export"),
+            can_email_trainers=can(self.membership, "cohorts.email_trainers"),
+            can_view_participants=can(self.membership, "participants.view"),
+            # Translated once for the bulk form's menu.
+            stage_choices=[(value, str(label)) for value, label in EnrolmentStage.choices],
         )
-        context["attendance_chart"] = attendance_chart(attendance[0]) if attendance else None
-        context["can_manage"] = can(self.membership, "cohorts.manage")
-        context["can_export"] = can(self.membership, "participants.export")
-        context["can_view_participants"] = can(self.membership, "participants.view")
-        # Translated once for every row's menu, not once per row and option.
-        context["stage_choices"] = [(value, str(label)) for value, label in EnrolmentStage.choices]
-        context["today"] = timezone.localdate()
         return context
 
 
@@ -343,6 +406,150 @@ class EnrolmentStageView(OrgTemplateView):
         return redirect(
             "cohort_detail", org_slug=self.organisation.slug, cohort_id=enrolment.cohort_id
         )
+
+
+class CohortStagesView(CohortMixin, OrgTemplateView):
+    """The cohort page's bulk action: the chosen people (or everyone on the page) to one
+    stage, all or none."""
+
+    permission = "cohorts.manage"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # The form sits on the cohort page; a plain visit goes there.
+        return redirect(
+            "cohort_detail", org_slug=self.organisation.slug, cohort_id=self.get_cohort().pk
+        )
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        cohort = self.get_cohort()
+        ids = parse_ids(request.POST.getlist("shown" if "all" in request.POST else "enrolment"))
+        form = StageForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Choose one of the listed stages."))
+        else:
+            stage = form.cleaned_data["stage"]
+            try:
+                changed = services.enrolments_stage_change(
+                    organisation=self.organisation,
+                    cohort=cohort,
+                    enrolment_ids=ids,
+                    stage=stage,
+                    actor=request.user,
+                )
+            except ApplicationError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(count)s person moved to %(stage)s.",
+                        "%(count)s people moved to %(stage)s.",
+                        len(changed),
+                    )
+                    % {"count": len(changed), "stage": EnrolmentStage(stage).label},
+                )
+        address = reverse(
+            "cohort_detail", kwargs={"org_slug": self.organisation.slug, "cohort_id": cohort.pk}
+        )
+        page = parse_id(request.POST.get("page", ""))
+        return redirect(f"{address}?page={page}" if page and page > 1 else address)
+
+
+class CohortGridView(CohortMixin, OrgTemplateView):
+    """Attendance session by session: a page of people (rows) against every session of the
+    cohort that was not cancelled (columns). Moved off the cohort page, which stays light."""
+
+    permission = "cohorts.view"
+    template_name = "programmes/cohorts/grid.html"
+    per_page = 25
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        cohort = self.get_cohort()
+        summary = cohort_summary(organisation=self.organisation, cohort=cohort, viewer=None)
+        sessions = [s for s in summary.sessions if s.status != SessionStatus.CANCELLED]
+        people = people_page(self, summary, stages=PROGRESS_STAGES, per_page=self.per_page)
+        marks = attendance_marks(
+            organisation=self.organisation,
+            cohort=cohort,
+            enrolment_ids=[p.enrolment.pk for p in people.items],
+        )
+        # One letter per mark, translated once; a held session without a mark reads as missed.
+        letters = {
+            AttendanceStatus.PRESENT: pgettext("attendance mark", "P"),
+            AttendanceStatus.LATE: pgettext("attendance mark", "L"),
+            AttendanceStatus.EXCUSED: pgettext("attendance mark", "E"),
+            AttendanceStatus.ABSENT: pgettext("attendance mark", "A"),
+        }
+        held = {s.pk for s in sessions if s.status == SessionStatus.HELD}
+        context.update(
+            cohort=cohort,
+            sessions=sessions,
+            people=people,
+            legend=[(letters[value], label) for value, label in AttendanceStatus.choices],
+            rows=[
+                (
+                    p,
+                    [
+                        letters.get(
+                            marks.get((p.enrolment.pk, s.pk), ""), "–" if s.pk in held else ""
+                        )
+                        for s in sessions
+                    ],
+                )
+                for p in people.items
+            ],
+        )
+        return context
+
+
+class CohortEmailTrainersView(CohortMixin, OrgTemplateView):
+    """A message from the coordinator to the cohort's trainers, sent through the delivery log."""
+
+    permission = "cohorts.email_trainers"
+    template_name = "programmes/cohorts/email_trainers.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        cohort = self.get_cohort()
+        context["cohort"] = cohort
+        context["trainers"] = cohort_trainers(organisation=self.organisation, cohort=cohort)
+        context["form"] = kwargs.get("form") or TrainersMessageForm()
+        return context
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        cohort = self.get_cohort()
+        form = TrainersMessageForm(request.POST)
+        if form.is_valid():
+            try:
+                sent = services.cohort_trainers_email(
+                    organisation=self.organisation,
+                    cohort=cohort,
+                    subject=form.cleaned_data["subject"],
+                    message=form.cleaned_data["message"],
+                    actor=request.user,
+                )
+            except ApplicationError as error:
+                add_application_error(form, error)
+            else:
+                if sent:
+                    messages.success(
+                        request,
+                        ngettext(
+                            "Your message goes to %(count)s trainer.",
+                            "Your message goes to %(count)s trainers.",
+                            sent,
+                        )
+                        % {"count": sent},
+                    )
+                else:
+                    messages.info(
+                        request, _("This message was sent already; nothing new went out.")
+                    )
+                return redirect(
+                    "cohort_detail", org_slug=self.organisation.slug, cohort_id=cohort.pk
+                )
+        return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
 class CohortRecipientsView(CohortMixin, OrgTemplateView):
