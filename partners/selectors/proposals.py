@@ -68,14 +68,20 @@ def proposal_get_visible(
     )
 
 
-def proposal_comments(*, organisation: Organisation, proposal: Proposal) -> list[ProposalComment]:
+def proposal_comment_queryset(
+    *, organisation: Organisation, proposal: Proposal
+) -> QuerySet[ProposalComment]:
     """The thread, oldest first, with its authors: one query."""
-    return list(
+    return (
         ProposalComment.objects.for_org(organisation)
         .filter(proposal=proposal)
         .select_related("author")
         .order_by("created_at", "pk")
     )
+
+
+def proposal_comments(*, organisation: Organisation, proposal: Proposal) -> list[ProposalComment]:
+    return list(proposal_comment_queryset(organisation=organisation, proposal=proposal))
 
 
 @dataclass
