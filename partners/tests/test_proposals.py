@@ -451,3 +451,12 @@ def test_proposal_list_query_count_is_the_same_for_5_and_50(org, member_client):
     # session, user, organisation, membership, the count, a page of proposals with everything
     # they name and their comment counts, switcher = 7 (+2 tenant settings on PostgreSQL).
     assert five == fifty == 7 + 2 * tenant_settings_queries()
+
+
+def test_staff_cannot_suggest_on_the_curriculum_themselves(org, member_client):
+    module = ModuleFactory(organisation=org)
+    client = member_client(org, Role.COORDINATOR)
+    url = _page("proposal_create_module", org, module_id=module.pk)
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"title": "x"}).status_code == 403
+    assert client.get(_page("proposal_curriculum", org)).status_code == 403

@@ -5,6 +5,7 @@ decline with a reason; both sides comment in the proposal's thread."""
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -179,10 +180,15 @@ class CurriculumPickView(OrgTemplateView):
 class ProposeCurriculumView(ProposeView):
     """A suggestion on one module or activity, starting from its current title and text."""
 
+    # The object is looked up before the role is checked, so that another organisation's id is
+    # a 404 for every member, as on every page with an id.
+    permission = "proposals.view"
     target_model: type[Module] | type[Activity] = Module
 
     def target(self) -> Any:
         target = self.get_org_object(self.target_model, self.kwargs[self.target_kwarg])
+        if not can(self.membership, "proposals.propose"):
+            raise PermissionDenied
         partnership = self.partnership()
         if not partnership.materials:
             # The curriculum is not shared with this partner: its text is not shown.
@@ -198,6 +204,10 @@ class ProposeCurriculumView(ProposeView):
         context["target"] = target
         context["current_text"] = self.current_text(target)
         return context
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.target()
+        return super().post(request, *args, **kwargs)
 
     def current_text(self, target: Any) -> str:
         return str(target.content_md)
