@@ -169,3 +169,24 @@ def test_staff_cannot_propose_and_partners_cannot_decide(org, api_client):
     assert staff.post(url("proposal-list", org), body, format="json").status_code == 403
     accept = url("proposal-accept", org, proposal_id=proposal.pk)
     assert client.post(accept, {}, format="json").status_code == 403
+
+
+def test_read_only_tokens_are_refused_every_write_of_the_proposals(org, api_client):
+    partner = PartnerOrganisationFactory(organisation=org)
+    proposal = ProposalFactory(organisation=org, partner=partner)
+    writer = _partner_api(api_client, org, partner)
+    partner_token = api_client(org, Role.PARTNER, read_only=True, user=writer.membership.user)
+    staff_token = api_client(org, Role.COORDINATOR, read_only=True)
+    comments = url("proposal-comments", org, proposal_id=proposal.pk)
+    answers = [
+        partner_token.post(url("proposal-list", org), {"kind": "activity"}, format="json"),
+        partner_token.post(comments, {"text": "Hi"}, format="json"),
+        staff_token.post(comments, {"text": "Hi"}, format="json"),
+        staff_token.post(url("proposal-accept", org, proposal_id=proposal.pk), {}, format="json"),
+        staff_token.post(
+            url("proposal-decline", org, proposal_id=proposal.pk), {"reason": "No"}, format="json"
+        ),
+    ]
+    assert {(a.status_code, a.json()["code"]) for a in answers} == {(403, "token_read_only")}
+    with org_context(org.pk):
+        assert Proposal.objects.for_org(org).get().status == "open"
