@@ -487,6 +487,11 @@ class ProposalSerializer(serializers.ModelSerializer):
     the partner's name and the two sides of the thread are enough."""
 
     partner_name = serializers.CharField(source="partner.name", read_only=True)
+    collaboration_kind = serializers.CharField(
+        read_only=True,
+        help_text="For an activity: dialogue, joint_event, co_facilitated, planning or visit; "
+        "empty for the other kinds.",
+    )
     comment_count = serializers.IntegerField(read_only=True)
     applied_text = serializers.SerializerMethodField(
         help_text="The curriculum's text as accepted; empty for a partner whose agreement no "
