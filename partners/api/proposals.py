@@ -6,6 +6,7 @@ trainers and ambassadors none."""
 from typing import Any
 
 import django_filters
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import exceptions, status
 from rest_framework.request import Request
@@ -124,7 +125,7 @@ class ProposalViewSet(OrgViewSet):
         wrong = sorted(set(changes) - applies)
         if wrong:
             raise exceptions.ValidationError(
-                {name: ["Does not apply to this kind of proposal."] for name in wrong}
+                {name: [_("Does not apply to this kind of proposal.")] for name in wrong}
             )
         services.proposal_accept(
             organisation=self.organisation,
