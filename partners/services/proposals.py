@@ -324,6 +324,13 @@ def _lock_open(organisation: Organisation, proposal: Proposal, actor: Any) -> Pr
     return locked
 
 
+def _record_decision(proposal: Proposal, *, status: str, actor: Any, note: str) -> None:
+    proposal.status = status
+    proposal.decided_by = actor
+    proposal.decided_at = timezone.now()
+    proposal.decision_note = _clean(note)
+
+
 ACCEPT_FIELDS = {
     ProposalKind.ACTIVITY: ("title", "collaboration_kind", "held_at", "place", "programme"),
     ProposalKind.FOLLOW_UP: ("title", "due_on"),
@@ -379,10 +386,7 @@ def proposal_accept(
         _apply_to_curriculum(organisation, locked, title=final["title"], text=final["text"])
         locked.applied_title = _clean(final["title"])
         locked.applied_text = final["text"] or ""
-    locked.status = ProposalStatus.ACCEPTED
-    locked.decided_by = actor
-    locked.decided_at = timezone.now()
-    locked.decision_note = _clean(note)
+    _record_decision(locked, status=ProposalStatus.ACCEPTED, actor=actor, note=note)
     locked.edited = edited
     locked.save()
     audit_record(
@@ -443,10 +447,7 @@ def proposal_decline(
         raise ApplicationError(
             _("Say why, so that the partner understands the decision."), field="reason"
         )
-    locked.status = ProposalStatus.DECLINED
-    locked.decided_by = actor
-    locked.decided_at = timezone.now()
-    locked.decision_note = reason
+    _record_decision(locked, status=ProposalStatus.DECLINED, actor=actor, note=reason)
     locked.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
     audit_record(
         organisation=organisation,

@@ -45,6 +45,11 @@ def _current_programmes(organisation: Any) -> list[Programme]:
     )
 
 
+def _current_programme(organisation: Any, programme_id: int | None) -> Programme | None:
+    """The current programme a form's choice names, or None."""
+    return next((p for p in _current_programmes(organisation) if p.pk == programme_id), None)
+
+
 class ProposalListView(OrgTemplateView):
     permission = "proposals.view"
     template_name = "partners/proposals/list.html"
@@ -131,10 +136,7 @@ class ProposeActivityView(ProposeView):
 
     def service_fields(self, form: Any) -> dict[str, Any]:
         data = dict(form.cleaned_data)
-        programme_id = data.pop("programme")
-        data["programme"] = next(
-            (p for p in _current_programmes(self.organisation) if p.pk == programme_id), None
-        )
+        data["programme"] = _current_programme(self.organisation, data["programme"])
         return {"kind": ProposalKind.ACTIVITY, **data}
 
 
@@ -334,11 +336,7 @@ class ProposalAcceptView(ProposalDetailView):
             changes = dict(form.cleaned_data)
             note = changes.pop("note", "")
             if "programme" in changes:
-                programme_id = changes.pop("programme")
-                changes["programme"] = next(
-                    (p for p in _current_programmes(self.organisation) if p.pk == programme_id),
-                    None,
-                )
+                changes["programme"] = _current_programme(self.organisation, changes["programme"])
             try:
                 services.proposal_accept(
                     organisation=self.organisation,
