@@ -460,3 +460,14 @@ def test_staff_cannot_suggest_on_the_curriculum_themselves(org, member_client):
     assert client.get(url).status_code == 403
     assert client.post(url, {"title": "x"}).status_code == 403
     assert client.get(_page("proposal_curriculum", org)).status_code == 403
+
+
+def test_a_second_decision_on_the_page_says_who_was_first(org, member_client):
+    proposal = ProposalFactory(organisation=org)
+    first, second = member_client(org, Role.COORDINATOR), member_client(org, Role.ADMIN)
+    decline = _page("proposal_decline", org, proposal_id=proposal.pk)
+    assert first.post(decline, {"decline-reason": "Not this year."}).status_code == 302
+    response = second.post(decline, {"decline-reason": "No room."}, follow=True)
+    assert "This proposal was already decided: Declined." in response.content.decode()
+    with org_context(org.pk):
+        assert Proposal.objects.for_org(org).get().decision_note == "Not this year."

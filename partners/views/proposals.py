@@ -346,6 +346,10 @@ class ProposalAcceptView(ProposalDetailView):
                     note=note,
                 )
             except ApplicationError as error:
+                if error.code == "decided":
+                    # Someone decided first: the page now shows their decision.
+                    messages.error(request, error.message)
+                    return self.back(proposal)
                 add_application_error(form, error)
             else:
                 messages.success(
@@ -370,6 +374,10 @@ class ProposalDeclineView(ProposalDetailView):
                     reason=form.cleaned_data["reason"],
                 )
             except ApplicationError as error:
+                if error.code == "decided":
+                    # Someone decided first: the page now shows their decision.
+                    messages.error(request, error.message)
+                    return self.back(proposal)
                 add_application_error(form, error)
             else:
                 messages.success(
