@@ -326,25 +326,26 @@ class ProposalCommentView(ProposalDetailView):
         return self.render_to_response(self.get_context_data(comment_form=form), status=400)
 
 
-class ProposalAcceptView(ProposalDetailView):
+class DecisionView(ProposalDetailView):
+    """The POST of a decision: the form, then the service; a decision someone made first is
+    shown instead of the form's errors."""
+
     permission = "proposals.decide"
+    form_key = ""
+
+    def make_form(self, proposal: Proposal, data: Any) -> Any:
+        raise NotImplementedError
+
+    def decide(self, proposal: Proposal, data: dict[str, Any]) -> str:
+        """Calls the service; answers the success message."""
+        raise NotImplementedError
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         proposal = self.proposal()
-        form = self.accept_form(proposal, request.POST)
+        form = self.make_form(proposal, request.POST)
         if form.is_valid():
-            changes = dict(form.cleaned_data)
-            note = changes.pop("note", "")
-            if "programme" in changes:
-                changes["programme"] = _current_programme(self.organisation, changes["programme"])
             try:
-                services.proposal_accept(
-                    organisation=self.organisation,
-                    proposal=proposal,
-                    actor=request.user,
-                    changes=changes,
-                    note=note,
-                )
+                message = self.decide(proposal, dict(form.cleaned_data))
             except ApplicationError as error:
                 if error.code == "decided":
                     # Someone decided first: the page now shows their decision.
@@ -352,36 +353,42 @@ class ProposalAcceptView(ProposalDetailView):
                     return self.back(proposal)
                 add_application_error(form, error)
             else:
-                messages.success(
-                    request, _("The proposal “%(title)s” was accepted.") % {"title": proposal.title}
-                )
+                messages.success(request, message)
                 return self.back(proposal)
-        return self.render_to_response(self.get_context_data(accept_form=form), status=400)
+        return self.render_to_response(self.get_context_data(**{self.form_key: form}), status=400)
 
 
-class ProposalDeclineView(ProposalDetailView):
-    permission = "proposals.decide"
+class ProposalAcceptView(DecisionView):
+    form_key = "accept_form"
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        proposal = self.proposal()
-        form = DeclineForm(request.POST, prefix="decline")
-        if form.is_valid():
-            try:
-                services.proposal_decline(
-                    organisation=self.organisation,
-                    proposal=proposal,
-                    actor=request.user,
-                    reason=form.cleaned_data["reason"],
-                )
-            except ApplicationError as error:
-                if error.code == "decided":
-                    # Someone decided first: the page now shows their decision.
-                    messages.error(request, error.message)
-                    return self.back(proposal)
-                add_application_error(form, error)
-            else:
-                messages.success(
-                    request, _("The proposal “%(title)s” was declined.") % {"title": proposal.title}
-                )
-                return self.back(proposal)
-        return self.render_to_response(self.get_context_data(decline_form=form), status=400)
+    def make_form(self, proposal: Proposal, data: Any) -> Any:
+        return self.accept_form(proposal, data)
+
+    def decide(self, proposal: Proposal, data: dict[str, Any]) -> str:
+        note = data.pop("note", "")
+        if "programme" in data:
+            data["programme"] = _current_programme(self.organisation, data["programme"])
+        services.proposal_accept(
+            organisation=self.organisation,
+            proposal=proposal,
+            actor=self.request.user,
+            changes=data,
+            note=note,
+        )
+        return _("The proposal “%(title)s” was accepted.") % {"title": proposal.title}
+
+
+class ProposalDeclineView(DecisionView):
+    form_key = "decline_form"
+
+    def make_form(self, proposal: Proposal, data: Any) -> Any:
+        return DeclineForm(data, prefix="decline")
+
+    def decide(self, proposal: Proposal, data: dict[str, Any]) -> str:
+        services.proposal_decline(
+            organisation=self.organisation,
+            proposal=proposal,
+            actor=self.request.user,
+            reason=data["reason"],
+        )
+        return _("The proposal “%(title)s” was declined.") % {"title": proposal.title}
