@@ -49,3 +49,11 @@ register_record(
         permission="collaboration.view",
     ),
 )
+register_record(
+    "partners.proposal",
+    RecordKind(
+        related=("partner",),
+        url=page("proposal_detail", "proposal_id"),
+        permission="proposals.view",
+    ),
+)

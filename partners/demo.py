@@ -1,6 +1,8 @@
 """Demo data of the partners app (see the seed_demo command): five partners per demo organisation
 across kinds, with agreements, checks (one review overdue), a few joint activities with
-follow-ups, and the demo partner user linked to the first partner's contact."""
+follow-ups, the demo partner user linked to the first partner's contact, and that partner's
+proposals: one accepted, one declined, two waiting (an activity with a thread of comments, and
+a change to a module of the Prevention Programme)."""
 
 from datetime import datetime, time, timedelta
 from typing import Any
@@ -9,13 +11,19 @@ from django.utils import timezone
 
 from cocora.organisations.demo_registry import register
 from cocora.organisations.models import Organisation
-from programmes.models import Programme, ProgrammeKind
+from programmes.models import Module, Programme, ProgrammeKind
 
 from .models import PartnerOrganisation
 from .services.agreements import agreement_save
 from .services.checks import integrity_check_record, organisation_today
 from .services.collaboration import collaboration_activity_create, follow_up_create
 from .services.directory import partner_contact_create, partner_create
+from .services.proposals import (
+    proposal_accept,
+    proposal_comment_add,
+    proposal_create,
+    proposal_decline,
+)
 
 # name, kind, status, communities, languages, contact, contact role, check: days ago or None
 PARTNERS: dict[str, list[tuple[str, str, str, str, str, str, str, int | None]]] = {
@@ -162,7 +170,10 @@ def seed(*, organisation: Organisation, users: dict[str, Any], scale: int, stdou
     if PartnerOrganisation.objects.for_org(organisation).exists():
         return
     _seed_partners(organisation, users)
-    stdout.write(f"  {organisation.slug}: five partners, agreements, checks, three activities")
+    _seed_proposals(organisation, users)
+    stdout.write(
+        f"  {organisation.slug}: five partners, agreements, checks, three activities, proposals"
+    )
 
 
 def _seed_partners(organisation: Organisation, users: dict[str, Any]) -> None:
@@ -265,3 +276,116 @@ def _seed_partners(organisation: Organisation, users: dict[str, Any]) -> None:
                 owner_partner=partners[partner_indexes[0]],
                 actor=coordinator,
             )
+
+
+# The first partner's proposals, in the organisation's language: (title, reason) of an activity
+# waiting with its thread, a follow-up accepted, an activity declined with its reason, and the
+# suggested addition to a module.
+PROPOSALS = {
+    "nordby": {
+        "waiting": (
+            "Forældreaften i klubhuset",
+            "Flere forældre har spurgt, hvad de unge laver i forløbet.",
+            "Kan vi holde den en fredag efter træning?",
+            "Fredag passer fint. Vi tager kaffe og kage med.",
+        ),
+        "follow_up": ("Del billeder fra turneringen (kun med samtykke)", "Til klubbens blad."),
+        "declined": (
+            "Fælles tur til Christiansborg",
+            "Vi har allerede et besøg i byrådet i samme uge; lad os tale om foråret.",
+        ),
+        "curriculum": (
+            "Tilføj et eksempel fra foreningslivet",
+            "\n\n**Eksempel:** Et fodboldhold, hvor de unge selv vælger kaptajn og regler.",
+            "De unge kender det fra klubben; det gør emnet konkret.",
+        ),
+    },
+    "suedstadt": {
+        "waiting": (
+            "Elternabend im Vereinsheim",
+            "Mehrere Eltern haben gefragt, was die Jugendlichen im Kurs machen.",
+            "Ginge ein Freitag nach dem Training?",
+            "Freitag passt gut. Wir bringen Kaffee und Kuchen mit.",
+        ),
+        "follow_up": ("Fotos vom Abend teilen (nur mit Einwilligung)", "Für die Vereinszeitung."),
+        "declined": (
+            "Gemeinsamer Ausflug in den Landtag",
+            "In derselben Woche besuchen wir schon den Stadtrat; sprechen wir über das Frühjahr.",
+        ),
+        "curriculum": (
+            "Ein Beispiel aus dem Vereinsleben ergänzen",
+            "\n\n**Beispiel:** Eine Mannschaft, in der die Jugendlichen Kapitän und Regeln "
+            "selbst wählen.",
+            "Die Jugendlichen kennen das aus dem Verein; das macht das Thema greifbar.",
+        ),
+    },
+}
+
+
+def _seed_proposals(organisation: Organisation, users: dict[str, Any]) -> None:
+    partner_user, coordinator = users["partner"], users["coordinator"]
+    texts = PROPOSALS.get(organisation.slug, PROPOSALS["nordby"])
+    today = organisation_today(organisation)
+    held_at = timezone.make_aware(datetime.combine(today + timedelta(days=24), time(18, 0)))
+    title, reason, question, answer = texts["waiting"]
+    waiting = proposal_create(
+        organisation=organisation,
+        actor=partner_user,
+        kind="activity",
+        title=title,
+        reason=reason,
+        collaboration_kind="dialogue",
+        held_at=held_at,
+    )
+    proposal_comment_add(
+        organisation=organisation, proposal=waiting, actor=partner_user, text=question
+    )
+    proposal_comment_add(
+        organisation=organisation, proposal=waiting, actor=coordinator, text=answer
+    )
+    activity = (
+        PartnerOrganisation.objects.for_org(organisation)
+        .get(contacts__user=partner_user)
+        .activity_links.filter(activity__held_at__lt=timezone.now())
+        .order_by("activity__held_at")
+        .first()
+    )
+    if activity is not None:
+        title, reason = texts["follow_up"]
+        follow_up = proposal_create(
+            organisation=organisation,
+            actor=partner_user,
+            kind="follow_up",
+            title=title,
+            reason=reason,
+            follow_up_of=activity.activity,
+            due_on=today + timedelta(days=10),
+        )
+        proposal_accept(organisation=organisation, proposal=follow_up, actor=coordinator)
+    title, reason = texts["declined"]
+    declined = proposal_create(
+        organisation=organisation,
+        actor=partner_user,
+        kind="activity",
+        title=title,
+        collaboration_kind="visit",
+        held_at=held_at + timedelta(days=3),
+    )
+    proposal_decline(organisation=organisation, proposal=declined, actor=coordinator, reason=reason)
+    module = (
+        Module.objects.for_org(organisation)
+        .filter(programme__kind=ProgrammeKind.PREVENTION, programme__archived_at__isnull=True)
+        .order_by("programme_id", "position")
+        .first()
+    )
+    if module is not None:
+        reason_title, addition, reason = texts["curriculum"]
+        proposal_create(
+            organisation=organisation,
+            actor=partner_user,
+            kind="curriculum",
+            title=module.title,
+            text=module.content_md + addition,
+            reason=f"{reason_title}. {reason}",
+            module=module,
+        )

@@ -252,3 +252,94 @@ class FollowUpForm(StyledFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["owner"].choices = [("", "—"), *[(u.pk, str(u)) for u in members]]
         self.fields["owner_partner"].choices = [("", "—"), *[(p.pk, p.name) for p in partners]]
+
+
+# -- proposals of partners --------------------------------------------------------------------
+
+
+class ProposalReasonMixin(forms.Form):
+    reason = forms.CharField(
+        label=_("Why do you propose it?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("About activities and ideas, never about a named young person."),
+    )
+
+
+class ProposalActivityFields(StyledFormMixin, forms.Form):
+    collaboration_kind = forms.ChoiceField(label=_("Kind"), choices=CollaborationKind.choices)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    held_at = PlausibleDateTimeField(label=_("Date and time"), widget=DateTimeInput())
+    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+    programme = forms.TypedChoiceField(
+        label=_("Programme"), coerce=int, empty_value=None, required=False
+    )
+
+    def __init__(self, *args: Any, programmes: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].choices = [("", "—"), *[(p.pk, p.title) for p in programmes]]
+
+
+class ProposalFollowUpFields(StyledFormMixin, forms.Form):
+    title = forms.CharField(label=_("What is to be done"), max_length=200)
+    due_on = PlausibleDateField(label=_("Due on"), widget=DateInput())
+
+
+class ProposalCurriculumFields(StyledFormMixin, forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    text = forms.CharField(
+        label=_("Text"),
+        widget=forms.Textarea(attrs={"rows": 12}),
+        required=False,
+        help_text=_("Markdown, as in the handbook."),
+    )
+
+
+class ProposalActivityForm(ProposalActivityFields, ProposalReasonMixin):
+    field_order = ["collaboration_kind", "title", "held_at", "place", "programme", "reason"]
+
+
+class ProposalFollowUpForm(ProposalFollowUpFields, ProposalReasonMixin):
+    follow_up_of = forms.TypedChoiceField(label=_("Follow-up of the activity"), coerce=int)
+
+    field_order = ["follow_up_of", "title", "due_on", "reason"]
+
+    def __init__(self, *args: Any, activities: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["follow_up_of"].choices = [(a.pk, a.title) for a in activities]
+
+
+class ProposalCurriculumForm(ProposalCurriculumFields, ProposalReasonMixin):
+    field_order = ["title", "text", "reason"]
+
+
+class DecisionNoteMixin(forms.Form):
+    note = forms.CharField(
+        label=_("Note to the partner"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+
+
+class AcceptActivityForm(ProposalActivityFields, DecisionNoteMixin):
+    field_order = ["collaboration_kind", "title", "held_at", "place", "programme", "note"]
+
+
+class AcceptFollowUpForm(ProposalFollowUpFields, DecisionNoteMixin):
+    field_order = ["title", "due_on", "note"]
+
+
+class AcceptCurriculumForm(ProposalCurriculumFields, DecisionNoteMixin):
+    field_order = ["title", "text", "note"]
+
+
+class DeclineForm(StyledFormMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for declining"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The partner reads it."),
+    )
+
+
+class ProposalCommentForm(StyledFormMixin, forms.Form):
+    text = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}))

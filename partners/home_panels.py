@@ -1,5 +1,6 @@
 """The partners app's panels on an organisation's home page: partner contacts land on a link to
-their partnership page; admins see the partners whose integrity review is overdue."""
+their partnership page and their proposals; admins see the partners whose integrity review is
+overdue; coordinators the partners' proposals waiting for a decision."""
 
 from typing import Any
 
@@ -7,9 +8,11 @@ from django.template.loader import render_to_string
 
 from cocora.organisations.home_registry import HOUSEKEEPING, register
 from cocora.organisations.models import Role
+from cocora.organisations.permissions import can
 
 from .models import PartnerContact
 from .selectors.partners import ReviewFilter, partner_list
+from .selectors.proposals import proposals_waiting
 
 
 @register
@@ -44,5 +47,20 @@ def integrity_reviews(*, request: Any, organisation: Any, membership: Any) -> st
             "rows": partner_list(organisation=organisation, review=ReviewFilter.OVERDUE),
             "overdue": ReviewFilter.OVERDUE,
         },
+        request=request,
+    )
+
+
+@register
+def proposals_waiting_panel(*, request: Any, organisation: Any, membership: Any) -> str | None:
+    """Coordinators and admins: the partners' proposals waiting for a decision (two queries)."""
+    if not can(membership, "proposals.decide"):
+        return None
+    waiting = proposals_waiting(organisation=organisation)
+    if not waiting.count:
+        return None
+    return render_to_string(
+        "partners/_home_proposals.html",
+        {"organisation": organisation, "waiting": waiting},
         request=request,
     )

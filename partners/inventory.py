@@ -9,6 +9,8 @@ from .models import (
     IntegrityCheck,
     PartnerContact,
     PartnerOrganisation,
+    Proposal,
+    ProposalComment,
     SharingConsent,
     SharingRule,
 )
@@ -98,4 +100,20 @@ describe(
     "name.",
     seen_by=STAFF,
     retention="With the activity.",
+)
+describe(
+    Proposal,
+    purpose="What a partner contact proposes (a collaboration activity, a follow-up, a change to "
+    "the curriculum), the coordinator's decision with its reason, and what became of it.",
+    legal_basis="Legitimate interest in running the cooperation with partners (art. 6(1)(f)) "
+    "for the names of who proposed and who decided.",
+    seen_by=STAFF + " The proposing partner's own linked contacts see its proposals.",
+    retention="While the partnership lasts; removed with the partner.",
+)
+describe(
+    ProposalComment,
+    purpose="The thread of comments on a proposal between the partner and the organisation.",
+    legal_basis="Legitimate interest in running the cooperation with partners (art. 6(1)(f)).",
+    seen_by=STAFF + " The proposing partner's own linked contacts see the thread.",
+    retention="With the proposal.",
 )

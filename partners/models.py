@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from cocora.core.fields import EncryptedCharField, EncryptedTextField
 from cocora.core.text import TextLimit, validate_name
 from cocora.organisations.models import OrgScopedModel
-from programmes.models import Cohort, ConsentGiver, Participant, Programme
+from programmes.models import Activity, Cohort, ConsentGiver, Module, Participant, Programme
 
 
 class PartnerKind(models.TextChoices):
@@ -494,3 +494,170 @@ class FollowUp(OrgScopedModel):
 
     def __str__(self) -> str:
         return self.description
+
+
+class ProposalKind(models.TextChoices):
+    ACTIVITY = "activity", _("A collaboration activity")
+    FOLLOW_UP = "follow_up", _("A follow-up")
+    CURRICULUM = "curriculum", _("A change to the curriculum")
+
+
+class ProposalStatus(models.TextChoices):
+    OPEN = "open", _("Waiting for a decision")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+
+
+class Proposal(OrgScopedModel):
+    """What a partner contact proposes as an equal partner: a collaboration activity, a
+    follow-up of an activity their organisation took part in, or a change to a module or an
+    activity of a programme's curriculum. A coordinator accepts it (as written or edited) or
+    declines it with a reason; the partner sees the outcome, and the thread of comments stays."""
+
+    partner = models.ForeignKey(
+        PartnerOrganisation, on_delete=models.CASCADE, related_name="proposals"
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("proposed by"),
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=ProposalKind.choices)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ProposalStatus.choices, default=ProposalStatus.OPEN
+    )
+    # An activity's title, what a follow-up is, or the suggested title of a module or activity.
+    title = models.CharField(_("title"), max_length=TextLimit.NAME, validators=[validate_name])
+    # A curriculum change: the suggested content of the module or instructions of the activity.
+    text = models.TextField(_("suggested text"), blank=True, max_length=TextLimit.DOCUMENT)
+    reason = models.TextField(_("why"), blank=True, max_length=TextLimit.SHORT)
+    # A collaboration activity.
+    collaboration_kind = models.CharField(
+        _("kind of activity"), max_length=20, choices=CollaborationKind.choices, blank=True
+    )
+    held_at = models.DateTimeField(_("date and time"), null=True, blank=True)
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    programme = models.ForeignKey(
+        Programme,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("programme"),
+    )
+    # A follow-up: the activity it follows up, and when it is due.
+    follow_up_of = models.ForeignKey(
+        CollaborationActivity,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="proposed_follow_ups",
+        verbose_name=_("follow-up of"),
+    )
+    due_on = models.DateField(_("due on"), null=True, blank=True)
+    # A curriculum change: the module or the activity it is about.
+    module = models.ForeignKey(
+        Module,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("module"),
+    )
+    curriculum_activity = models.ForeignKey(
+        Activity,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("activity of the curriculum"),
+    )
+    # The decision and what became of the proposal.
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.TextField(_("reason or note"), blank=True, max_length=TextLimit.SHORT)
+    edited = models.BooleanField(_("accepted with changes"), default=False)
+    created_activity = models.ForeignKey(
+        CollaborationActivity,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("activity it became"),
+    )
+    created_follow_up = models.ForeignKey(
+        FollowUp,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("follow-up it became"),
+    )
+    # A curriculum change as it was applied (the coordinator may have edited it).
+    applied_title = models.CharField(_("title as applied"), max_length=TextLimit.NAME, blank=True)
+    applied_text = models.TextField(_("text as applied"), blank=True, max_length=TextLimit.DOCUMENT)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("proposal")
+        verbose_name_plural = _("proposals")
+        ordering = ("-created_at", "-pk")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=ProposalKind.values), name="proposal_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status=ProposalStatus.OPEN) | Q(decided_at__isnull=False),
+                name="proposal_decision_dated",
+            ),
+            models.CheckConstraint(
+                condition=Q(module__isnull=True) | Q(curriculum_activity__isnull=True),
+                name="proposal_one_curriculum_target",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["organisation", "status", "-created_at"]),
+            models.Index(fields=["organisation", "partner", "-created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == ProposalStatus.OPEN
+
+
+class ProposalComment(OrgScopedModel):
+    """One message in the thread of a proposal, from the partner's side or the organisation's.
+    Both sides see the whole thread; it is kept after the decision."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    from_partner = models.BooleanField(_("from the partner"), default=False)
+    text = models.TextField(_("comment"), max_length=TextLimit.SHORT)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("comment on a proposal")
+        verbose_name_plural = _("comments on proposals")
+        ordering = ("created_at", "pk")
+        indexes = [models.Index(fields=["organisation", "proposal", "created_at"])]
+
+    def __str__(self) -> str:
+        return self.text[:60]

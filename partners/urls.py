@@ -3,7 +3,7 @@ Every id parameter has its own name, taught to the sweep in partners/tests/maker
 
 from django.urls import path
 
-from .views import collaboration, disclosures, partners
+from .views import collaboration, disclosures, partners, proposals
 
 urlpatterns = [
     # The directory.
@@ -107,4 +107,51 @@ urlpatterns = [
     ),
     # A partner contact's own page.
     path("partnership/", collaboration.PartnerPortalView.as_view(), name="partner_portal"),
+    # Partners' proposals: partner contacts propose, coordinators decide, both comment.
+    path("proposals/", proposals.ProposalListView.as_view(), name="proposal_list"),
+    path(
+        "proposals/new/activity/",
+        proposals.ProposeActivityView.as_view(),
+        name="proposal_create_activity",
+    ),
+    path(
+        "proposals/new/follow-up/",
+        proposals.ProposeFollowUpView.as_view(),
+        name="proposal_create_follow_up",
+    ),
+    path(
+        "proposals/curriculum/",
+        proposals.CurriculumPickView.as_view(),
+        name="proposal_curriculum",
+    ),
+    path(
+        "proposals/curriculum/modules/<int:module_id>/",
+        proposals.ProposeCurriculumView.as_view(),
+        name="proposal_create_module",
+    ),
+    path(
+        "proposals/curriculum/activities/<int:activity_id>/",
+        proposals.ProposeActivityChangeView.as_view(),
+        name="proposal_create_curriculum_activity",
+    ),
+    path(
+        "proposals/<int:proposal_id>/",
+        proposals.ProposalDetailView.as_view(),
+        name="proposal_detail",
+    ),
+    path(
+        "proposals/<int:proposal_id>/comments/",
+        proposals.ProposalCommentView.as_view(),
+        name="proposal_comment",
+    ),
+    path(
+        "proposals/<int:proposal_id>/accept/",
+        proposals.ProposalAcceptView.as_view(),
+        name="proposal_accept",
+    ),
+    path(
+        "proposals/<int:proposal_id>/decline/",
+        proposals.ProposalDeclineView.as_view(),
+        name="proposal_decline",
+    ),
 ]

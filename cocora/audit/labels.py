@@ -92,6 +92,10 @@ ACTION_LABELS: dict[str, Promise] = {
     "collaboration.updated": _("Collaboration activity changed"),
     "follow_up.created": _("Follow-up added"),
     "follow_up.done": _("Follow-up done"),
+    "proposal.created": _("Proposal made by a partner"),
+    "proposal.commented": _("Comment on a proposal"),
+    "proposal.accepted": _("Proposal accepted"),
+    "proposal.declined": _("Proposal declined"),
     # Ambassadors
     "ambassador.promoted": _("Graduate invited as ambassador"),
     "ambassador.account_linked": _("Ambassador's account linked"),
@@ -154,6 +158,7 @@ GROUP_LABELS: dict[str, Promise] = {
     "disclosure": _("Shared information"),
     "collaboration": _("Collaboration activities"),
     "follow_up": _("Follow-ups"),
+    "proposal": _("Partners' proposals"),
     "ambassador": _("Ambassadors"),
     "ambassadors": _("Ambassador caps"),
     "outreach_task": _("Outreach tasks"),

@@ -49,6 +49,12 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "collaboration.manage": STAFF,
     # A partner contact's own view of their organisation and what the agreement allows.
     "partner_portal.view": frozenset({Role.PARTNER}),
+    # Proposals of partners (activities, follow-ups, curriculum changes): a partner contact sees
+    # only their own organisation's (the selectors narrow them); staff decide.
+    "proposals.view": STAFF | {Role.PARTNER},
+    "proposals.propose": frozenset({Role.PARTNER}),
+    "proposals.comment": STAFF | {Role.PARTNER},
+    "proposals.decide": STAFF,
     # The Ambassador Programme (ambassadors/).
     "ambassadors.view": STAFF,
     "ambassadors.manage": STAFF,

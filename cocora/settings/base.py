@@ -321,6 +321,8 @@ SPECTACULAR_SETTINGS = {
         "PartnerStatusEnum": "partners.models.PartnerStatus",
         "CheckOutcomeEnum": "partners.models.CheckOutcome",
         "CollaborationKindEnum": "partners.models.CollaborationKind",
+        "ProposalKindEnum": "partners.models.ProposalKind",
+        "ProposalStatusEnum": "partners.models.ProposalStatus",
         "AmbassadorStatusEnum": "ambassadors.models.AmbassadorStatus",
         "OutreachTaskKindEnum": "ambassadors.models.TaskKind",
         "OutreachTaskStatusEnum": "ambassadors.models.TaskStatus",

@@ -14,7 +14,7 @@ from cocora.api.serializers import (
     PlausibleDateTimeField,
 )
 from cocora.organisations.models import Membership
-from programmes.models import Cohort, Participant, Programme
+from programmes.models import Activity, Cohort, Module, Participant, Programme
 
 from ..models import (
     Agreement,
@@ -29,6 +29,9 @@ from ..models import (
     PartnerKind,
     PartnerOrganisation,
     PartnerStatus,
+    Proposal,
+    ProposalComment,
+    ProposalKind,
     SharingLevel,
 )
 from ..selectors.partners import PartnerRow, ReviewFilter, matrix_from_rules
@@ -474,3 +477,126 @@ class DisclosureInput(InputSerializer):
         help_text="Admins only: the reason for sharing although a basis is missing (for "
         "example someone's immediate safety). Used only when the sharing would be refused.",
     )
+
+
+# -- proposals of partners --------------------------------------------------------------------
+
+
+class ProposalSerializer(serializers.ModelSerializer):
+    """A partner's proposal and what became of it. Who proposed and who decided are not named:
+    the partner's name and the two sides of the thread are enough."""
+
+    partner_name = serializers.CharField(source="partner.name", read_only=True)
+    collaboration_kind = serializers.CharField(
+        read_only=True,
+        help_text="For an activity: dialogue, joint_event, co_facilitated, planning or visit; "
+        "empty for the other kinds.",
+    )
+    comment_count = serializers.IntegerField(read_only=True)
+    applied_text = serializers.SerializerMethodField(
+        help_text="The curriculum's text as accepted; empty for a partner whose agreement no "
+        "longer shares the programmes' materials."
+    )
+
+    class Meta:
+        model = Proposal
+        fields = [
+            "id",
+            "partner",
+            "partner_name",
+            "kind",
+            "status",
+            "title",
+            "text",
+            "reason",
+            "collaboration_kind",
+            "held_at",
+            "place",
+            "programme",
+            "follow_up_of",
+            "due_on",
+            "module",
+            "curriculum_activity",
+            "decided_at",
+            "decision_note",
+            "edited",
+            "created_activity",
+            "created_follow_up",
+            "applied_title",
+            "applied_text",
+            "comment_count",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    def get_applied_text(self, proposal: Proposal) -> str:
+        return proposal.applied_text if self.context.get("materials", True) else ""
+
+
+class ProposalInput(InputSerializer):
+    """A partner contact's proposal for their own partner organisation. `kind` says which
+    fields apply: an activity (`collaboration_kind`, `held_at`, optional `place` and
+    `programme`), a follow-up (`follow_up_of`, an activity the partner took part in, and
+    `due_on`), or a change to the curriculum (`module` or `curriculum_activity`, and `text`)."""
+
+    kind = serializers.ChoiceField(choices=ProposalKind.choices)
+    title = serializers.CharField(
+        max_length=200,
+        help_text="The activity's title, what the follow-up is, or the suggested title.",
+    )
+    reason = serializers.CharField(required=False, allow_blank=True)
+    text = serializers.CharField(
+        required=False, allow_blank=True, trim_whitespace=False, help_text="Markdown."
+    )
+    collaboration_kind = serializers.ChoiceField(
+        choices=CollaborationKind.choices, required=False, allow_blank=True
+    )
+    held_at = PlausibleDateTimeField(
+        required=False,
+        allow_null=True,
+        help_text="Without an offset, in the organisation's time zone.",
+    )
+    place = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    programme = OrgObjectField(Programme, required=False, allow_null=True)
+    follow_up_of = OrgObjectField(CollaborationActivity, required=False, allow_null=True)
+    due_on = PlausibleDateField(required=False, allow_null=True)
+    module = OrgObjectField(Module, required=False, allow_null=True)
+    curriculum_activity = OrgObjectField(Activity, required=False, allow_null=True)
+
+
+class ProposalAcceptInput(InputSerializer):
+    """Accept as proposed (an empty body), or change fields first: `title` for every kind;
+    `collaboration_kind`, `held_at`, `place`, `programme` for an activity; `due_on` for a
+    follow-up; `text` for a change to the curriculum."""
+
+    title = serializers.CharField(max_length=200, required=False)
+    text = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    collaboration_kind = serializers.ChoiceField(choices=CollaborationKind.choices, required=False)
+    held_at = PlausibleDateTimeField(required=False)
+    place = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    programme = OrgObjectField(Programme, required=False, allow_null=True)
+    due_on = PlausibleDateField(required=False)
+    note = serializers.CharField(
+        required=False, allow_blank=True, help_text="A note to the partner."
+    )
+
+
+class ProposalDeclineInput(InputSerializer):
+    reason = serializers.CharField(help_text="The partner reads it.")
+
+
+class ProposalCommentSerializer(serializers.ModelSerializer):
+    author_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ProposalComment
+        fields = ["id", "from_partner", "author_name", "text", "created_at"]
+        read_only_fields = fields
+
+    def get_author_name(self, comment: ProposalComment) -> str:
+        # select_related("author") in the selector.
+        return comment.author.name if comment.author else ""  # type: ignore[attr-defined]
+
+
+class ProposalCommentInput(InputSerializer):
+    text = serializers.CharField()

@@ -17,6 +17,8 @@ from partners.models import (
     IntegrityCheck,
     PartnerContact,
     PartnerOrganisation,
+    Proposal,
+    ProposalComment,
     SharingConsent,
     SharingRule,
 )
@@ -149,3 +151,32 @@ class FollowUpFactory(OrgScopedFactory):
         PartnerOrganisationFactory, organisation=factory.SelfAttribute("..organisation")
     )
     due_on = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=14))
+
+
+class ProposalFactory(OrgScopedFactory):
+    """A partner's proposal of a dialogue meeting, waiting for a decision."""
+
+    class Meta:
+        model = Proposal
+
+    partner = factory.SubFactory(
+        PartnerOrganisationFactory, organisation=factory.SelfAttribute("..organisation")
+    )
+    organisation = factory.SubFactory(OrganisationFactory)
+    kind = "activity"
+    title = factory.Sequence(lambda n: f"Dialogue evening {n}")
+    collaboration_kind = "dialogue"
+    held_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=20))
+    place = "Community house"
+
+
+class ProposalCommentFactory(OrgScopedFactory):
+    class Meta:
+        model = ProposalComment
+
+    proposal = factory.SubFactory(
+        ProposalFactory, organisation=factory.SelfAttribute("..organisation")
+    )
+    organisation = factory.SubFactory(OrganisationFactory)
+    from_partner = True
+    text = "Could we hold it on a Friday?"

@@ -17,4 +17,5 @@ MAKERS: dict[str, Callable[[Organisation], Any]] = {
     "sharing_consent_id": lambda org: f.SharingConsentFactory(organisation=org).pk,
     "collaboration_id": lambda org: f.CollaborationActivityFactory(organisation=org).pk,
     "follow_up_id": lambda org: f.FollowUpFactory(organisation=org).pk,
+    "proposal_id": lambda org: f.ProposalFactory(organisation=org).pk,
 }

@@ -1,0 +1,473 @@
+"""Partners as co-producers: a partner contact proposes activities, follow-ups and curriculum
+changes under an agreement in force; coordinators accept (as written or edited) or decline with
+a reason; both sides comment; the partner sees the outcome. Roles and partners are kept apart:
+trainers and ambassadors see no proposal, another partner's contact gets a 404."""
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from cocora.core.errors import ApplicationError
+from cocora.organisations.context import org_context
+from cocora.organisations.models import Role
+from cocora.testing.queries import count_queries, tenant_settings_queries
+from partners.models import (
+    CollaborationActivity,
+    CollaborationPartner,
+    FollowUp,
+    Proposal,
+    ProposalComment,
+    ProposalStatus,
+)
+from partners.services import proposals as services
+from partners.tests.api_support import actions
+from partners.tests.factories import (
+    AgreementFactory,
+    CollaborationPartnerFactory,
+    PartnerContactFactory,
+    PartnerOrganisationFactory,
+    ProposalCommentFactory,
+    ProposalFactory,
+    SharingRuleFactory,
+)
+from programmes.models import ModuleTranslation
+from programmes.selectors.translations import changed_fields, source_digests
+from programmes.tests.factories import ActivityFactory, ModuleFactory, ProgrammeFactory
+
+pytestmark = pytest.mark.django_db
+
+# Noon in Copenhagen on a weekday in spring: the organisation's day is the same on any clock.
+NOW = datetime(2026, 3, 10, 11, 0, tzinfo=UTC)
+TODAY = date(2026, 3, 10)
+
+
+@pytest.fixture(autouse=True)
+def _frozen():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+def _partner_client(member_client, org, partner, *, starts_on=TODAY - timedelta(days=30)):
+    """A signed-in partner contact of `partner`, whose agreement is in force unless told."""
+    client = member_client(org, Role.PARTNER)
+    PartnerContactFactory(organisation=org, partner=partner, user=client.membership.user)
+    if starts_on is not None:
+        AgreementFactory(
+            organisation=org, partner=partner, starts_on=starts_on, review_on=TODAY + timedelta(300)
+        )
+    return client
+
+
+def _page(name, org, **ids):
+    return reverse(name, kwargs={"org_slug": org.slug, **ids})
+
+
+def _row(org, model, **filters):
+    with org_context(org.pk):
+        return model.objects.for_org(org).filter(**filters).get()
+
+
+# -- the journey: propose, accept, see the outcome --------------------------------------------
+
+
+def test_partner_proposes_an_activity_the_coordinator_accepts_and_the_partner_sees_it(
+    org, member_client
+):
+    # Given a partner contact under an agreement in force
+    partner = PartnerOrganisationFactory(organisation=org, name="Youth Football Club")
+    client = _partner_client(member_client, org, partner)
+
+    # When they propose a dialogue meeting
+    response = client.post(
+        _page("proposal_create_activity", org),
+        {
+            "collaboration_kind": "dialogue",
+            "title": "Parents' evening at the club",
+            "held_at": "2026-04-02T18:00",
+            "place": "Clubhouse",
+            "reason": "Parents asked for it.",
+        },
+    )
+    proposal = _row(org, Proposal)
+    assert response.status_code == 302
+    assert response.url == _page("proposal_detail", org, proposal_id=proposal.pk)
+    assert (proposal.partner, proposal.status) == (partner, ProposalStatus.OPEN)
+    assert proposal.proposed_by == client.membership.user
+
+    # Then the coordinator sees it waiting on their home page and accepts it
+    coordinator = member_client(org, Role.COORDINATOR)
+    home = coordinator.get(_page("org_home", org)).content.decode()
+    assert "1 proposal waiting for a decision" in home and "Parents&#x27; evening" in home
+    response = coordinator.post(
+        _page("proposal_accept", org, proposal_id=proposal.pk),
+        {
+            "accept-collaboration_kind": "dialogue",
+            "accept-title": "Parents' evening at the club",
+            "accept-held_at": "2026-04-02T18:00",
+            "accept-place": "Clubhouse",
+            "accept-note": "See you there.",
+        },
+    )
+    assert response.status_code == 302
+    activity = _row(org, CollaborationActivity)
+    assert activity.title == "Parents' evening at the club"
+    assert _row(org, CollaborationPartner, activity=activity).partner == partner
+    proposal = _row(org, Proposal)
+    assert proposal.status == ProposalStatus.ACCEPTED
+    assert (proposal.created_activity, proposal.edited) == (activity, False)
+    audited = [a for a in actions(org) if a.split(".")[0] in ("proposal", "collaboration")]
+    assert audited == ["proposal.created", "collaboration.created", "proposal.accepted"]
+
+    # And the partner sees what became of it
+    page = client.get(_page("proposal_detail", org, proposal_id=proposal.pk)).content.decode()
+    assert "Accepted on" in page and "It became the activity" in page and "See you there." in page
+    # The nothing-waiting home shows no panel.
+    assert "waiting for a decision" not in coordinator.get(_page("org_home", org)).content.decode()
+
+
+def test_edit_then_accept_a_follow_up_owned_by_the_partner(org, member_client):
+    partner = PartnerOrganisationFactory(organisation=org)
+    link = CollaborationPartnerFactory(organisation=org, partner=partner)
+    client = _partner_client(member_client, org, partner)
+    response = client.post(
+        _page("proposal_create_follow_up", org),
+        {"follow_up_of": link.activity_id, "title": "Share the photos", "due_on": "2026-03-20"},
+    )
+    assert response.status_code == 302
+    proposal = _row(org, Proposal)
+    coordinator = member_client(org, Role.COORDINATOR)
+    coordinator.post(
+        _page("proposal_accept", org, proposal_id=proposal.pk),
+        {"accept-title": "Share the photos (with consent only)", "accept-due_on": "2026-03-27"},
+    )
+    follow_up = _row(org, FollowUp)
+    assert (follow_up.description, follow_up.due_on) == (
+        "Share the photos (with consent only)",
+        date(2026, 3, 27),
+    )
+    assert (follow_up.owner_partner, follow_up.activity_id) == (partner, link.activity_id)
+    proposal = _row(org, Proposal)
+    # The partner's own words stay on the proposal; the outcome shows what was done.
+    assert (proposal.title, proposal.edited, proposal.created_follow_up) == (
+        "Share the photos",
+        True,
+        follow_up,
+    )
+    page = client.get(_page("proposal_detail", org, proposal_id=proposal.pk)).content.decode()
+    assert "Accepted with changes" in page and "with consent only" in page
+
+
+def test_a_follow_up_only_of_an_activity_the_partner_took_part_in(org):
+    partner = PartnerOrganisationFactory(organisation=org)
+    AgreementFactory(organisation=org, partner=partner, starts_on=TODAY - timedelta(days=3))
+    contact = PartnerContactFactory(organisation=org, partner=partner, user=_user(org))
+    other_activity = CollaborationPartnerFactory(organisation=org).activity
+    with org_context(org.pk), pytest.raises(ApplicationError) as error:
+        services.proposal_create(
+            organisation=org,
+            actor=contact.user,
+            kind="follow_up",
+            title="Minutes",
+            follow_up_of=other_activity,
+            due_on=TODAY,
+        )
+    assert error.value.field == "follow_up_of"
+
+
+def _user(org, role=Role.PARTNER):
+    from cocora.organisations.tests.factories import MembershipFactory
+
+    return MembershipFactory(organisation=org, role=role).user
+
+
+# -- curriculum changes -----------------------------------------------------------------------
+
+
+def test_an_accepted_curriculum_change_goes_through_the_curriculum_and_dates_translations(
+    org, member_client
+):
+    partner = PartnerOrganisationFactory(organisation=org)
+    client = _partner_client(member_client, org, partner)
+    programme = ProgrammeFactory(organisation=org, language="en")
+    module = ModuleFactory(
+        organisation=org, programme=programme, title="Rights", content_md="Old text."
+    )
+    with org_context(org.pk):
+        ModuleTranslation.objects.create(
+            organisation=org,
+            module=module,
+            language="da",
+            title="Rettigheder",
+            content_md="Gammel tekst.",
+            source_digests=source_digests(module),
+        )
+
+    # The partner picks the module from the curriculum and starts from its current text.
+    picker = client.get(_page("proposal_curriculum", org)).content.decode()
+    assert _page("proposal_create_module", org, module_id=module.pk) in picker
+    form = client.get(_page("proposal_create_module", org, module_id=module.pk))
+    assert form.context["form"].initial == {"title": "Rights", "text": "Old text."}
+    client.post(
+        _page("proposal_create_module", org, module_id=module.pk),
+        {"title": "Rights and duties", "text": "New text.", "reason": "Add duties."},
+    )
+    proposal = _row(org, Proposal)
+    assert (proposal.module, proposal.programme, proposal.text) == (module, programme, "New text.")
+
+    coordinator = member_client(org, Role.COORDINATOR)
+    page = coordinator.get(_page("proposal_detail", org, proposal_id=proposal.pk)).content.decode()
+    assert "Old text." in page and "New text." in page
+    coordinator.post(
+        _page("proposal_accept", org, proposal_id=proposal.pk),
+        {"accept-title": "Rights and duties", "accept-text": "New text, edited."},
+    )
+    with org_context(org.pk):
+        module.refresh_from_db()
+    assert (module.title, module.content_md) == ("Rights and duties", "New text, edited.")
+    with org_context(org.pk):
+        translation = ModuleTranslation.objects.for_org(org).get()
+    assert changed_fields(translation, module) == ["title", "content_md"]
+    proposal = _row(org, Proposal)
+    assert (proposal.applied_title, proposal.applied_text, proposal.edited) == (
+        "Rights and duties",
+        "New text, edited.",
+        True,
+    )
+
+
+def test_a_change_to_an_activity_keeps_its_method_materials_and_duration(org):
+    partner = PartnerOrganisationFactory(organisation=org)
+    AgreementFactory(organisation=org, partner=partner, starts_on=TODAY)
+    contact = PartnerContactFactory(organisation=org, partner=partner, user=_user(org))
+    activity = ActivityFactory(
+        organisation=org, method="role play", materials="Cards", duration_minutes=45
+    )
+    coordinator = _user(org, Role.COORDINATOR)
+    with org_context(org.pk):
+        proposal = services.proposal_create(
+            organisation=org,
+            actor=contact.user,
+            kind="curriculum",
+            title="Role play: the bus",
+            text="Two roles.",
+            curriculum_activity=activity,
+        )
+        services.proposal_accept(organisation=org, proposal=proposal, actor=coordinator)
+        activity.refresh_from_db()
+    assert (activity.title, activity.instructions_md) == ("Role play: the bus", "Two roles.")
+    assert (activity.method, activity.materials, activity.duration_minutes) == (
+        "role play",
+        "Cards",
+        45,
+    )
+
+
+def test_without_programme_materials_in_the_agreement_no_curriculum_is_shown_or_taken(
+    org, member_client
+):
+    partner = PartnerOrganisationFactory(organisation=org)
+    client = _partner_client(member_client, org, partner)
+    with org_context(org.pk):
+        agreement = partner.agreements.get()
+    SharingRuleFactory(
+        organisation=org,
+        agreement=agreement,
+        information_class="programme_materials",
+        level="never",
+    )
+    module = ModuleFactory(organisation=org, content_md="The secret method.")
+    assert (
+        "The secret method." not in client.get(_page("proposal_curriculum", org)).content.decode()
+    )
+    assert client.get(_page("proposal_create_module", org, module_id=module.pk)).status_code == 404
+    with org_context(org.pk), pytest.raises(ApplicationError):
+        services.proposal_create(
+            organisation=org,
+            actor=client.membership.user,
+            kind="curriculum",
+            title="x",
+            module=module,
+        )
+
+
+# -- the agreement ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("starts_on", "review_on", "status"),
+    [
+        (None, None, "active"),  # no agreement at all
+        (TODAY + timedelta(days=1), None, "active"),  # not started yet
+        (TODAY - timedelta(days=400), TODAY - timedelta(days=1), "active"),  # review passed
+        (TODAY - timedelta(days=30), None, "paused"),  # the partnership is paused
+    ],
+)
+def test_proposals_need_an_agreement_in_force(org, starts_on, review_on, status):
+    partner = PartnerOrganisationFactory(organisation=org, status=status)
+    if starts_on is not None:
+        AgreementFactory(
+            organisation=org, partner=partner, starts_on=starts_on, review_on=review_on
+        )
+    contact = PartnerContactFactory(organisation=org, partner=partner, user=_user(org))
+    with org_context(org.pk), pytest.raises(ApplicationError) as error:
+        services.proposal_create(
+            organisation=org,
+            actor=contact.user,
+            kind="activity",
+            title="A walk",
+            collaboration_kind="visit",
+            held_at=NOW,
+        )
+    assert "agreement in force" in str(error.value.message)
+
+
+def test_only_a_partner_contact_proposes(org):
+    with org_context(org.pk), pytest.raises(ApplicationError):
+        services.proposal_create(
+            organisation=org,
+            actor=_user(org, Role.COORDINATOR),
+            kind="activity",
+            title="A walk",
+            collaboration_kind="visit",
+            held_at=NOW,
+        )
+
+
+# -- deciding and the thread ------------------------------------------------------------------
+
+
+def test_declining_needs_a_reason_the_partner_reads(org, member_client):
+    partner = PartnerOrganisationFactory(organisation=org)
+    client = _partner_client(member_client, org, partner)
+    proposal = ProposalFactory(organisation=org, partner=partner)
+    coordinator = member_client(org, Role.COORDINATOR)
+    url = _page("proposal_decline", org, proposal_id=proposal.pk)
+    assert coordinator.post(url, {"decline-reason": " "}).status_code == 400
+    assert coordinator.post(url, {"decline-reason": "We have one that week."}).status_code == 302
+    with org_context(org.pk):
+        proposal.refresh_from_db()
+    assert (proposal.status, proposal.decision_note) == ("declined", "We have one that week.")
+    page = client.get(_page("proposal_detail", org, proposal_id=proposal.pk)).content.decode()
+    assert "Declined on" in page and "We have one that week." in page
+    # Decided once: a second decision is refused, and nothing more happens.
+    with org_context(org.pk), pytest.raises(ApplicationError) as error:
+        services.proposal_accept(
+            organisation=org, proposal=proposal, actor=coordinator.membership.user
+        )
+    assert error.value.code == "decided"
+    assert "proposal.declined" in actions(org)
+
+
+def test_both_sides_comment_in_one_thread_kept_after_the_decision(org, member_client):
+    partner = PartnerOrganisationFactory(organisation=org)
+    client = _partner_client(member_client, org, partner)
+    proposal = ProposalFactory(organisation=org, partner=partner)
+    coordinator = member_client(org, Role.COORDINATOR)
+    url = _page("proposal_comment", org, proposal_id=proposal.pk)
+    assert client.post(url, {"comment-text": "Friday suits us."}).status_code == 302
+    assert coordinator.post(url, {"comment-text": "Friday it is."}).status_code == 302
+    assert client.post(url, {"comment-text": "  "}).status_code == 400
+    coordinator.post(
+        _page("proposal_decline", org, proposal_id=proposal.pk), {"decline-reason": "Moved."}
+    )
+    with org_context(org.pk):
+        sides = list(
+            ProposalComment.objects.for_org(org).order_by("pk").values_list("from_partner", "text")
+        )
+    assert sides == [(True, "Friday suits us."), (False, "Friday it is.")]
+    for who in (client, coordinator):
+        page = who.get(_page("proposal_detail", org, proposal_id=proposal.pk)).content.decode()
+        assert "Friday suits us." in page and "Friday it is." in page
+    assert actions(org).count("proposal.commented") == 2
+
+
+# -- roles and partners apart -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", [Role.TRAINER, Role.AMBASSADOR])
+def test_trainers_and_ambassadors_see_no_proposal(org, member_client, role):
+    proposal = ProposalFactory(organisation=org)
+    client = member_client(org, role)
+    for name, ids in [
+        ("proposal_list", {}),
+        ("proposal_detail", {"proposal_id": proposal.pk}),
+        ("proposal_comment", {"proposal_id": proposal.pk}),
+    ]:
+        assert client.get(_page(name, org, **ids)).status_code == 403
+    assert client.post(_page("proposal_comment", org, proposal_id=proposal.pk)).status_code == 403
+
+
+def test_a_contact_of_another_partner_gets_404_and_an_empty_list(org, member_client):
+    proposal = ProposalFactory(organisation=org, title="Ours alone")
+    ProposalCommentFactory(organisation=org, proposal=proposal, text="Between us")
+    other = _partner_client(member_client, org, PartnerOrganisationFactory(organisation=org))
+    for name in ("proposal_detail", "proposal_comment"):
+        url = _page(name, org, proposal_id=proposal.pk)
+        assert other.get(url).status_code == 404, name
+    # Deciding is refused to the partner role whatever the id: the 403 reveals nothing.
+    for name in ("proposal_accept", "proposal_decline"):
+        url = _page(name, org, proposal_id=proposal.pk)
+        assert other.get(url).status_code == 403, name
+    response = other.post(
+        _page("proposal_comment", org, proposal_id=proposal.pk), {"comment-text": "Hello"}
+    )
+    assert response.status_code == 404
+    listed = other.get(_page("proposal_list", org)).content.decode()
+    assert "Ours alone" not in listed
+    # And the service refuses them even when asked directly.
+    with org_context(org.pk), pytest.raises(ApplicationError):
+        services.proposal_comment_add(
+            organisation=org, proposal=proposal, actor=other.membership.user, text="Hello"
+        )
+
+
+def test_a_partner_cannot_decide(org, member_client):
+    partner = PartnerOrganisationFactory(organisation=org)
+    client = _partner_client(member_client, org, partner)
+    proposal = ProposalFactory(organisation=org, partner=partner)
+    url = _page("proposal_accept", org, proposal_id=proposal.pk)
+    assert client.post(url, {}).status_code == 403
+    with org_context(org.pk), pytest.raises(ApplicationError):
+        services.proposal_accept(organisation=org, proposal=proposal, actor=client.membership.user)
+
+
+def test_proposal_list_query_count_is_the_same_for_5_and_50(org, member_client):
+    client = member_client(org, Role.COORDINATOR)
+    url = _page("proposal_list", org)
+
+    def measure(count):
+        for _ in range(count):
+            proposal = ProposalFactory(organisation=org)
+            ProposalCommentFactory(organisation=org, proposal=proposal)
+        queries, response = count_queries(lambda: client.get(url))
+        assert response.status_code == 200
+        return queries, len(response.context["paged"].items)
+
+    five, rows5 = measure(5)
+    fifty, rows50 = measure(45)
+    assert (rows5, rows50) == (5, 50)
+    # session, user, organisation, membership, the count, a page of proposals with everything
+    # they name and their comment counts, switcher = 7 (+2 tenant settings on PostgreSQL).
+    assert five == fifty == 7 + 2 * tenant_settings_queries()
+
+
+def test_staff_cannot_suggest_on_the_curriculum_themselves(org, member_client):
+    module = ModuleFactory(organisation=org)
+    client = member_client(org, Role.COORDINATOR)
+    url = _page("proposal_create_module", org, module_id=module.pk)
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"title": "x"}).status_code == 403
+    assert client.get(_page("proposal_curriculum", org)).status_code == 403
+
+
+def test_a_second_decision_on_the_page_says_who_was_first(org, member_client):
+    proposal = ProposalFactory(organisation=org)
+    first, second = member_client(org, Role.COORDINATOR), member_client(org, Role.ADMIN)
+    decline = _page("proposal_decline", org, proposal_id=proposal.pk)
+    assert first.post(decline, {"decline-reason": "Not this year."}).status_code == 302
+    response = second.post(decline, {"decline-reason": "No room."}, follow=True)
+    assert "This proposal was already decided: Declined." in response.content.decode()
+    with org_context(org.pk):
+        assert Proposal.objects.for_org(org).get().decision_note == "Not this year."
