@@ -17,12 +17,15 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Sum
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from cocora.audit.services import audit_record
 from cocora.core.dates import check_plausible_date
 from cocora.core.errors import ApplicationError
+from cocora.notifications.inbox import STAFF_ROLES, notification_create_after_commit
+from cocora.notifications.models import NotificationKind
 from cocora.organisations.models import Organisation
 
 from ..models import (
@@ -541,6 +544,18 @@ def task_complete(
         difficult_moment=task.difficult_moment,
         debrief_id=debrief.pk if debrief else None,
     )
+    if task.difficult_moment:
+        # Coordinators and admins hear of it at once; what happened stays on the task's page.
+        notification_create_after_commit(
+            organisation=organisation,
+            kind=NotificationKind.DIFFICULT_MOMENT,
+            roles=STAFF_ROLES,
+            context={"ambassador": str(task.ambassador), "task": task.title},
+            link=reverse(
+                "outreach_task_detail", kwargs={"org_slug": organisation.slug, "task_id": task.pk}
+            ),
+            exclude_ids=[getattr(actor, "pk", None)],
+        )
     return task
 
 

@@ -51,6 +51,11 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             items.append({"label": label, "url": url, "active": active})
     return {
         "nav_items": items,
+        # Read with the membership (selectors.membership_for_user): no query of its own.
+        "notifications_unread": getattr(membership, "unread_notifications", 0)
+        if can(membership, "notifications.view")
+        else None,
+        "can_search": can(membership, "search.use"),
         "current_organisation": organisation,
         "current_membership": membership,
         "my_memberships": membership_list_for_user(user=user),
