@@ -13,6 +13,7 @@ from .selectors import membership_list_for_user
 NAVIGATION = [
     (_("Home"), "org_home", "organisation.view"),
     (_("My sessions"), "my_sessions", "sessions.view"),
+    (_("Calendar"), "session_calendar", "sessions.view"),
     (_("Cohorts"), "cohort_list", "cohorts.view"),
     (_("Participants"), "participant_list", "participants.view"),
     (_("My tasks"), "ambassador_home", "ambassador_home.view"),
