@@ -59,7 +59,7 @@ def test_week_shows_the_weeks_sessions_in_local_time_with_cancelled_ones_struck_
     assert response.status_code == 200
     assert _shown(response) == {late_sunday.pk, monday.pk, cancelled.pk}
     days = response.context["days"]
-    assert [d.day.isoformat() for d in days][0] == "2025-03-10"
+    assert days[0].day.isoformat() == "2025-03-10"
     assert days[6].sessions == [late_sunday]
     assert days[2].is_today
     html = response.content.decode()
