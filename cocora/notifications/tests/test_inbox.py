@@ -68,11 +68,10 @@ def test_after_commit_creates_nothing_when_the_change_rolls_back(
     org, django_capture_on_commit_callbacks
 ):
     coordinator = _member(org, Role.COORDINATOR)
-    with django_capture_on_commit_callbacks(execute=True):
-        with org_context(org.pk):
-            notification_create_after_commit(
-                organisation=org, kind=NotificationKind.PROPOSAL, roles=STAFF_ROLES
-            )
+    with django_capture_on_commit_callbacks(execute=True), org_context(org.pk):
+        notification_create_after_commit(
+            organisation=org, kind=NotificationKind.PROPOSAL, roles=STAFF_ROLES
+        )
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         try:
             with transaction.atomic(), org_context(org.pk):

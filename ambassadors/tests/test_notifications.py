@@ -1,0 +1,65 @@
+"""A difficult moment in an outreach task tells coordinators and admins at once, after commit."""
+
+import pytest
+from django.urls import reverse
+
+from ambassadors.services import tasks as services
+from cocora.notifications.models import Notification, NotificationKind
+from cocora.organisations.context import org_context
+from cocora.organisations.models import Role
+from cocora.organisations.tests.factories import MembershipFactory
+
+from .factories import AmbassadorFactory, OutreachTaskFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _complete(org, task, *, difficult):
+    with org_context(org.pk):
+        services.task_complete(
+            organisation=org,
+            task=task,
+            peers_reached=8,
+            hours_spent="2",
+            what_was_hard="Someone got angry.",
+            difficult_moment=difficult,
+            actor=task.ambassador.user,
+        )
+
+
+def test_a_difficult_moment_notifies_coordinators_and_admins_without_the_report(
+    org, django_capture_on_commit_callbacks
+):
+    coordinator = MembershipFactory(organisation=org, role=Role.COORDINATOR).user
+    admin = MembershipFactory(organisation=org, role=Role.ADMIN).user
+    MembershipFactory(organisation=org, role=Role.TRAINER)
+    user = MembershipFactory(organisation=org, role=Role.AMBASSADOR).user
+    ambassador = AmbassadorFactory(organisation=org, user=user, participant__display_name="Samira")
+    task = OutreachTaskFactory(
+        organisation=org, ambassador=ambassador, status="in_progress", title="Football talk"
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _complete(org, task, difficult=True)
+
+    with org_context(org.pk):
+        notifications = list(Notification.objects.for_org(org))
+    assert {n.recipient_id for n in notifications} == {coordinator.pk, admin.pk}
+    assert {n.kind for n in notifications} == {NotificationKind.DIFFICULT_MOMENT}
+    assert notifications[0].context == {"ambassador": "Samira", "task": "Football talk"}
+    assert notifications[0].link == reverse("outreach_task_detail", args=[org.slug, task.pk])
+    assert "angry" not in str(notifications[0].context)
+
+
+def test_a_task_without_a_difficult_moment_notifies_nobody(org, django_capture_on_commit_callbacks):
+    MembershipFactory(organisation=org, role=Role.COORDINATOR)
+    user = MembershipFactory(organisation=org, role=Role.AMBASSADOR).user
+    task = OutreachTaskFactory(
+        organisation=org,
+        ambassador=AmbassadorFactory(organisation=org, user=user),
+        status="in_progress",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        _complete(org, task, difficult=False)
+    with org_context(org.pk):
+        assert not Notification.objects.for_org(org).exists()
