@@ -19,7 +19,7 @@ from cocora.organisations.views_base import OrgTemplateView, OrgViewMixin
 
 from . import inbox, services
 from .kinds import notification_message
-from .models import DeliveryStatus, RecipientKind
+from .models import DeliveryStatus, Notification, RecipientKind
 from .registry import kind_labels
 from .selectors import (
     delivery_list,
@@ -139,17 +139,25 @@ class NotificationListView(OrgTemplateView):
 
 
 class NotificationReadView(OrgViewMixin, View):
-    """POST: marks one notification read; with `open`, goes on to the page it links to."""
+    """POST: marks one notification read; with `open`, goes on to the page it links to. GET
+    changes nothing: it finds the notification (a 404 for anyone else's) and goes back to the
+    list."""
 
     permission = "notifications.view"
-    http_method_names = ["post"]
+
+    def _notification(self) -> Notification:
+        return notification_get(
+            organisation=self.organisation,
+            user=self.request.user,
+            notification_id=self.kwargs["notification_id"],
+        )
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self._notification()
+        return redirect("notification_list", org_slug=self.organisation.slug)
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        notification = notification_get(
-            organisation=self.organisation,
-            user=request.user,
-            notification_id=kwargs["notification_id"],
-        )
+        notification = self._notification()
         inbox.notification_mark_read(
             organisation=self.organisation, user=request.user, notification=notification
         )

@@ -156,3 +156,20 @@ def test_query_count_is_the_same_for_5_and_50_sessions(org, member_client):
     # cohorts of the form, sessions, their cohorts' trainers, switcher = 9 (+2 tenant
     # settings on PostgreSQL).
     assert measure(5) == measure(50) == 9 + 2 * tenant_settings_queries()
+
+
+def test_api_answers_the_same_week_for_a_trainer(org, api_client):
+    client = api_client(org, Role.TRAINER)
+    mine = CohortTrainerFactory(organisation=org, user=client.membership.user).cohort
+    my_session = _session(mine, datetime(2025, 6, 18, 17, 0, tzinfo=COPENHAGEN))
+    _session(CohortFactory(organisation=org), datetime(2025, 6, 18, 17, 0, tzinfo=COPENHAGEN))
+    url = f"/api/v1/o/{org.slug}/sessions/calendar/"
+
+    answer = client.get(url, {"day": "2025-06-18"}).json()
+
+    assert (answer["view"], answer["first"], answer["last"]) == ("week", "2025-06-16", "2025-06-22")
+    assert [s["id"] for s in answer["sessions"]] == [my_session.pk]
+    month = client.get(url, {"day": "2025-06-18", "view": "month"}).json()
+    assert (month["first"], month["last"]) == ("2025-05-26", "2025-07-06")
+    assert client.get(url, {"view": "year"}).status_code == 400
+    assert client.get(url, {"colour": "red"}).status_code == 400
