@@ -2,7 +2,6 @@
 zone, and a query count that does not grow with the sessions."""
 
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -10,23 +9,12 @@ from django.urls import reverse
 
 from cocora.organisations.models import Role
 from cocora.testing.queries import count_queries, tenant_settings_queries
-from programmes.tests.factories import CohortFactory, CohortTrainerFactory, SessionFactory
+from programmes.tests.factories import CohortFactory, CohortTrainerFactory
+
+# The same Wednesday (its week runs from Monday 10 to Sunday 16 March 2025) and helper.
+from .test_calendar import COPENHAGEN, WEDNESDAY_MORNING, _session
 
 pytestmark = pytest.mark.django_db
-
-COPENHAGEN = ZoneInfo("Europe/Copenhagen")
-# A Wednesday. Its week runs from Monday 10 March to Sunday 16 March 2025.
-WEDNESDAY_MORNING = datetime(2025, 3, 12, 9, 0, tzinfo=COPENHAGEN)
-
-
-def _session(cohort, starts_at, **extra):
-    return SessionFactory(
-        organisation=cohort.organisation,
-        cohort=cohort,
-        starts_at=starts_at,
-        ends_at=starts_at + timedelta(hours=2),
-        **extra,
-    )
 
 
 def _url(org, **params):
