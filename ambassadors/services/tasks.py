@@ -398,7 +398,8 @@ def task_propose(
     actor: Any,
     today: date | None = None,
 ) -> OutreachTask:
-    """An ambassador proposes a task of their own; a coordinator approves or declines it."""
+    """An ambassador proposes a task of their own; a coordinator approves or declines it.
+    Coordinators and admins are notified after commit."""
     check_same_organisation(organisation, ambassador)
     require_own_ambassador(ambassador, actor, doing=_("propose a task for themself"))
     today = today or timezone.localdate()
@@ -420,6 +421,13 @@ def task_propose(
         created_by=actor,
     )
     _audit(organisation, actor, "proposed", task, kind=kind)
+    _notify_staff(
+        organisation,
+        task,
+        kind=NotificationKind.PROPOSAL,
+        context={"by": str(ambassador), "title": task.title},
+        actor=actor,
+    )
     return task
 
 
@@ -546,17 +554,35 @@ def task_complete(
     )
     if task.difficult_moment:
         # Coordinators and admins hear of it at once; what happened stays on the task's page.
-        notification_create_after_commit(
-            organisation=organisation,
+        _notify_staff(
+            organisation,
+            task,
             kind=NotificationKind.DIFFICULT_MOMENT,
-            roles=STAFF_ROLES,
             context={"ambassador": str(task.ambassador), "task": task.title},
-            link=reverse(
-                "outreach_task_detail", kwargs={"org_slug": organisation.slug, "task_id": task.pk}
-            ),
-            exclude_ids=[getattr(actor, "pk", None)],
+            actor=actor,
         )
     return task
+
+
+def _notify_staff(
+    organisation: Organisation,
+    task: OutreachTask,
+    *,
+    kind: str,
+    context: dict[str, str],
+    actor: Any,
+) -> None:
+    """Tells coordinators and admins (after commit) about a task, linking to its page."""
+    notification_create_after_commit(
+        organisation=organisation,
+        kind=kind,
+        roles=STAFF_ROLES,
+        context=context,
+        link=reverse(
+            "outreach_task_detail", kwargs={"org_slug": organisation.slug, "task_id": task.pk}
+        ),
+        exclude_ids=[getattr(actor, "pk", None)],
+    )
 
 
 @transaction.atomic

@@ -1,7 +1,10 @@
 """A difficult moment in an outreach task tells coordinators and admins at once, after commit."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from ambassadors.services import tasks as services
 from cocora.notifications.models import Notification, NotificationKind
@@ -63,3 +66,29 @@ def test_a_task_without_a_difficult_moment_notifies_nobody(org, django_capture_o
         _complete(org, task, difficult=False)
     with org_context(org.pk):
         assert not Notification.objects.for_org(org).exists()
+
+
+def test_a_proposed_task_notifies_coordinators_and_admins(org, django_capture_on_commit_callbacks):
+    coordinator = MembershipFactory(organisation=org, role=Role.COORDINATOR).user
+    user = MembershipFactory(organisation=org, role=Role.AMBASSADOR).user
+    ambassador = AmbassadorFactory(
+        organisation=org, user=user, participant__display_name="Samira", status="active"
+    )
+    with django_capture_on_commit_callbacks(execute=True), org_context(org.pk):
+        task = services.task_propose(
+            organisation=org,
+            ambassador=ambassador,
+            kind="online",
+            title="A clip about the youth house",
+            due_on=timezone.localdate() + timedelta(days=10),
+            estimated_hours="2",
+            actor=user,
+        )
+    with org_context(org.pk):
+        (notification,) = Notification.objects.for_org(org)
+    assert (notification.recipient_id, notification.kind) == (
+        coordinator.pk,
+        NotificationKind.PROPOSAL,
+    )
+    assert notification.context == {"by": "Samira", "title": "A clip about the youth house"}
+    assert notification.link == reverse("outreach_task_detail", args=[org.slug, task.pk])

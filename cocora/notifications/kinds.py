@@ -44,5 +44,5 @@ def notification_message(notification: Notification) -> str:
             % context
         )
     if kind == NotificationKind.PROPOSAL:
-        return _("%(partner)s proposed “%(title)s”.") % context
+        return _("%(by)s proposed “%(title)s”.") % context
     return str(context.get("text") or _("Something needs your attention."))

@@ -36,5 +36,5 @@ class NotificationFactory(OrgScopedFactory):
     organisation = factory.SubFactory(OrganisationFactory)
     recipient = factory.SubFactory(UserFactory)
     kind = NotificationKind.PROPOSAL
-    context = factory.LazyFunction(lambda: {"partner": "Harbour Mosque", "title": "Open day"})
+    context = factory.LazyFunction(lambda: {"by": "Harbour Mosque", "title": "Open day"})
     link = "/"

@@ -42,7 +42,7 @@ def test_staff_roles_get_one_each_except_who_caused_it_and_nobody_outside(org, o
             roles=STAFF_ROLES,
             recipient_ids=[outsider.pk],
             exclude_ids=[actor.pk],
-            context={"partner": "Harbour Mosque", "title": "Open day"},
+            context={"by": "Harbour Mosque", "title": "Open day"},
             link="/o/alpha/",
         )
     assert sorted(n.recipient_id for n in created) == sorted([admin.pk, coordinator.pk])
