@@ -353,6 +353,7 @@ def _seed(
         kind=NotificationKind.DIFFICULT_MOMENT,
         roles=STAFF_ROLES,
         context={"ambassador": str(maja), "task": hard.title},
+        subject_participant_id=maja.participant_id,
         link=reverse(
             "outreach_task_detail", kwargs={"org_slug": organisation.slug, "task_id": hard.pk}
         ),

@@ -582,6 +582,8 @@ def _notify_staff(
             "outreach_task_detail", kwargs={"org_slug": organisation.slug, "task_id": task.pk}
         ),
         exclude_ids=[getattr(actor, "pk", None)],
+        # The context names the ambassador: erasing them clears it.
+        subject_participant_id=task.ambassador.participant_id,
     )
 
 

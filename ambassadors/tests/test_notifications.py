@@ -92,3 +92,26 @@ def test_a_proposed_task_notifies_coordinators_and_admins(org, django_capture_on
     )
     assert notification.context == {"by": "Samira", "title": "A clip about the youth house"}
     assert notification.link == reverse("outreach_task_detail", args=[org.slug, task.pk])
+
+
+def test_erasing_the_ambassador_removes_their_name_from_notifications(
+    org, django_capture_on_commit_callbacks
+):
+    from cocora.notifications.kinds import notification_message
+    from cocora.privacy.services import subject_erase
+
+    admin = MembershipFactory(organisation=org, role=Role.ADMIN).user
+    user = MembershipFactory(organisation=org, role=Role.AMBASSADOR).user
+    ambassador = AmbassadorFactory(organisation=org, user=user, participant__display_name="Samira")
+    task = OutreachTaskFactory(
+        organisation=org, ambassador=ambassador, status="in_progress", title="Football talk"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        _complete(org, task, difficult=True)
+
+    with org_context(org.pk):
+        record = subject_erase(organisation=org, subject=ambassador.participant, actor=admin)
+        (notification,) = Notification.objects.for_org(org)
+    assert notification.context == {}
+    assert "Samira" not in notification_message(notification)
+    assert record.counts.get("notifications_cleared") == 1

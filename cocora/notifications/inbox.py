@@ -32,11 +32,14 @@ def notification_create(
     link: str = "",
     exclude_ids: Iterable[int] = (),
     within_roles: Iterable[str] = (),
+    subject_participant_id: int | None = None,
 ) -> list[Notification]:
     """One notification for each member of the organisation named in `recipient_ids` or holding
     one of `roles`, except `exclude_ids` (the person who caused it); with `within_roles`, only
     those who hold one of them (a cohort's coordinator while they still coordinate). Someone who
-    is not a member (any more) gets nothing. Two queries whatever the number of recipients."""
+    is not a member (any more) gets nothing. `subject_participant_id` names the participant
+    whose name `context` holds, so that erasing them clears it. Two queries whatever the number
+    of recipients."""
     if kind not in NotificationKind.values:
         raise ApplicationError(_("Unknown kind of notification."), field="kind")
     wanted = set(recipient_ids)
@@ -62,6 +65,7 @@ def notification_create(
             kind=kind,
             context=dict(context or {}),
             link=link[:300],
+            subject_participant_id=subject_participant_id,
         )
         for user_id in user_ids
     )

@@ -42,5 +42,6 @@ describe(
     "people and volunteers in it (art. 6(1)(f)).",
     seen_by="Only the member it is addressed to (the Notifications page and the API).",
     retention="As long as the organisation uses the platform; removed with the recipient's "
-    "account or the organisation.",
+    "account or the organisation. Erasing a participant clears the names their notifications "
+    "hold.",
 )

@@ -164,6 +164,9 @@ class Notification(OrgScopedModel):
     # the content of a note or a report: the link leads to it, behind its own permission check.
     context = models.JSONField(default=dict, blank=True)
     link = models.CharField(_("link"), max_length=300, blank=True)
+    # The participant whose name the context holds (an ambassador's first name), if any: erasing
+    # them clears the context. The core keeps the id only (cocora imports no domain app).
+    subject_participant_id = models.PositiveBigIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
 
