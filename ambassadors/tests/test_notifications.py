@@ -30,17 +30,22 @@ def _complete(org, task, *, difficult):
         )
 
 
+def _samiras_task(org):
+    """Samira, an ambassador with an account, and her task in progress."""
+    user = MembershipFactory(organisation=org, role=Role.AMBASSADOR).user
+    ambassador = AmbassadorFactory(organisation=org, user=user, participant__display_name="Samira")
+    return OutreachTaskFactory(
+        organisation=org, ambassador=ambassador, status="in_progress", title="Football talk"
+    )
+
+
 def test_a_difficult_moment_notifies_coordinators_and_admins_without_the_report(
     org, django_capture_on_commit_callbacks
 ):
     coordinator = MembershipFactory(organisation=org, role=Role.COORDINATOR).user
     admin = MembershipFactory(organisation=org, role=Role.ADMIN).user
     MembershipFactory(organisation=org, role=Role.TRAINER)
-    user = MembershipFactory(organisation=org, role=Role.AMBASSADOR).user
-    ambassador = AmbassadorFactory(organisation=org, user=user, participant__display_name="Samira")
-    task = OutreachTaskFactory(
-        organisation=org, ambassador=ambassador, status="in_progress", title="Football talk"
-    )
+    task = _samiras_task(org)
 
     with django_capture_on_commit_callbacks(execute=True):
         _complete(org, task, difficult=True)
@@ -101,11 +106,8 @@ def test_erasing_the_ambassador_removes_their_name_from_notifications(
     from cocora.privacy.services import subject_erase
 
     admin = MembershipFactory(organisation=org, role=Role.ADMIN).user
-    user = MembershipFactory(organisation=org, role=Role.AMBASSADOR).user
-    ambassador = AmbassadorFactory(organisation=org, user=user, participant__display_name="Samira")
-    task = OutreachTaskFactory(
-        organisation=org, ambassador=ambassador, status="in_progress", title="Football talk"
-    )
+    task = _samiras_task(org)
+    ambassador = task.ambassador
     with django_capture_on_commit_callbacks(execute=True):
         _complete(org, task, difficult=True)
 
