@@ -7,8 +7,11 @@ from datetime import time, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.urls import reverse
 from django.utils import timezone
 
+from cocora.notifications.inbox import STAFF_ROLES, notification_create
+from cocora.notifications.models import NotificationKind
 from cocora.organisations.demo_registry import register
 from cocora.organisations.models import Organisation
 from programmes.models import (
@@ -343,6 +346,17 @@ def _seed(
     )
     Debrief.objects.create(
         organisation=organisation, ambassador=maja, task=hard, due_on=today + timedelta(days=5)
+    )
+    # What task_complete tells coordinators and admins: the demo's report is written directly.
+    notification_create(
+        organisation=organisation,
+        kind=NotificationKind.DIFFICULT_MOMENT,
+        roles=STAFF_ROLES,
+        context={"ambassador": str(maja), "task": hard.title},
+        subject_participant_id=maja.participant_id,
+        link=reverse(
+            "outreach_task_detail", kwargs={"org_slug": organisation.slug, "task_id": hard.pk}
+        ),
     )
     task(
         maja,

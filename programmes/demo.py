@@ -77,6 +77,7 @@ WRITTEN = {
         "guardian": "Forælder til {name}",
         "summary": "Møde {number} forløb som planlagt; gruppen arbejdede godt sammen.",
         "follow_ups": "Tag de udprintede kort med næste gang.",
+        "note": "En deltager virkede presset efter mødet; spørg roligt ind før næste gang.",
         "themes": [
             "Hvem vi er, og hvad vi vil med gruppen; regler for et trygt rum.",
             "At høre til flere steder på én gang; familie, nabolag, online.",
@@ -88,6 +89,8 @@ WRITTEN = {
         "guardian": "Elternteil von {name}",
         "summary": "Treffen {number} lief wie geplant; die Gruppe hat gut zusammengearbeitet.",
         "follow_ups": "Beim nächsten Mal die gedruckten Karten mitbringen.",
+        "note": "Eine Teilnehmerin wirkte nach dem Treffen bedrückt; vor dem nächsten Mal ruhig "
+        "nachfragen.",
         "themes": [
             "Wer wir sind und was wir von der Gruppe wollen; Regeln für einen geschützten Raum.",
             "An mehreren Orten zugleich zu Hause sein; Familie, Viertel, online.",
@@ -235,6 +238,9 @@ def _seed_programmes(organisation: Organisation, users: dict[str, Any]) -> None:
             themes=written["themes"][number],
             group_climate=4 if number != 2 else 3,
             follow_ups=written["follow_ups"] if number == 1 else "",
+            # The last log holds a confidential note: the coordinator is notified (after the
+            # demo commits) and reads it on the log's page.
+            confidential_note=written["note"] if number == 3 else "",
         )
     _seed_waiting(organisation, cohort, users, first)
 

@@ -268,3 +268,27 @@ class SessionLogForm(StyledFormMixin, forms.Form):
 
 ATTENDANCE_CHOICES = AttendanceStatus.choices
 LANGUAGE_CHOICES = settings.LANGUAGES
+
+
+class CalendarForm(StyledFormMixin, forms.Form):
+    """The calendar's GET form: week or month, a day in it, one trainer, one cohort."""
+
+    view = forms.ChoiceField(
+        label=_("Show"),
+        required=False,
+        choices=[("week", _("Week")), ("month", _("Month"))],
+    )
+    day = PlausibleDateField(label=_("Around the day"), required=False, widget=DateInput())
+    trainer = forms.TypedChoiceField(label=_("Trainer"), required=False, coerce=int)
+    cohort = forms.TypedChoiceField(label=_("Cohort"), required=False, coerce=int)
+
+    def __init__(self, *args: Any, trainers: Any = (), cohorts: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        trainer_field: Any = self.fields["trainer"]
+        trainer_field.choices = [("", _("All trainers"))] + [
+            (user.pk, user.name or user.email) for user in trainers
+        ]
+        cohort_field: Any = self.fields["cohort"]
+        cohort_field.choices = [("", _("All cohorts"))] + [
+            (cohort.pk, cohort.name) for cohort in cohorts
+        ]

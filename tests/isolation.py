@@ -63,6 +63,7 @@ MAKERS: dict[str, Maker] = {
     "export_id": lambda org: pf.HandbookExportFactory(organisation=org).pk,
     "token_id": lambda org: _token(org),
     "delivery_id": lambda org: _delivery(org),
+    "notification_id": lambda org: _notification(org),
 }
 
 
@@ -93,6 +94,13 @@ def _delivery(org: Organisation) -> int:
             language="en",
             idempotency_key=f"sweep-{org.pk}",
         ).pk
+
+
+def _notification(org: Organisation) -> int:
+    from cocora.notifications.tests.factories import NotificationFactory
+
+    recipient = MembershipFactory(organisation=org, role=Role.COORDINATOR).user
+    return int(NotificationFactory(organisation=org, recipient=recipient).pk)
 
 
 # Parameters that are secrets rather than ids (a survey code): pages found by one answer whoever

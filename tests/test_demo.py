@@ -99,3 +99,23 @@ def test_nordby_shows_a_translation_up_to_date_and_one_out_of_date(settings):
     assert [s.language for s in first] == ["en"] and not first[0].out_of_date
     assert second[0].out_of_date and second[0].changed == ["content_md"]
     assert all(state.translation.title for state in first[0].activities)
+
+
+def test_nordbys_coordinator_finds_unread_notifications(
+    settings, django_capture_on_commit_callbacks
+):
+    """A difficult moment and a confidential note wait for the demo coordinator."""
+    from cocora.notifications.models import Notification
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", "--force", stdout=io.StringIO())
+
+    org = Organisation.objects.get(slug="nordby")
+    coordinator = User.objects.get(email="coordinator@nordby.example")
+    with org_context(org.pk):
+        kinds = set(
+            Notification.objects.for_org(org)
+            .filter(recipient=coordinator, read_at__isnull=True)
+            .values_list("kind", flat=True)
+        )
+    assert kinds == {"difficult_moment", "confidential_note"}

@@ -235,3 +235,18 @@ def debrief_list(*, organisation: Organisation) -> QuerySet[Debrief]:
         .select_related("ambassador__participant")
         .order_by("due_on", "pk")
     )
+
+
+def ambassador_search(
+    *, organisation: Organisation, membership: Any, query: str
+) -> QuerySet[Ambassador]:
+    """Ambassadors whose name or code contains the query, by name, with their participant: one
+    query (the search box)."""
+    return (
+        Ambassador.objects.for_org(organisation)
+        .filter(
+            Q(participant__display_name__icontains=query) | Q(participant__code__icontains=query)
+        )
+        .select_related("participant")
+        .order_by("participant__display_name", "pk")
+    )

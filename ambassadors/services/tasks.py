@@ -17,12 +17,15 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Sum
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from cocora.audit.services import audit_record
 from cocora.core.dates import check_plausible_date
 from cocora.core.errors import ApplicationError
+from cocora.notifications.inbox import STAFF_ROLES, notification_create_after_commit
+from cocora.notifications.models import NotificationKind
 from cocora.organisations.models import Organisation
 
 from ..models import (
@@ -395,7 +398,8 @@ def task_propose(
     actor: Any,
     today: date | None = None,
 ) -> OutreachTask:
-    """An ambassador proposes a task of their own; a coordinator approves or declines it."""
+    """An ambassador proposes a task of their own; a coordinator approves or declines it.
+    Coordinators and admins are notified after commit."""
     check_same_organisation(organisation, ambassador)
     require_own_ambassador(ambassador, actor, doing=_("propose a task for themself"))
     today = today or timezone.localdate()
@@ -417,6 +421,13 @@ def task_propose(
         created_by=actor,
     )
     _audit(organisation, actor, "proposed", task, kind=kind)
+    _notify_staff(
+        organisation,
+        task,
+        kind=NotificationKind.PROPOSAL,
+        context={"by": str(ambassador), "title": task.title},
+        actor=actor,
+    )
     return task
 
 
@@ -541,7 +552,39 @@ def task_complete(
         difficult_moment=task.difficult_moment,
         debrief_id=debrief.pk if debrief else None,
     )
+    if task.difficult_moment:
+        # Coordinators and admins hear of it at once; what happened stays on the task's page.
+        _notify_staff(
+            organisation,
+            task,
+            kind=NotificationKind.DIFFICULT_MOMENT,
+            context={"ambassador": str(task.ambassador), "task": task.title},
+            actor=actor,
+        )
     return task
+
+
+def _notify_staff(
+    organisation: Organisation,
+    task: OutreachTask,
+    *,
+    kind: str,
+    context: dict[str, str],
+    actor: Any,
+) -> None:
+    """Tells coordinators and admins (after commit) about a task, linking to its page."""
+    notification_create_after_commit(
+        organisation=organisation,
+        kind=kind,
+        roles=STAFF_ROLES,
+        context=context,
+        link=reverse(
+            "outreach_task_detail", kwargs={"org_slug": organisation.slug, "task_id": task.pk}
+        ),
+        exclude_ids=[getattr(actor, "pk", None)],
+        # The context names the ambassador: erasing them clears it.
+        subject_participant_id=task.ambassador.participant_id,
+    )
 
 
 @transaction.atomic

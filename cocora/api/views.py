@@ -11,9 +11,11 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from cocora.notifications import api as notifications_api
 from cocora.notifications.models import Delivery, DeliveryStatus, RecipientKind
 from cocora.notifications.selectors import delivery_list
 
+from . import search as search_api
 from .base import OrgViewSet, action_url, resource
 from .filters import MomentFilter
 from .models import ApiToken
@@ -133,4 +135,6 @@ class DeliveryViewSet(OrgViewSet):
 urlpatterns = [
     action_url("me/", MeViewSet, {"get": "me"}, name="me"),
     *resource("deliveries/", DeliveryViewSet, id_name="delivery_id", name="delivery"),
+    *notifications_api.urlpatterns,
+    *search_api.urlpatterns,
 ]

@@ -34,6 +34,7 @@ ACTION_LABELS: dict[str, Promise] = {
     "participant.created": _("Participant added"),
     "participant.updated": _("Participant changed"),
     "participant.viewed": _("Participant record viewed"),
+    "participant.found_in_search": _("Participant shown in search results"),
     "participant.consent_form_printed": _("Consent form printed"),
     "participants.imported": _("Participants imported"),
     "participants.exported": _("Chosen participants exported"),

@@ -1,6 +1,6 @@
 from cocora.core.inventory import describe
 
-from .models import Delivery, FailingAddress, Unsubscribe
+from .models import Delivery, FailingAddress, Notification, Unsubscribe
 
 describe(
     Delivery,
@@ -30,4 +30,18 @@ describe(
     legal_basis="Legitimate interest in not sending mail that cannot arrive (art. 6(1)(f)).",
     seen_by="Admins of the organisation (the Emails page).",
     retention="As long as the organisation uses the platform.",
+)
+describe(
+    Notification,
+    purpose="An in-app message to a coordinator or admin that something needs their eye (a "
+    "difficult moment in an ambassador's task, a confidential note in a session log, a "
+    "partner's proposal): its kind, the names it mentions (an ambassador's first name, a "
+    "cohort's name, a task's or proposal's title) and a link. Never the content of a note or "
+    "a report.",
+    legal_basis="Legitimate interest of running the programme and of caring for the young "
+    "people and volunteers in it (art. 6(1)(f)).",
+    seen_by="Only the member it is addressed to (the Notifications page and the API).",
+    retention="As long as the organisation uses the platform; removed with the recipient's "
+    "account or the organisation. Erasing a participant clears the names their notifications "
+    "hold.",
 )

@@ -138,3 +138,59 @@ class FailingAddress(OrgScopedModel):
 
     def __str__(self) -> str:
         return self.address_hash[:12]
+
+
+class NotificationKind(models.TextChoices):
+    """What a notification is about. The words each kind shows live in `kinds.py`."""
+
+    DIFFICULT_MOMENT = "difficult_moment", _("Difficult moment reported")
+    CONFIDENTIAL_NOTE = "confidential_note", _("Confidential note written")
+    PROPOSAL = "proposal", _("Proposal arrived")
+    OTHER = "other", _("Other")
+
+
+class Notification(OrgScopedModel):
+    """A short in-app message to one member (a coordinator or an admin) that something needs
+    their eye: a difficult moment in an ambassador's task, a session log with a confidential
+    note, a partner's proposal. It names what happened and links to the page where it is read;
+    it never carries the sensitive text itself, and the page it links to checks permission
+    again."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=40, choices=NotificationKind.choices)
+    # Names and titles the words need (a cohort's name, a task's title), JSON values only. Never
+    # the content of a note or a report: the link leads to it, behind its own permission check.
+    context = models.JSONField(default=dict, blank=True)
+    link = models.CharField(_("link"), max_length=300, blank=True)
+    # The participant whose name the context holds (an ambassador's first name), if any: erasing
+    # them clears the context. The core keeps the id only (cocora imports no domain app).
+    subject_participant_id = models.PositiveBigIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    # The header's unread count is read with the membership, before the organisation is set for
+    # the transaction: a person may read their own notifications' rows without it.
+    rls_extra_condition = (
+        "recipient_id = NULLIF(current_setting('cocora.user_id', true), '')::bigint"
+    )
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ("-created_at", "-pk")
+        indexes = [
+            models.Index(
+                fields=["organisation", "recipient", "-created_at"],
+                name="notification_recipient_idx",
+            ),
+            models.Index(
+                fields=["organisation", "recipient"],
+                condition=models.Q(read_at__isnull=True),
+                name="notification_unread_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.recipient_id}"

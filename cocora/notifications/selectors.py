@@ -1,10 +1,14 @@
-"""Reads of the delivery log for the admins' deliveries page."""
+"""Reads of the delivery log for the admins' deliveries page, and of a person's in-app
+notifications."""
 
-from django.db.models import Count, QuerySet
+from typing import Any
+
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.http import Http404
 
 from cocora.organisations.models import Organisation
 
-from .models import Delivery, FailingAddress
+from .models import Delivery, FailingAddress, Notification
 
 
 def delivery_list(
@@ -30,3 +34,44 @@ def delivery_status_counts(*, organisation: Organisation) -> dict[str, int]:
 
 def failing_address_list(*, organisation: Organisation) -> QuerySet[FailingAddress]:
     return FailingAddress.objects.for_org(organisation).order_by("-last_failed_at")
+
+
+def notification_list(
+    *, organisation: Organisation, user: Any, unread_only: bool = False
+) -> QuerySet[Notification]:
+    """A person's own notifications in the organisation, newest first: one query."""
+    notifications = Notification.objects.for_org(organisation).filter(recipient_id=user.pk)
+    if unread_only:
+        notifications = notifications.filter(read_at__isnull=True)
+    return notifications.order_by("-created_at", "-pk")
+
+
+def notification_get(
+    *, organisation: Organisation, user: Any, notification_id: Any
+) -> Notification:
+    """One of the person's own notifications; 404 for anyone else's (or another organisation's)."""
+    notification = (
+        notification_list(organisation=organisation, user=user).filter(pk=notification_id).first()
+    )
+    if notification is None:
+        raise Http404
+    return notification
+
+
+def unread_count_subquery(
+    *, organisation_field: str = "organisation_id", user_field: str = "user_id"
+) -> Subquery:
+    """The number of a member's unread notifications, as a subquery of a Membership query: the
+    header shows it without a query of its own."""
+    unread = (
+        Notification.objects.filter(
+            organisation_id=OuterRef(organisation_field),
+            recipient_id=OuterRef(user_field),
+            read_at__isnull=True,
+        )
+        .order_by()
+        .values("organisation_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Subquery(unread, output_field=IntegerField())

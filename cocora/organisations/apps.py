@@ -18,3 +18,5 @@ class OrganisationsConfig(AppConfig):
         from django.utils.module_loading import autodiscover_modules
 
         autodiscover_modules("home_panels")
+        # Each app's search_groups.py registers what the one search box finds (see search).
+        autodiscover_modules("search_groups")

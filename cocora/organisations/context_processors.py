@@ -13,6 +13,7 @@ from .selectors import membership_list_for_user
 NAVIGATION = [
     (_("Home"), "org_home", "organisation.view"),
     (_("My sessions"), "my_sessions", "sessions.view"),
+    (_("Calendar"), "session_calendar", "sessions.view"),
     (_("Cohorts"), "cohort_list", "cohorts.view"),
     (_("Participants"), "participant_list", "participants.view"),
     (_("My tasks"), "ambassador_home", "ambassador_home.view"),
@@ -52,6 +53,11 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             items.append({"label": label, "url": url, "active": active})
     return {
         "nav_items": items,
+        # Read with the membership (selectors.membership_for_user): no query of its own.
+        "notifications_unread": getattr(membership, "unread_notifications", 0)
+        if can(membership, "notifications.view")
+        else None,
+        "can_search": can(membership, "search.use"),
         "current_organisation": organisation,
         "current_membership": membership,
         "my_memberships": membership_list_for_user(user=user),

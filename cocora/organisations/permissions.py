@@ -76,6 +76,12 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "impact_reports.manage": STAFF,
     # The email delivery log and failing addresses.
     "deliveries.view": frozenset({Role.ADMIN}),
+    # In-app notifications (a difficult moment, a confidential note, a proposal): the people who
+    # act on them.
+    "notifications.view": STAFF,
+    # The one search box: each group of results then asks its own permission (participants.view,
+    # cohorts.view, ...), and selectors narrow trainers to their own cohorts.
+    "search.use": STAFF_AND_TRAINERS,
     # Everyone's own calendar feed.
     "calendar.own": EVERYONE,
     # Everyone's own API tokens (the API then applies the person's role, as the pages do).

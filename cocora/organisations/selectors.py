@@ -14,7 +14,18 @@ def organisation_get_by_slug(*, slug: str) -> Organisation | None:
 def membership_for_user(*, organisation: Organisation, user: User) -> Membership | None:
     if not user.is_authenticated:
         return None
-    return Membership.objects.for_org(organisation).filter(user=user).select_related("user").first()
+    from django.db.models.functions import Coalesce
+
+    from cocora.notifications.selectors import unread_count_subquery
+
+    # The header's unread count comes with the membership: no query of its own on every page.
+    return (
+        Membership.objects.for_org(organisation)
+        .filter(user=user)
+        .select_related("user")
+        .annotate(unread_notifications=Coalesce(unread_count_subquery(), 0))
+        .first()
+    )
 
 
 def membership_list_for_user(*, user: User) -> list[Membership]:

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from . import views, views_settings
+from . import views, views_search, views_settings
 
 # Mounted under o/<slug:org_slug>/ by cocora/urls.py.
 org_urlpatterns = [
     path("", views.OrgHomeView.as_view(), name="org_home"),
     path("members/", views.MemberListView.as_view(), name="member_list"),
+    path("search/", views_search.SearchView.as_view(), name="search"),
     path(
         "settings/", views_settings.OrganisationSettingsView.as_view(), name="organisation_settings"
     ),

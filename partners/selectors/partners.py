@@ -233,3 +233,14 @@ def partner_detail(*, organisation: Organisation, partner: PartnerOrganisation) 
 
 def contacts_prefetch(organisation: Organisation) -> Prefetch:
     return Prefetch("contacts", queryset=PartnerContact.objects.for_org(organisation))
+
+
+def partner_search(
+    *, organisation: Organisation, membership: Any, query: str
+) -> QuerySet[PartnerOrganisation]:
+    """Partners whose name contains the query, by name: one query (the search box)."""
+    return (
+        PartnerOrganisation.objects.for_org(organisation)
+        .filter(name__icontains=query)
+        .order_by("name", "pk")
+    )

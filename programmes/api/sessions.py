@@ -7,6 +7,7 @@ offset are read in it too.
 """
 
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import django_filters
 from django.utils.translation import gettext as _
@@ -23,6 +24,7 @@ from cocora.api.serializers import (
     PlausibleDateField,
     PlausibleDateTimeField,
 )
+from cocora.core.dates import organisation_today
 from cocora.core.ids import MAX_ID
 
 from ..models import (
@@ -34,6 +36,7 @@ from ..models import (
     SessionLog,
     SessionStatus,
 )
+from ..selectors.calendar import MONTH, WEEK, calendar_sessions, calendar_span
 from ..selectors.cohorts import cohort_get, session_list
 from ..selectors.sessions import attendance_marks, session_clashes, session_log_get
 from ..services import attendance as attendance_services
@@ -568,7 +571,79 @@ class SessionLogViewSet(OrgViewSet):
         )
 
 
+class CalendarQuery(InputSerializer):
+    view = serializers.ChoiceField(
+        choices=[(WEEK, "week"), (MONTH, "month")],
+        required=False,
+        default=WEEK,
+        help_text="A week (Monday to Sunday) or the whole weeks that hold a month.",
+    )
+    day = PlausibleDateField(
+        required=False, help_text="A day in the week or month; today when left out."
+    )
+    trainer = serializers.IntegerField(
+        required=False, min_value=1, max_value=MAX_ID, help_text="Only this trainer's cohorts."
+    )
+    cohort = serializers.IntegerField(
+        required=False, min_value=1, max_value=MAX_ID, help_text="Only this cohort."
+    )
+
+
+class CalendarSerializer(serializers.Serializer):
+    view = serializers.CharField()
+    first = serializers.DateField(help_text="The first day shown (a Monday).")
+    last = serializers.DateField(help_text="The last day shown (a Sunday).")
+    sessions = SessionSerializer(many=True)
+
+
+@extend_schema(tags=["sessions"])
+class CalendarViewSet(OrgViewSet):
+    """The sessions calendar: the same days, scope and filters as the Calendar page."""
+
+    permissions = {"read": "sessions.view"}
+    serializer_class = SessionSerializer
+    pagination_class = None
+    filter_backends: list[Any] = []
+
+    @extend_schema(
+        summary="A week or month of sessions",
+        description="Every session the caller may see (a trainer: the sessions of their "
+        "cohorts, in any week) that starts in the week or the whole weeks of the month "
+        "around `day`, in the organisation's time zone. Cancelled sessions are included "
+        "with their status.",
+        parameters=[CalendarQuery],
+        responses=CalendarSerializer,
+    )
+    def calendar(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        params = CalendarQuery(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        data = params.validated_data
+        span = calendar_span(
+            view=data["view"], day=data.get("day") or organisation_today(self.organisation)
+        )
+        starts_after, starts_before = span.bounds(ZoneInfo(self.organisation.time_zone))
+        sessions = calendar_sessions(
+            organisation=self.organisation,
+            membership=self.membership,
+            starts_after=starts_after,
+            starts_before=starts_before,
+            trainer_id=data.get("trainer"),
+            cohort_id=data.get("cohort"),
+        )
+        return Response(
+            {
+                "view": span.view,
+                "first": span.first,
+                "last": span.last,
+                "sessions": SessionSerializer(
+                    sessions, many=True, context=self.get_serializer_context()
+                ).data,
+            }
+        )
+
+
 urlpatterns = [
+    action_url("sessions/calendar/", CalendarViewSet, {"get": "calendar"}, name="session-calendar"),
     *resource("sessions/", SessionViewSet, id_name="session_id", name="session"),
     action_url(
         "cohorts/<int:cohort_id>/sessions/",

@@ -4,10 +4,14 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cocora.audit.services import audit_record
 from cocora.core.errors import ApplicationError
+from cocora.notifications.inbox import STAFF_ROLES, notification_create_after_commit
+from cocora.notifications.models import NotificationKind
 from cocora.organisations.models import Membership, Organisation, Role
 
 from ..models import Activity, Session, SessionLog, SessionLogActivity
@@ -90,6 +94,7 @@ def session_log_save(
     log.follow_ups = follow_ups.strip()
     # Only the author may change the confidential note; a coordinator editing the log keeps it.
     # In a safe-space cohort the form has no note: a note from before stays as it was.
+    note_before = log.confidential_note
     if log.author_id == getattr(author, "pk", None) and not session.cohort.safe_space:
         log.confidential_note = confidential_note.strip()
     log.save()
@@ -113,7 +118,31 @@ def session_log_save(
         action="session_log.created" if created else "session_log.updated",
         target=log,
     )
+    if log.confidential_note and log.confidential_note != note_before:
+        _notify_note(organisation=organisation, session=session, author=author)
     return log
+
+
+def _notify_note(*, organisation: Organisation, session: Session, author: Any) -> None:
+    """Tells the cohort's coordinator (the note's one other reader) that a note waits for them.
+    The notification says only that a note exists: its link leads to the log, whose page
+    checks again who may read the note."""
+    if session.cohort.coordinator_id is None:
+        return
+    notification_create_after_commit(
+        organisation=organisation,
+        kind=NotificationKind.CONFIDENTIAL_NOTE,
+        recipient_ids=[session.cohort.coordinator_id],
+        within_roles=STAFF_ROLES,
+        exclude_ids=[getattr(author, "pk", None)],
+        context={
+            "cohort": session.cohort.name,
+            "day": timezone.localtime(session.starts_at).date().isoformat(),
+        },
+        link=reverse(
+            "session_log", kwargs={"org_slug": organisation.slug, "session_id": session.pk}
+        ),
+    )
 
 
 def session_log_note_visible(*, log: SessionLog, user: Any, role: str) -> bool:

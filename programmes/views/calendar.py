@@ -1,4 +1,5 @@
-"""A person's own sessions: the "My sessions" page, the calendar feed settings and the feed."""
+"""A person's own sessions: the "My sessions" page, the calendar feed settings and the feed;
+and the calendar of every session the member may see, by week or month."""
 
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -9,6 +10,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS_ABBR
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.http import require_safe
@@ -16,7 +19,17 @@ from django.views.decorators.http import require_safe
 from cocora.organisations.permissions import can
 from cocora.organisations.views_base import OrgTemplateView, OrgViewMixin
 
+from ..forms import CalendarForm
 from ..models import Session, SessionStatus
+from ..selectors.calendar import (
+    MONTH,
+    WEEK,
+    calendar_days,
+    calendar_sessions,
+    calendar_span,
+    calendar_trainers,
+)
+from ..selectors.cohorts import cohort_list
 from ..selectors.sessions import sessions_for_user
 from ..services.calendar import (
     calendar_feed_build,
@@ -144,3 +157,67 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     response["Cache-Control"] = "private, max-age=300"
     response["Content-Disposition"] = 'inline; filename="cocora-sessions.ics"'
     return response
+
+
+class SessionCalendarView(OrgTemplateView):
+    """Every session the member may see, a week or a month at a time (coordinators and admins:
+    all; trainers: their cohorts', in any week they go to), filtered by trainer and cohort with
+    a plain GET form. On a phone each day is a list; from 768 px the month is a grid. Times in
+    the organisation's time zone; cancelled sessions stay, struck through and labelled."""
+
+    permission = "sessions.view"
+    template_name = "programmes/calendar/calendar.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.update(
+            session_calendar_context(
+                organisation=self.organisation,
+                membership=self.membership,
+                params=self.request.GET,
+            )
+        )
+        return context
+
+
+def session_calendar_context(*, organisation: Any, membership: Any, params: Any) -> dict[str, Any]:
+    """The calendar page's days and form: four queries whatever the number of sessions (the
+    trainers and cohorts of the form, the sessions, their cohorts' trainers)."""
+    tz = ZoneInfo(organisation.time_zone)
+    today = timezone.localdate(timezone=tz)
+    trainers = calendar_trainers(organisation=organisation, membership=membership)
+    cohorts = list(
+        cohort_list(organisation=organisation, membership=membership).order_by("name", "pk")
+    )
+    form = CalendarForm(params or None, trainers=trainers, cohorts=cohorts)
+    data: dict[str, Any] = {}
+    if form.is_valid():
+        data = form.cleaned_data
+    view = MONTH if data.get("view") == MONTH else WEEK
+    span = calendar_span(view=view, day=data.get("day") or today)
+    starts_after, starts_before = span.bounds(tz)
+    sessions = calendar_sessions(
+        organisation=organisation,
+        membership=membership,
+        starts_after=starts_after,
+        starts_before=starts_before,
+        trainer_id=data.get("trainer") or None,
+        cohort_id=data.get("cohort") or None,
+    )
+    days = calendar_days(span=span, sessions=sessions, tz=tz, today=today)
+    keep = {k: data[k] for k in ("trainer", "cohort") if data.get(k)}
+    return {
+        "form": form,
+        "span": span,
+        "days": days,
+        "today": today,
+        "is_month": view == MONTH,
+        "session_count": sum(len(d.sessions) for d in days if d.in_span),
+        "weekday_names": [WEEKDAYS_ABBR[i] for i in range(7)],
+        "previous_query": urlencode({"view": view, "day": span.previous.isoformat(), **keep}),
+        "following_query": urlencode({"view": view, "day": span.following.isoformat(), **keep}),
+        "today_query": urlencode({"view": view, "day": today.isoformat(), **keep}),
+        "other_view_query": urlencode(
+            {"view": WEEK if view == MONTH else MONTH, "day": span.day.isoformat(), **keep}
+        ),
+    }

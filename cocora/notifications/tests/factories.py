@@ -1,8 +1,12 @@
 import factory
 
-from cocora.organisations.tests.factories import OrganisationFactory, OrgScopedFactory
+from cocora.organisations.tests.factories import (
+    OrganisationFactory,
+    OrgScopedFactory,
+    UserFactory,
+)
 
-from ..models import Delivery, DeliveryStatus, RecipientKind
+from ..models import Delivery, DeliveryStatus, Notification, NotificationKind, RecipientKind
 from ..services import address_hash
 
 
@@ -23,3 +27,14 @@ class DeliveryFactory(OrgScopedFactory):
     context = factory.LazyFunction(dict)
     idempotency_key = factory.Sequence(lambda n: f"test-key-{n:08d}")
     status = DeliveryStatus.QUEUED
+
+
+class NotificationFactory(OrgScopedFactory):
+    class Meta:
+        model = Notification
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    recipient = factory.SubFactory(UserFactory)
+    kind = NotificationKind.PROPOSAL
+    context = factory.LazyFunction(lambda: {"by": "Harbour Mosque", "title": "Open day"})
+    link = "/"
