@@ -20,6 +20,7 @@ from cocora.organisations.views_base import OrgTemplateView
 from ..charts import attendance_chart
 from ..forms import CohortForm, StageForm
 from ..models import CohortTrainer, Enrolment, EnrolmentStage, Programme
+from ..panels import render_cohort_panels
 from ..selectors.cohorts import cohort_get, cohort_list, cohort_overview, sessions_upcoming
 from ..selectors.dashboard import attendance_over_time
 from ..selectors.participants import contact_recipients, participant_list
@@ -153,6 +154,13 @@ class CohortEditView(CohortMixin, CohortFormMixin, OrgTemplateView):
             editing=True,
             **self.form_options(),
         )
+        context["panels"] = render_cohort_panels(
+            request=self.request,
+            organisation=self.organisation,
+            membership=self.membership,
+            cohort=cohort,
+            editing=True,
+        )
         return context
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -235,6 +243,13 @@ class CohortDetailView(CohortMixin, OrgTemplateView):
         # Translated once for every row's menu, not once per row and option.
         context["stage_choices"] = [(value, str(label)) for value, label in EnrolmentStage.choices]
         context["today"] = timezone.localdate()
+        context["panels"] = render_cohort_panels(
+            request=self.request,
+            organisation=self.organisation,
+            membership=self.membership,
+            cohort=cohort,
+            editing=False,
+        )
         return context
 
 
