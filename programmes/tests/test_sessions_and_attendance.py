@@ -328,9 +328,10 @@ def test_cohort_page_query_count_is_the_same_for_5_and_50_people(org, member_cli
         return count
 
     # session, user, organisation, membership, cohort, sessions, enrolments, attendance,
-    # trainers, trainers' clashes, attendance chart (grouped by session), switcher = 12 (+2
+    # trainers, trainers' clashes, attendance chart (grouped by session), the panels of apps
+    # built on programmes (the training app: courses required of trainers), switcher = 13 (+2
     # tenant settings on PostgreSQL).
-    assert measure(5) == measure(50) == 12 + 2 * tenant_settings_queries()
+    assert measure(5) == measure(50) == 13 + 2 * tenant_settings_queries()
 
 
 def test_safe_space_log_has_no_per_person_field_and_refuses_one(org, member_client):
