@@ -81,22 +81,15 @@ def seed(*, organisation: Organisation, users: dict[str, Any], scale: int, stdou
     # nordby: the trainer's last course was eight months ago, past its 6-month refresher.
     # suedstadt: five and a half months ago, so the refresher falls due within the month.
     trainer_weeks = 35 if organisation.slug == "nordby" else 24
-    services.training_record_create_many(
-        organisation=organisation,
-        course=ttt,
-        completed_on=today - timedelta(weeks=trainer_weeks),
-        memberships=[members["trainer"]],
-        note=texts["note"],
-        actor=coordinator,
-    )
-    services.training_record_create_many(
-        organisation=organisation,
-        course=ttt,
-        completed_on=today - timedelta(weeks=8),
-        memberships=[members["coordinator"]],
-        note=texts["note"],
-        actor=coordinator,
-    )
+    for role, weeks in (("trainer", trainer_weeks), ("coordinator", 8)):
+        services.training_record_create_many(
+            organisation=organisation,
+            course=ttt,
+            completed_on=today - timedelta(weeks=weeks),
+            memberships=[members[role]],
+            note=texts["note"],
+            actor=coordinator,
+        )
     ambassador = Ambassador.objects.for_org(organisation).filter(user=users["ambassador"]).first()
     if ambassador is not None:
         services.training_record_create_many(

@@ -88,7 +88,11 @@ class Standing:
 
 def course_list(*, organisation: Organisation) -> QuerySet[Course]:
     """Courses with how many completions each holds (one query)."""
-    return Course.objects.for_org(organisation).annotate(record_count=Count("records"))
+    return (
+        Course.objects.for_org(organisation)
+        .annotate(record_count=Count("records"))
+        .order_by("name", "pk")
+    )
 
 
 def course_get(*, organisation: Organisation, course_id: int) -> Course | None:

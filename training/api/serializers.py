@@ -13,6 +13,7 @@ from programmes.models import ProgrammeKind
 
 from ..models import Course, TrainedRole, TrainingRecord
 from ..selectors import Standing
+from ..services import COURSE_FIELDS
 
 # People recorded in one request: a course's participants, not a whole register.
 MAX_RECORDED_AT_ONCE = 200
@@ -21,17 +22,7 @@ MAX_RECORDED_AT_ONCE = 200
 class CourseSerializer(serializers.ModelSerializer):
     class Meta:
         model = Course
-        fields = [
-            "id",
-            "name",
-            "description",
-            "hours",
-            "roles",
-            "programme_kinds",
-            "refresher_months",
-            "required_for_trainers",
-            "created_at",
-        ]
+        fields = ["id", *COURSE_FIELDS, "created_at"]
         read_only_fields = fields
 
 
