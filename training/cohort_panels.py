@@ -17,7 +17,7 @@ from programmes.panels import register_cohort_panel
 from .selectors import (
     cohort_trainer_memberships,
     required_courses,
-    trainable_members,
+    trainer_candidates,
     training_gaps,
 )
 
@@ -32,7 +32,7 @@ def trainers_lacking_training(
     if not required_courses(organisation=organisation, programme_kind=kind):
         return None
     people = (
-        list(trainable_members(organisation=organisation))
+        trainer_candidates(organisation=organisation, cohort=cohort)
         if editing
         else cohort_trainer_memberships(organisation=organisation, cohort=cohort)
     )

@@ -269,3 +269,15 @@ def cohort_trainer_memberships(*, organisation: Organisation, cohort: Any) -> li
         .select_related("user")
         .order_by("user__name", "pk")
     )
+
+
+def trainer_candidates(*, organisation: Organisation, cohort: Any) -> list[Membership]:
+    """Those a coordinator is likely to assign: the trainers, and whoever is assigned already
+    (a coordinator or admin who runs sessions too). One query."""
+    assigned = CohortTrainer.objects.for_org(organisation).filter(cohort=cohort).values("user_id")
+    return list(
+        Membership.objects.for_org(organisation)
+        .filter(Q(role=Role.TRAINER) | Q(role__in=STAFF_ROLES, user_id__in=assigned))
+        .select_related("user")
+        .order_by("user__name", "pk")
+    )
