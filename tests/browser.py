@@ -58,3 +58,13 @@ def follow_menu(page: Page, name: str) -> None:
     if toggle.is_visible() and menu.locator("details[open]").count() == 0:
         toggle.click()
     menu.get_by_role("link", name=name, exact=True).click()
+
+
+def serious_accessibility_problems(page: Page) -> list[str]:
+    """The ids of axe-core's serious and critical findings on the page."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [
+        v["id"] for v in results.response["violations"] if v["impact"] in ("serious", "critical")
+    ]

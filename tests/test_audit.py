@@ -198,7 +198,15 @@ def test_every_recorded_action_has_readable_words():
     """A new action code without a label would show up as words guessed from the code."""
     root = Path(__file__).resolve().parent.parent
     codes = set()
-    for folder in ("cocora", "programmes", "partners", "ambassadors", "evaluation", "impact"):
+    for folder in (
+        "cocora",
+        "programmes",
+        "partners",
+        "ambassadors",
+        "evaluation",
+        "impact",
+        "training",
+    ):
         for path in (root / folder).rglob("*.py"):
             if "tests" in path.parts:
                 continue

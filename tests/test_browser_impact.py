@@ -2,21 +2,13 @@
 the funder report fits the screen; axe-core finds nothing serious on either."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
 from cocora.organisations.context import org_context
 from cocora.organisations.models import Organisation
 from impact.models import FunderReport
-from tests.browser import PHONE, chromium, sign_in
+from tests.browser import PHONE, chromium, serious_accessibility_problems, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _serious(page):
-    results = Axe().run(page)
-    return [
-        v["id"] for v in results.response["violations"] if v["impact"] in ("serious", "critical")
-    ]
 
 
 def test_a_coordinator_sees_progress_as_a_chart_and_a_table_on_a_phone(live_server, demo):
@@ -35,10 +27,10 @@ def test_a_coordinator_sees_progress_as_a_chart_and_a_table_on_a_phone(live_serv
         page.get_by_text("as a table").first.click()
         assert page.get_by_role("cell", name="Attendance rate").first.is_visible()
         assert page.evaluate("document.documentElement.scrollWidth") == 360
-        assert _serious(page) == []
+        assert serious_accessibility_problems(page) == []
 
         page.get_by_role("link", name="Funder reports").click()
         page.get_by_role("link", name=report.title).click()
         assert page.get_by_role("heading", name="Outputs").is_visible()
         assert page.evaluate("document.documentElement.scrollWidth") == 360
-        assert _serious(page) == []
+        assert serious_accessibility_problems(page) == []

@@ -116,6 +116,12 @@ ACTION_LABELS: dict[str, Promise] = {
     "outreach_task.cancelled": _("Outreach task cancelled"),
     "peer_insight.shared": _("Peer insight shared"),
     "peer_insight.reviewed": _("Peer insight reviewed"),
+    # Trainers' and ambassadors' training
+    "course.created": _("Training course added"),
+    "course.changed": _("Training course changed"),
+    "course.deleted": _("Training course removed"),
+    "training.recorded": _("Completed training recorded"),
+    "training.deleted": _("Training record removed"),
 }
 
 # Every change made through a page or the API is recorded as "<channel>.<page name>".
@@ -164,6 +170,8 @@ GROUP_LABELS: dict[str, Promise] = {
     "ambassadors": _("Ambassador caps"),
     "outreach_task": _("Outreach tasks"),
     "peer_insight": _("Peer insights"),
+    "course": _("Training courses"),
+    "training": _("Training records"),
 }
 
 

@@ -21,6 +21,7 @@ NAVIGATION = [
     (_("Programmes"), "programme_list", "programmes.view"),
     (_("Ambassadors"), "ambassador_roster", "ambassadors.view"),
     (_("Evaluation"), "evaluation_home", "evaluation.view"),
+    (_("Training"), "training_home", "training.view"),
     (_("Partners"), "partner_list", "partners.view"),
     (_("Collaboration"), "collaboration_list", "collaboration.view"),
     (_("Proposals"), "proposal_list", "proposals.view"),

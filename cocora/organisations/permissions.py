@@ -74,6 +74,10 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # Funder reports: figures leave the organisation through them.
     "impact_reports.view": STAFF,
     "impact_reports.manage": STAFF,
+    # Trainers' and ambassadors' training (training/): staff keep the records; trainers and
+    # ambassadors see their own, nobody else's.
+    "training.view": frozenset({Role.ADMIN, Role.COORDINATOR, Role.TRAINER, Role.AMBASSADOR}),
+    "training.manage": STAFF,
     # The email delivery log and failing addresses.
     "deliveries.view": frozenset({Role.ADMIN}),
     # In-app notifications (a difficult moment, a confidential note, a proposal): the people who

@@ -54,6 +54,7 @@ LOCAL_APPS = [
     "ambassadors",
     "evaluation",
     "impact",
+    "training",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 

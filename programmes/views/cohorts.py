@@ -31,6 +31,7 @@ from ..models import (
     Programme,
     SessionStatus,
 )
+from ..panels import render_cohort_panels
 from ..selectors.cohorts import (
     PROGRESS_STAGES,
     CohortSummary,
@@ -196,6 +197,13 @@ class CohortEditView(CohortMixin, CohortFormMixin, OrgTemplateView):
             editing=True,
             **self.form_options(),
         )
+        context["panels"] = render_cohort_panels(
+            request=self.request,
+            organisation=self.organisation,
+            membership=self.membership,
+            cohort=cohort,
+            editing=True,
+        )
         return context
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -297,6 +305,13 @@ class CohortDetailView(CohortMixin, OrgTemplateView):
             can_view_participants=can(self.membership, "participants.view"),
             # Translated once for the bulk form's menu.
             stage_choices=[(value, str(label)) for value, label in EnrolmentStage.choices],
+        )
+        context["panels"] = render_cohort_panels(
+            request=self.request,
+            organisation=self.organisation,
+            membership=self.membership,
+            cohort=cohort,
+            editing=False,
         )
         return context
 

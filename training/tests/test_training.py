@@ -1,0 +1,389 @@
+"""Trainers' training: courses, recording a course for several people, the refresher due in the
+organisation's days, who sees whose training, the warning on a cohort whose trainer lacks a
+required training, the home panel, and query counts that do not grow with the data."""
+
+from datetime import UTC, date, datetime
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from ambassadors.tests.factories import AmbassadorFactory
+from cocora.audit.models import AuditEvent
+from cocora.core.dates import organisation_today
+from cocora.core.errors import ApplicationError
+from cocora.organisations.context import org_context
+from cocora.organisations.models import Role
+from cocora.organisations.tests.factories import MembershipFactory
+from cocora.testing.queries import count_queries
+from programmes.tests.factories import CohortFactory, CohortTrainerFactory
+from training import services
+from training.models import Course, TrainingRecord
+from training.selectors import State, add_months, refreshers_due, training_gaps
+from training.tests.factories import CourseFactory, TrainingRecordFactory
+
+pytestmark = pytest.mark.django_db
+
+# Noon in Copenhagen (the test organisations' time zone) on 2 July 2026.
+MIDYEAR = datetime(2026, 7, 2, 10, tzinfo=UTC)
+
+
+def test_a_refresher_falls_on_the_same_day_months_later_or_the_months_last_day():
+    assert add_months(date(2026, 3, 15), 6) == date(2026, 9, 15)
+    assert add_months(date(2026, 8, 31), 6) == date(2027, 2, 28)
+    assert add_months(date(2027, 8, 31), 6) == date(2028, 2, 29)
+    assert add_months(date(2026, 11, 30), 3) == date(2027, 2, 28)
+
+
+@pytest.mark.parametrize(
+    ("moment", "state"),
+    [
+        # 23:30 UTC on 30 September is already 1 October in Copenhagen: due today, not lapsed.
+        (datetime(2026, 9, 30, 23, 30, tzinfo=UTC), State.DUE_SOON),
+        # 22:30 UTC on 1 October is 2 October in Copenhagen: the refresher is overdue.
+        (datetime(2026, 10, 1, 22, 30, tzinfo=UTC), State.LAPSED),
+        # 21:30 UTC on 1 October is still 1 October in Copenhagen (summer time, UTC+2).
+        (datetime(2026, 10, 1, 21, 30, tzinfo=UTC), State.DUE_SOON),
+    ],
+)
+def test_a_refresher_lapses_at_midnight_where_the_organisation_is(org, moment, state):
+    record = TrainingRecordFactory(organisation=org, completed_on=date(2026, 4, 1))
+
+    with time_machine.travel(moment, tick=False), org_context(org.pk):
+        rows = refreshers_due(organisation=org, today=organisation_today(org))
+    assert [(row.record.pk, row.due, row.state) for row in rows] == [
+        (record.pk, date(2026, 10, 1), state)
+    ]
+
+
+@time_machine.travel(MIDYEAR, tick=False)
+def test_refreshers_due_list_the_latest_completion_overdue_or_within_30_days(org):
+    trainer = MembershipFactory(organisation=org, role=Role.TRAINER)
+    course = CourseFactory(organisation=org, refresher_months=6)
+    # An old completion, refreshed since: only the latest counts.
+    TrainingRecordFactory(
+        organisation=org, course=course, membership=trainer, completed_on=date(2025, 1, 10)
+    )
+    TrainingRecordFactory(
+        organisation=org, course=course, membership=trainer, completed_on=date(2026, 1, 20)
+    )
+    soon = TrainingRecordFactory(organisation=org, course=course, completed_on=date(2026, 1, 2))
+    TrainingRecordFactory(organisation=org, course=course, completed_on=date(2026, 3, 1))
+    # Never refreshed: not listed.
+    TrainingRecordFactory(
+        organisation=org,
+        course=CourseFactory(organisation=org, refresher_months=None),
+        completed_on=date(2020, 1, 1),
+    )
+    # A member who is no longer a trainer is not listed.
+    TrainingRecordFactory(
+        organisation=org,
+        course=course,
+        membership=MembershipFactory(organisation=org, role=Role.PARTNER),
+        completed_on=date(2025, 1, 1),
+    )
+    with org_context(org.pk):
+        rows = refreshers_due(organisation=org, today=date(2026, 7, 2))
+
+    assert [(row.record.membership_id, row.due, row.state) for row in rows] == [
+        (soon.membership_id, date(2026, 7, 2), State.DUE_SOON),
+        (trainer.pk, date(2026, 7, 20), State.DUE_SOON),
+    ]
+
+
+def test_recording_a_course_for_several_people_skips_those_recorded_that_day(org):
+    coordinator = MembershipFactory(organisation=org, role=Role.COORDINATOR)
+    trainers = MembershipFactory.create_batch(3, organisation=org, role=Role.TRAINER)
+    ambassador = AmbassadorFactory(organisation=org)
+    course = CourseFactory(organisation=org, hours=14)
+    with org_context(org.pk):
+        first = services.training_record_create_many(
+            organisation=org,
+            course=course,
+            completed_on=date(2026, 5, 4),
+            memberships=trainers[:2],
+            ambassadors=[ambassador],
+            actor=coordinator.user,
+        )
+        again = services.training_record_create_many(
+            organisation=org,
+            course=course,
+            completed_on=date(2026, 5, 4),
+            memberships=trainers,
+            hours="3.5",
+            note="Only the afternoon",
+            actor=coordinator.user,
+        )
+        lines = AuditEvent.objects.for_org(org).filter(action="training.recorded").count()
+
+    assert len(first) == 3 and {r.hours for r in first} == {14}
+    assert [(r.membership_id, r.hours, r.note) for r in again] == [
+        (trainers[2].pk, 3.5, "Only the afternoon")
+    ]
+    assert lines == 4
+
+
+def test_recording_refuses_nobody_a_partner_and_the_wrong_audience(org):
+    course = CourseFactory(organisation=org, roles=["trainer"])
+    partner = MembershipFactory(organisation=org, role=Role.PARTNER)
+    with org_context(org.pk):
+        for kwargs in (
+            {},
+            {"memberships": [partner]},
+            {"ambassadors": [AmbassadorFactory(organisation=org)]},
+        ):
+            with pytest.raises(ApplicationError):
+                services.training_record_create_many(
+                    organisation=org, course=course, completed_on=date(2026, 5, 4), **kwargs
+                )
+        with pytest.raises(ApplicationError, match="programmes whose trainers"):
+            services.course_create(
+                organisation=org, name="TTT", hours=12, required_for_trainers=True
+            )
+        services.course_create(organisation=org, name="TTT", hours=12)
+        with pytest.raises(ApplicationError, match="already"):
+            services.course_create(organisation=org, name="ttt", hours=12)
+
+
+def test_recording_costs_the_same_queries_for_5_and_50_people(org):
+    course = CourseFactory(organisation=org)
+
+    def measure(people):
+        members = MembershipFactory.create_batch(people, organisation=org, role=Role.TRAINER)
+        with org_context(org.pk):
+            count, created = count_queries(
+                lambda: services.training_record_create_many(
+                    organisation=org,
+                    course=course,
+                    completed_on=date(2026, 5, 1 + people % 7),
+                    memberships=members,
+                )
+            )
+        assert len(created) == people
+        return count
+
+    # Those recorded that day already, the insert, the audit lines.
+    assert measure(5) == measure(50) == 3
+
+
+# -- pages and roles -------------------------------------------------------------------------
+
+
+def test_coordinators_manage_and_record_a_course_for_several_people(org, member_client):
+    client = member_client(org, Role.COORDINATOR)
+    trainers = MembershipFactory.create_batch(2, organisation=org, role=Role.TRAINER)
+    ambassador = AmbassadorFactory(organisation=org)
+
+    response = client.post(
+        reverse("training_course_create", args=[org.slug]),
+        {
+            "name": "Train-the-trainer",
+            "hours": "21",
+            "roles": ["trainer", "ambassador"],
+            "programme_kinds": ["prevention"],
+            "refresher_months": "6",
+            "required_for_trainers": "on",
+        },
+    )
+    assert response.status_code == 302
+    with org_context(org.pk):
+        course = Course.objects.for_org(org).get()
+    assert course.programme_kinds == ["prevention"] and course.required_for_trainers
+
+    response = client.post(
+        reverse("training_record", args=[org.slug]),
+        {
+            "course": course.pk,
+            "completed_on": "2026-05-04",
+            "members": [t.pk for t in trainers],
+            "ambassadors": [ambassador.pk],
+            "note": "",
+        },
+    )
+    assert response.status_code == 302
+    with org_context(org.pk):
+        assert TrainingRecord.objects.for_org(org).count() == 3
+
+    # Nobody ticked: the form says so and nothing is stored.
+    response = client.post(
+        reverse("training_record", args=[org.slug]),
+        {"course": course.pk, "completed_on": "2026-05-05"},
+    )
+    assert response.status_code == 400
+    assert "Choose who completed the course" in response.content.decode()
+
+    for name in ("training_home", "training_people", "training_record"):
+        assert client.get(reverse(name, args=[org.slug])).status_code == 200
+
+
+def test_trainers_see_their_own_training_and_nobody_elses(org, member_client):
+    client = member_client(org, Role.TRAINER)
+    mine = TrainingRecordFactory(
+        organisation=org, membership=client.membership, course__name="Own course"
+    )
+    colleague = TrainingRecordFactory(organisation=org, course__name="Colleague course")
+
+    home = client.get(reverse("training_home", args=[org.slug]))
+    assert home.status_code == 302 and home["Location"].endswith("/training/mine/")
+    page = client.get(reverse("training_mine", args=[org.slug])).content.decode()
+    assert "Own course" in page and "Colleague course" not in page
+    own = reverse("training_member", args=[org.slug, mine.membership_id])
+    assert client.get(own).status_code == 200
+    other = reverse("training_member", args=[org.slug, colleague.membership_id])
+    assert client.get(other).status_code == 404
+    for name in ("training_people", "training_record", "training_course_create"):
+        assert client.get(reverse(name, args=[org.slug])).status_code == 403
+
+
+def test_ambassadors_see_their_own_training_and_partners_none(org, member_client):
+    client = member_client(org, Role.AMBASSADOR)
+    ambassador = AmbassadorFactory(organisation=org, user=client.membership.user)
+    course = CourseFactory(organisation=org, name="Peer basics")
+    TrainingRecordFactory(organisation=org, course=course, membership=None, ambassador=ambassador)
+    other = AmbassadorFactory(organisation=org)
+
+    assert "Peer basics" in client.get(reverse("training_mine", args=[org.slug])).content.decode()
+    assert (
+        client.get(reverse("training_ambassador", args=[org.slug, ambassador.pk])).status_code
+        == 200
+    )
+    assert client.get(reverse("training_ambassador", args=[org.slug, other.pk])).status_code == 404
+
+    partner = member_client(org, Role.PARTNER)
+    for name in ("training_home", "training_mine", "training_people"):
+        assert partner.get(reverse(name, args=[org.slug])).status_code == 403
+
+
+def test_a_course_somebody_completed_is_kept(org, member_client):
+    client = member_client(org, Role.ADMIN)
+    record = TrainingRecordFactory(organisation=org)
+    url = reverse("training_course_delete", args=[org.slug, record.course_id])
+    response = client.post(url)
+    assert response.status_code == 400
+    assert "part of their history" in response.content.decode()
+
+    client.post(reverse("training_record_delete", args=[org.slug, record.pk]))
+    assert client.post(url).status_code == 302
+
+
+# -- the warning on a cohort -----------------------------------------------------------------
+
+
+@time_machine.travel(MIDYEAR, tick=False)
+def test_a_trainer_without_the_required_training_is_warned_about_not_refused(org, member_client):
+    """Where the coordinator assigns trainers and on the cohort: never trained, or lapsed."""
+    client = member_client(org, Role.COORDINATOR)
+    course = CourseFactory(
+        organisation=org, name="Train-the-trainer", required_for_trainers=True, refresher_months=6
+    )
+    lapsed = MembershipFactory(organisation=org, role=Role.TRAINER, user__name="Lena Lapsed")
+    never = MembershipFactory(organisation=org, role=Role.TRAINER, user__name="Nils Never")
+    trained = MembershipFactory(organisation=org, role=Role.TRAINER, user__name="Tove Trained")
+    TrainingRecordFactory(
+        organisation=org, course=course, membership=lapsed, completed_on=date(2025, 12, 1)
+    )
+    TrainingRecordFactory(
+        organisation=org, course=course, membership=trained, completed_on=date(2026, 6, 1)
+    )
+    cohort = CohortFactory(organisation=org, programme__kind="prevention")
+    edit = reverse("cohort_edit", args=[org.slug, cohort.pk])
+
+    # The form warns about every candidate who lacks it, before anyone is ticked.
+    form = client.get(edit).content.decode()
+    assert "Lena Lapsed" in form and "Nils Never" in form
+    assert "refresher overdue since" in form and "Tove Trained</a>" not in form
+
+    response = client.post(
+        edit,
+        {
+            "name": cohort.name,
+            "starts_on": cohort.starts_on.isoformat(),
+            "capacity": 15,
+            "trainers": [lapsed.user_id, trained.user_id],
+        },
+    )
+    assert response.status_code == 302
+    detail = client.get(response["Location"]).content.decode()
+    assert "lacks training required" in detail
+    assert "Lena Lapsed</a>: Train-the-trainer" in detail
+    assert "Nils Never" not in detail
+
+    # A trainer of the cohort does not read colleagues' training there.
+    CohortTrainerFactory(organisation=org, cohort=cohort, user=never.user)
+    trainer_client = member_client(org, Role.TRAINER)
+    CohortTrainerFactory(organisation=org, cohort=cohort, user=trainer_client.membership.user)
+    page = trainer_client.get(reverse("cohort_detail", args=[org.slug, cohort.pk]))
+    assert "lacks training required" not in page.content.decode()
+
+
+@time_machine.travel(MIDYEAR, tick=False)
+def test_no_warning_for_another_programme_kind_and_gaps_cost_two_queries(org):
+    course = CourseFactory(organisation=org, required_for_trainers=True)
+
+    def measure(people):
+        members = MembershipFactory.create_batch(people, organisation=org, role=Role.TRAINER)
+        for member in members:
+            TrainingRecordFactory(
+                organisation=org, course=course, membership=member, completed_on=date(2025, 1, 1)
+            )
+        with org_context(org.pk):
+            count, gaps = count_queries(
+                lambda: training_gaps(
+                    organisation=org,
+                    programme_kind="prevention",
+                    memberships=members,
+                    today=date(2026, 7, 2),
+                )
+            )
+            assert not training_gaps(
+                organisation=org,
+                programme_kind="ambassador",
+                memberships=members,
+                today=date(2026, 7, 2),
+            )
+        assert len(gaps) == people
+        return count
+
+    # The required courses, the members' records of them.
+    assert measure(5) == measure(50) == 2
+
+
+# -- the home panel and the people page ------------------------------------------------------
+
+
+@time_machine.travel(MIDYEAR, tick=False)
+def test_the_home_panel_lists_refreshers_due_at_a_constant_cost(org, member_client):
+    client = member_client(org, Role.COORDINATOR)
+    course = CourseFactory(organisation=org, name="Refresh me", refresher_months=6)
+    home = reverse("org_home", args=[org.slug])
+
+    def measure(people):
+        TrainingRecordFactory.create_batch(
+            people, organisation=org, course=course, completed_on=date(2025, 12, 1)
+        )
+        count, response = count_queries(lambda: client.get(home))
+        assert "Refreshers due" in response.content.decode()
+        return count
+
+    assert measure(5) == measure(50)
+    page = client.get(home).content.decode()
+    assert "Refresh me" in page and "overdue since" in page and "and 47 more" in page
+    trainer = member_client(org, Role.TRAINER)
+    assert "Refreshers due" not in trainer.get(home).content.decode()
+
+
+@time_machine.travel(MIDYEAR, tick=False)
+def test_the_people_page_costs_the_same_for_5_and_50_people(org, member_client):
+    client = member_client(org, Role.COORDINATOR)
+    course = CourseFactory(organisation=org, required_for_trainers=True)
+    url = reverse("training_people", args=[org.slug])
+
+    def measure(people):
+        for member in MembershipFactory.create_batch(people, organisation=org, role=Role.TRAINER):
+            TrainingRecordFactory(organisation=org, course=course, membership=member)
+        AmbassadorFactory.create_batch(2, organisation=org)
+        count, response = count_queries(lambda: client.get(url))
+        assert response.status_code == 200
+        return count
+
+    assert measure(5) == measure(50)
