@@ -101,7 +101,7 @@ def _delivery(org: Organisation) -> int:
 SECRET_GUESSES: dict[str, Maker] = {}
 
 # Domain apps built on programmes teach the sweep their own parameters in <app>/tests/makers.py.
-for _app in ("partners", "ambassadors", "evaluation", "impact"):
+for _app in ("partners", "ambassadors", "evaluation", "impact", "families"):
     try:
         _module = importlib.import_module(f"{_app}.tests.makers")
     except ModuleNotFoundError:

@@ -22,6 +22,7 @@ NAVIGATION = [
     (_("Evaluation"), "evaluation_home", "evaluation.view"),
     (_("Partners"), "partner_list", "partners.view"),
     (_("Collaboration"), "collaboration_list", "collaboration.view"),
+    (_("Families"), "family_activity_list", "families.view"),
     (_("Members"), "member_list", "members.view"),
     (_("Audit"), "audit_log", "audit.view"),
     (_("Emails"), "delivery_list", "deliveries.view"),

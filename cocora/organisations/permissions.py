@@ -66,6 +66,12 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # Funder reports: figures leave the organisation through them.
     "impact_reports.view": STAFF,
     "impact_reports.manage": STAFF,
+    # Family activities of a cohort (families/): trainers read those of their own cohorts,
+    # since they meet these families too; staff plan them, invite guardians, record counts.
+    "families.view": STAFF_AND_TRAINERS,
+    "families.manage": STAFF,
+    # Guardians' personal links (they open a child's consents): staff only.
+    "guardian_links.manage": STAFF,
     # The email delivery log and failing addresses.
     "deliveries.view": frozenset({Role.ADMIN}),
     # Everyone's own calendar feed.
