@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from cocora.organisations.demo_registry import register
 from cocora.organisations.models import Organisation
+from programmes.demo import COHORT_NAMES
 from programmes.models import Cohort, Programme, ProgrammeKind
 from programmes.services.consent import consent_record
 
@@ -53,10 +54,10 @@ def seed(*, organisation: Organisation, users: dict[str, Any], scale: int, stdou
     prevention = (
         Programme.objects.for_org(organisation).filter(kind=ProgrammeKind.PREVENTION).first()
     )
+    # The demo cohort of the programmes seeder (not the large one made for measuring).
     cohort = (
         Cohort.objects.for_org(organisation)
-        .filter(programme=prevention, capacity__lt=100)
-        .order_by("starts_on", "pk")
+        .filter(programme=prevention, name=COHORT_NAMES.get(organisation.slug, "Demo cohort"))
         .first()
     )
     if cohort is None:
