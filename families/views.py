@@ -108,7 +108,8 @@ class ActivityFormView(OrgTemplateView):
             data = dict(form.cleaned_data)
             try:
                 if self.activity is None:
-                    cohort = next(c for c in self.cohorts if c.pk == data.pop("cohort"))
+                    cohort_id = data.pop("cohort")
+                    cohort = next(c for c in self.cohorts if c.pk == cohort_id)
                     activity = services.family_activity_create(
                         organisation=self.organisation, cohort=cohort, actor=request.user, **data
                     )
