@@ -333,3 +333,47 @@ def guardian_consent_withdraw(
         details={"link": link.pk, "consent": consent.pk, "scope": consent.scope},
     )
     return consent
+
+
+def family_records_erase(*, organisation: Organisation, subject: Any, actor: Any) -> dict[str, int]:
+    """A participant's data is erased: their guardian's links and invitations go (a link
+    would otherwise still open the page of an anonymised person)."""
+    if not isinstance(subject, Participant):
+        return {}
+    links, _kinds = GuardianLink.objects.for_org(organisation).filter(participant=subject).delete()
+    invitations, _kinds = (
+        GuardianInvitation.objects.for_org(organisation).filter(participant=subject).delete()
+    )
+    counts = {"guardian_links_deleted": links, "guardian_invitations_deleted": invitations}
+    return {key: value for key, value in counts.items() if value}
+
+
+def family_records_export(*, organisation: Organisation, subject: Any) -> dict[str, Any]:
+    """What a participant's export says of their family: when their guardian was invited to
+    what, and the guardian's links (dates only; never a secret)."""
+    if not isinstance(subject, Participant):
+        return {}
+    invitations = (
+        GuardianInvitation.objects.for_org(organisation)
+        .filter(participant=subject)
+        .select_related("activity")
+        .order_by("invited_at")
+    )
+    links = GuardianLink.objects.for_org(organisation).filter(participant=subject)
+    if not invitations and not links:
+        return {}
+    return {
+        "guardian_invitations": [
+            {"activity": i.activity.title, "invited_at": i.invited_at.isoformat()}
+            for i in invitations
+        ],
+        "guardian_links": [
+            {
+                "created_at": link.created_at.isoformat(),
+                "expires_at": link.expires_at.isoformat(),
+                "revoked_at": link.revoked_at.isoformat() if link.revoked_at else None,
+                "last_opened_at": link.last_opened_at.isoformat() if link.last_opened_at else None,
+            }
+            for link in links.order_by("created_at")
+        ],
+    }

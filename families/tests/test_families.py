@@ -282,12 +282,19 @@ def test_the_page_speaks_the_familys_language_and_a_chosen_one(world, client):
 
 
 @time_machine.travel(NOW, tick=False)
-def test_erasing_a_participant_takes_their_invitations_and_links_with_them(world):
+def test_a_participants_export_tells_of_their_family_and_erasure_removes_links(world, client):
+    from cocora.privacy.services import subject_erase, subject_export
+
     org = world["org"]
     with org_context(org.pk):
-        activity = FamilyActivityFactory(organisation=org, cohort=world["cohort"])
+        activity = FamilyActivityFactory(organisation=org, cohort=world["cohort"], title="Evening")
         services.guardians_invite(organisation=org, activity=activity)
-        services.guardian_link_send(organisation=org, participant=world["bea"])
-        world["bea"].delete()
-        assert not GuardianInvitation.objects.for_org(org).filter(participant_id=world["bea"].pk)
-        assert not GuardianLink.objects.for_org(org).filter(participant_id=world["bea"].pk)
+        link = services.guardian_link_send(organisation=org, participant=world["bea"])
+        exported = subject_export(organisation=org, subject=world["bea"], actor=None, fmt="json")
+        record = subject_erase(organisation=org, subject=world["bea"], actor=None)
+        left = GuardianLink.objects.for_org(org).filter(participant=world["bea"]).count()
+        invited = GuardianInvitation.objects.for_org(org).filter(participant=world["bea"]).count()
+    assert "Evening" in str(exported) and link_secret(link.nonce) not in str(exported)
+    assert (left, invited) == (0, 0)
+    assert record.counts["guardian_links_deleted"] == 1
+    assert client.get(_page(org, link_secret(link.nonce))).status_code == 404
