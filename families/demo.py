@@ -116,6 +116,15 @@ def _seed(organisation: Organisation, actor: Any, cohort: Cohort) -> str:
             given_on=cohort.starts_on - timedelta(days=7),
             actor=actor,
         )
+    # The first guardian agreed to photos too: their page shows two consents to withdraw.
+    consent_record(
+        organisation=organisation,
+        participant=guardians[0],
+        scope="photos",
+        given_by="guardian",
+        given_on=cohort.starts_on - timedelta(days=7),
+        actor=actor,
+    )
     # Rows rather than the service: the demo sends no email. Invited a day ago, so that the
     # planner (which looks back two hours) leaves them alone too.
     a_day_ago = now - timedelta(days=1)

@@ -357,13 +357,19 @@ def _failure_key(request: HttpRequest) -> str:
     return f"families:link-failures:{_client_address(request)}:{window}"
 
 
-def _private(response: HttpResponse) -> HttpResponse:
+def _private(response: HttpResponse, *, referrer: str = "no-referrer") -> HttpResponse:
     """A guardian's page is nobody else's: not cached, not indexed, and the address (which
     holds the secret) never sent on to another site."""
     add_never_cache_headers(response)
     response.headers["X-Robots-Tag"] = "noindex, nofollow"
-    response.headers["Referrer-Policy"] = "no-referrer"
+    response.setdefault("Referrer-Policy", referrer)
     return response
+
+
+# The page with the withdrawal form: under "no-referrer" a browser sends `Origin: null` with
+# the form, which the CSRF check rightly refuses. "same-origin" sends the address to this site
+# only: another site still learns nothing.
+FORM_REFERRER_POLICY = "same-origin"
 
 
 class GuardianView(View):
@@ -458,7 +464,8 @@ class GuardianWithdrawView(GuardianView):
         context = self.context()
         if not context["problem"]:
             context["consent"] = self._consent()
-        return render(request, "families/public/withdraw.html", context)
+        response = render(request, "families/public/withdraw.html", context)
+        return _private(response, referrer=FORM_REFERRER_POLICY)
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         consent = self._consent()
@@ -468,5 +475,6 @@ class GuardianWithdrawView(GuardianView):
             )
         except ApplicationError as error:
             context = self.context(consent=consent, error=error.message)
-            return render(request, "families/public/withdraw.html", context, status=400)
+            response = render(request, "families/public/withdraw.html", context, status=400)
+            return _private(response, referrer=FORM_REFERRER_POLICY)
         return redirect(self.page_url(withdrawn="1"))
