@@ -2,6 +2,7 @@
 guardian links, and a guardian's withdrawal of a consent through their link. Emails go through
 the delivery log (see reminders.py) after commit; each write leaves a line in the audit trail."""
 
+import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -362,17 +363,21 @@ def family_records_export(*, organisation: Organisation, subject: Any) -> dict[s
     links = GuardianLink.objects.for_org(organisation).filter(participant=subject)
     if not invitations and not links:
         return {}
+    zone = zoneinfo.ZoneInfo(organisation.time_zone)
+
+    def moment(value: datetime | None) -> str | None:
+        return None if value is None else timezone.localtime(value, zone).isoformat()
+
     return {
         "guardian_invitations": [
-            {"activity": i.activity.title, "invited_at": i.invited_at.isoformat()}
-            for i in invitations
+            {"activity": i.activity.title, "invited_at": moment(i.invited_at)} for i in invitations
         ],
         "guardian_links": [
             {
-                "created_at": link.created_at.isoformat(),
-                "expires_at": link.expires_at.isoformat(),
-                "revoked_at": link.revoked_at.isoformat() if link.revoked_at else None,
-                "last_opened_at": link.last_opened_at.isoformat() if link.last_opened_at else None,
+                "created_at": moment(link.created_at),
+                "expires_at": moment(link.expires_at),
+                "revoked_at": moment(link.revoked_at),
+                "last_opened_at": moment(link.last_opened_at),
             }
             for link in links.order_by("created_at")
         ],

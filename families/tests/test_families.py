@@ -1,9 +1,12 @@
 """Family activities, guardians' invitations and links: the services, the emails, and the
 guardian's page with the withdrawal of a consent through it."""
 
+import json
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 import time_machine
 from django.urls import reverse
@@ -22,6 +25,12 @@ from families.tests.helpers import CPH, NOW, scene
 from programmes.models import Consent, Enrolment
 
 pytestmark = pytest.mark.django_db
+
+EXPORT_SCHEMA = json.loads(
+    (
+        Path(__file__).resolve().parents[2] / "programmes/schemas/participant_export.schema.json"
+    ).read_text()
+)
 
 
 @pytest.fixture
@@ -295,6 +304,8 @@ def test_a_participants_export_tells_of_their_family_and_erasure_removes_links(w
         left = GuardianLink.objects.for_org(org).filter(participant=world["bea"]).count()
         invited = GuardianInvitation.objects.for_org(org).filter(participant=world["bea"]).count()
     assert "Evening" in str(exported) and link_secret(link.nonce) not in str(exported)
+    jsonschema.validate(exported, EXPORT_SCHEMA)
+    assert exported["guardian_invitations"][0]["invited_at"].endswith("+01:00")
     assert (left, invited) == (0, 0)
     assert record.counts["guardian_links_deleted"] == 1
     assert client.get(_page(org, link_secret(link.nonce))).status_code == 404
