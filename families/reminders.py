@@ -12,6 +12,7 @@ the link still working.
 
 from collections.abc import Iterator
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.urls import reverse
@@ -55,6 +56,19 @@ def _reachable(organisation: Organisation, participants: set[int], now: datetime
     return {p.pk for p in found if guardian_reachable(p, organisation=organisation, today=today)}
 
 
+def _to_guardian(
+    participant: Participant, *, organisation: Organisation, **fields: Any
+) -> Intended:
+    """An email to the participant's guardian, in the family's language."""
+    return Intended(
+        recipient_kind=RecipientKind.GUARDIAN,
+        email=participant.guardian_email,
+        language=guardian_language(participant, organisation=organisation),
+        participant_id=participant.pk,
+        **fields,
+    )
+
+
 # Invitations ---------------------------------------------------------------------------------
 
 
@@ -74,15 +88,13 @@ def plan_invitations(*, organisation: Organisation, now: datetime) -> Iterator[I
         if not guardian_reachable(participant, organisation=organisation, today=today):
             continue
         activity = invitation.activity
-        yield Intended(
+        yield _to_guardian(
+            participant,
+            organisation=organisation,
             object_type=ACTIVITY_TYPE,
             object_id=activity.pk,
             # A moved activity is a new occasion: the guardian hears the new time.
             occasion=activity.starts_at.isoformat(),
-            recipient_kind=RecipientKind.GUARDIAN,
-            email=participant.guardian_email,
-            language=guardian_language(participant, organisation=organisation),
-            participant_id=participant.pk,
             context={
                 "name": participant.display_name,
                 "kind": activity.kind,
@@ -159,14 +171,12 @@ def plan_links(*, organisation: Organisation, now: datetime) -> Iterator[Intende
         participant = link.participant
         if not guardian_reachable(participant, organisation=organisation, today=today):
             continue
-        yield Intended(
+        yield _to_guardian(
+            participant,
+            organisation=organisation,
             object_type=LINK_TYPE,
             object_id=link.pk,
             occasion="sent",
-            recipient_kind=RecipientKind.GUARDIAN,
-            email=participant.guardian_email,
-            language=guardian_language(participant, organisation=organisation),
-            participant_id=participant.pk,
             # The nonce, not the secret: the secret is derived again, with a key the database
             # does not hold, when the email is written.
             context={

@@ -1,6 +1,7 @@
 """Pages of the families app: the family activities of the cohorts, inviting guardians,
 recording counts, guardians' links (staff), and the guardian's own page found by their link."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -47,6 +48,23 @@ def activity_url(organisation: Organisation, activity: FamilyActivity) -> str:
         "family_activity_detail",
         kwargs={"org_slug": organisation.slug, "family_activity_id": activity.pk},
     )
+
+
+def submit(
+    request: HttpRequest, form: Any, save: Callable[[], str], message: str
+) -> HttpResponse | None:
+    """With a valid form, calls `save` (a service; it returns where to go next) and redirects
+    there with `message`; a refusal of the service becomes the form's error. None when the
+    form is to be shown again."""
+    if form.is_valid():
+        try:
+            target = save()
+        except ApplicationError as error:
+            add_application_error(form, error)
+        else:
+            messages.success(request, message)
+            return redirect(target)
+    return None
 
 
 class ActivityListView(OrgTemplateView):
@@ -104,28 +122,26 @@ class ActivityFormView(OrgTemplateView):
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         self.load()
         form = self.make_form(request.POST)
-        if form.is_valid():
+
+        def save() -> str:
             data = dict(form.cleaned_data)
-            try:
-                if self.activity is None:
-                    cohort_id = data.pop("cohort")
-                    cohort = next(c for c in self.cohorts if c.pk == cohort_id)
-                    activity = services.family_activity_create(
-                        organisation=self.organisation, cohort=cohort, actor=request.user, **data
-                    )
-                else:
-                    activity = services.family_activity_update(
-                        organisation=self.organisation,
-                        activity=self.activity,
-                        actor=request.user,
-                        **data,
-                    )
-            except ApplicationError as error:
-                add_application_error(form, error)
+            if self.activity is None:
+                cohort_id = data.pop("cohort")
+                cohort = next(c for c in self.cohorts if c.pk == cohort_id)
+                activity = services.family_activity_create(
+                    organisation=self.organisation, cohort=cohort, actor=request.user, **data
+                )
             else:
-                messages.success(request, _("Saved."))
-                return redirect(activity_url(self.organisation, activity))
-        return self.render_to_response(self.get_context_data(form=form), status=400)
+                activity = services.family_activity_update(
+                    organisation=self.organisation,
+                    activity=self.activity,
+                    actor=request.user,
+                    **data,
+                )
+            return activity_url(self.organisation, activity)
+
+        done = submit(request, form, save, _("Saved."))
+        return done or self.render_to_response(self.get_context_data(form=form), status=400)
 
 
 class ActivityCreateView(ActivityFormView):
@@ -184,20 +200,18 @@ class CountsView(ActivityDetailView):
             activity_id=kwargs["family_activity_id"],
         )
         form = CountsForm(request.POST)
-        if form.is_valid():
-            try:
-                services.family_activity_counts_record(
-                    organisation=self.organisation,
-                    activity=activity,
-                    actor=request.user,
-                    **form.cleaned_data,
-                )
-            except ApplicationError as error:
-                add_application_error(form, error)
-            else:
-                messages.success(request, _("The counts were recorded."))
-                return redirect(activity_url(self.organisation, activity))
-        return self.render_to_response(self.get_context_data(counts_form=form), status=400)
+
+        def save() -> str:
+            services.family_activity_counts_record(
+                organisation=self.organisation,
+                activity=activity,
+                actor=request.user,
+                **form.cleaned_data,
+            )
+            return activity_url(self.organisation, activity)
+
+        done = submit(request, form, save, _("The counts were recorded."))
+        return done or self.render_to_response(self.get_context_data(counts_form=form), status=400)
 
 
 class InviteView(OrgTemplateView):
