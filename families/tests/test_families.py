@@ -199,6 +199,9 @@ def test_a_guardian_withdraws_a_consent_through_the_link_with_every_consequence(
     confirm = client.get(_withdraw(org, secret, taking_part))
     assert confirm.status_code == 200
     assert "Yes, withdraw my consent" in confirm.content.decode()
+    assert confirm["X-Robots-Tag"] == "noindex, nofollow"
+    # Not "no-referrer" here: the browser would post the form with `Origin: null`.
+    assert confirm["Referrer-Policy"] == "same-origin"
     done = client.post(_withdraw(org, secret, taking_part))
 
     assert done.status_code == 302
