@@ -307,11 +307,13 @@ class GuardianLinksView(OrgTemplateView):
         return context
 
 
-def _back_to_links(view: OrgTemplateView, fallback: str) -> HttpResponse:
+def _back(view: OrgTemplateView, participant_id: int) -> HttpResponse:
+    """Back to the cohort's guardians' links, or to the young person's page (its panel)."""
+    slug = view.organisation.slug
     cohort_id = parse_id(view.request.POST.get("cohort", ""))
     if cohort_id is not None:
-        return redirect("guardian_links", org_slug=view.organisation.slug, cohort_id=cohort_id)
-    return redirect(fallback, org_slug=view.organisation.slug)
+        return redirect("guardian_links", org_slug=slug, cohort_id=cohort_id)
+    return redirect("participant_detail", org_slug=slug, participant_id=participant_id)
 
 
 class GuardianLinkSendView(OrgTemplateView):
@@ -338,7 +340,7 @@ class GuardianLinkSendView(OrgTemplateView):
                 _("A link was sent to the guardian of %(name)s.")
                 % {"name": participant.display_name},
             )
-        return _back_to_links(self, "family_activity_list")
+        return _back(self, participant.pk)
 
 
 class GuardianLinkRevokeView(OrgTemplateView):
@@ -354,7 +356,7 @@ class GuardianLinkRevokeView(OrgTemplateView):
         link = self.get_org_object(GuardianLink, kwargs["guardian_link_id"])
         services.guardian_link_revoke(organisation=self.organisation, link=link, actor=request.user)
         messages.success(request, _("The link no longer works."))
-        return _back_to_links(self, "family_activity_list")
+        return _back(self, link.participant_id)
 
 
 # The guardian's side -------------------------------------------------------------------------

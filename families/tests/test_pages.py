@@ -141,8 +141,9 @@ def test_a_coordinator_sends_and_stops_a_guardians_link_from_the_cohorts_page(or
     with org_context(org.pk):
         link.refresh_from_db()
     assert link.revoked_at is not None
-    # The participant's page carries the same panel.
+    # The participant's page carries the same panel, and its button comes back to it.
     participant = reverse("participant_detail", args=[org.slug, world["bea"].pk])
+    assert client.post(send)["Location"] == participant
     assert "Guardian&#x27;s link" in client.get(participant).content.decode() or (
         "Guardian's link" in client.get(participant).content.decode()
     )
