@@ -67,6 +67,26 @@ def submit(
     return None
 
 
+class FamilyPage(OrgTemplateView):
+    """A page of one activity (from the URL) or one cohort's families."""
+
+    def activity(self) -> FamilyActivity:
+        return family_activity_get(
+            organisation=self.organisation,
+            membership=self.membership,
+            activity_id=self.kwargs["family_activity_id"],
+        )
+
+    def rows(self, cohort: Any, activity: FamilyActivity | None = None) -> list[Any]:
+        return guardian_rows(
+            organisation=self.organisation,
+            cohort=cohort,
+            today=organisation_today(self.organisation),
+            now=timezone.now(),
+            activity=activity,
+        )
+
+
 class ActivityListView(OrgTemplateView):
     permission = "families.view"
     template_name = "families/list.html"
@@ -90,23 +110,19 @@ class ActivityListView(OrgTemplateView):
         return context
 
 
-class ActivityFormView(OrgTemplateView):
+class ActivityFormView(FamilyPage):
     permission = "families.manage"
     template_name = "families/form.html"
-    activity: FamilyActivity | None = None
+    current: FamilyActivity | None = None
 
     def load(self) -> None:
         if "family_activity_id" in self.kwargs:
-            self.activity = family_activity_get(
-                organisation=self.organisation,
-                membership=self.membership,
-                activity_id=self.kwargs["family_activity_id"],
-            )
+            self.current = self.activity()
         self.cohorts = list(cohort_list(organisation=self.organisation, membership=self.membership))
 
     def make_form(self, data: Any = None) -> FamilyActivityForm:
-        if self.activity is not None:
-            a = self.activity
+        if self.current is not None:
+            a = self.current
             initial = {f: getattr(a, f) for f in services.ACTIVITY_FIELDS}
             return FamilyActivityForm(data, initial=initial)
         cohort = parse_id(self.request.GET.get("cohort", ""))
@@ -115,7 +131,7 @@ class ActivityFormView(OrgTemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         self.load()
-        context["activity"] = self.activity
+        context["activity"] = self.current
         context["form"] = kwargs.get("form") or self.make_form()
         return context
 
@@ -125,7 +141,7 @@ class ActivityFormView(OrgTemplateView):
 
         def save() -> str:
             data = dict(form.cleaned_data)
-            if self.activity is None:
+            if self.current is None:
                 cohort_id = data.pop("cohort")
                 cohort = next(c for c in self.cohorts if c.pk == cohort_id)
                 activity = services.family_activity_create(
@@ -134,7 +150,7 @@ class ActivityFormView(OrgTemplateView):
             else:
                 activity = services.family_activity_update(
                     organisation=self.organisation,
-                    activity=self.activity,
+                    activity=self.current,
                     actor=request.user,
                     **data,
                 )
@@ -152,17 +168,13 @@ class ActivityEditView(ActivityFormView):
     pass
 
 
-class ActivityDetailView(OrgTemplateView):
+class ActivityDetailView(FamilyPage):
     permission = "families.view"
     template_name = "families/detail.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        activity = family_activity_get(
-            organisation=self.organisation,
-            membership=self.membership,
-            activity_id=self.kwargs["family_activity_id"],
-        )
+        activity = self.activity()
         can_manage = can(self.membership, "families.manage")
         initial = {
             "adults_attended": activity.adults_attended,
@@ -175,13 +187,7 @@ class ActivityDetailView(OrgTemplateView):
             counts_form=kwargs.get("counts_form") or CountsForm(initial=initial),
         )
         if can_manage:
-            rows = guardian_rows(
-                organisation=self.organisation,
-                cohort=activity.cohort,
-                today=organisation_today(self.organisation),
-                now=timezone.now(),
-                activity=activity,
-            )
+            rows = self.rows(activity.cohort, activity)
             context["invited"] = sum(1 for r in rows if r.invited_at)
             context["reachable"] = sum(1 for r in rows if r.reachable)
             context["families"] = len(rows)
@@ -194,11 +200,7 @@ class CountsView(ActivityDetailView):
     permission = "families.manage"
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        activity = family_activity_get(
-            organisation=self.organisation,
-            membership=self.membership,
-            activity_id=kwargs["family_activity_id"],
-        )
+        activity = self.activity()
         form = CountsForm(request.POST)
 
         def save() -> str:
@@ -214,24 +216,13 @@ class CountsView(ActivityDetailView):
         return done or self.render_to_response(self.get_context_data(counts_form=form), status=400)
 
 
-class InviteView(OrgTemplateView):
+class InviteView(FamilyPage):
     permission = "families.manage"
     template_name = "families/invite.html"
 
     def load(self) -> tuple[FamilyActivity, list[Any]]:
-        activity = family_activity_get(
-            organisation=self.organisation,
-            membership=self.membership,
-            activity_id=self.kwargs["family_activity_id"],
-        )
-        rows = guardian_rows(
-            organisation=self.organisation,
-            cohort=activity.cohort,
-            today=organisation_today(self.organisation),
-            now=timezone.now(),
-            activity=activity,
-        )
-        return activity, rows
+        activity = self.activity()
+        return activity, self.rows(activity.cohort, activity)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -284,7 +275,7 @@ class InviteView(OrgTemplateView):
         return redirect(activity_url(self.organisation, activity))
 
 
-class GuardianLinksView(OrgTemplateView):
+class GuardianLinksView(FamilyPage):
     permission = "guardian_links.manage"
     template_name = "families/guardian_links.html"
 
@@ -295,15 +286,7 @@ class GuardianLinksView(OrgTemplateView):
             membership=self.membership,
             cohort_id=self.kwargs["cohort_id"],
         )
-        context.update(
-            cohort=cohort,
-            rows=guardian_rows(
-                organisation=self.organisation,
-                cohort=cohort,
-                today=organisation_today(self.organisation),
-                now=timezone.now(),
-            ),
-        )
+        context.update(cohort=cohort, rows=self.rows(cohort))
         return context
 
 
