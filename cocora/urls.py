@@ -40,6 +40,7 @@ urlpatterns = [
     path(ORG_PREFIX, include("evaluation.urls")),
     path(ORG_PREFIX, include("impact.urls")),
     path(ORG_PREFIX, include("training.urls")),
+    path(ORG_PREFIX, include("families.urls")),
     path("", include("programmes.urls")),
     path("", include("cocora.api.urls")),
 ]

@@ -110,6 +110,7 @@ SECRET_GUESSES: dict[str, Maker] = {}
 
 # Domain apps built on programmes teach the sweep their own parameters in <app>/tests/makers.py.
 for _app in ("partners", "ambassadors", "evaluation", "impact", "training"):
+for _app in ("partners", "ambassadors", "evaluation", "impact", "families"):
     try:
         _module = importlib.import_module(f"{_app}.tests.makers")
     except ModuleNotFoundError:

@@ -7,7 +7,15 @@ from django.apps import apps
 
 from cocora.organisations.models import OrgScopedModel
 
-DOMAIN_APPS = {"programmes", "partners", "ambassadors", "evaluation", "impact", "training"}
+DOMAIN_APPS = {
+    "programmes",
+    "partners",
+    "ambassadors",
+    "evaluation",
+    "impact",
+    "training",
+    "families",
+}
 ROOT = Path(__file__).resolve().parent.parent
 # Concrete models of domain apps that are deliberately not tenant tables, with the reason.
 NOT_TENANT_ALLOW_LIST: dict[str, str] = {}
@@ -58,6 +66,9 @@ def test_dependencies_point_one_way() -> None:
     # training reads cohorts and ambassadors; the others meet it only through registries (the
     # cohort pages' panels, the home page).
     assert "training" not in built_on | _imports("evaluation") | _imports("impact")
+    # families is built on programmes and the core only; no other app reads it.
+    assert _imports("families") & DOMAIN_APPS <= {"programmes", "families"}
+    assert "families" not in built_on | _imports("evaluation") | _imports("impact")
 
 
 def test_make_test_collects_the_tests_of_every_app() -> None:

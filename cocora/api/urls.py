@@ -25,6 +25,7 @@ urlpatterns = [
     path(API_ORG_PREFIX, include("evaluation.api.urls")),
     path(API_ORG_PREFIX, include("impact.api.urls")),
     path(API_ORG_PREFIX, include("training.api.urls")),
+    path(API_ORG_PREFIX, include("families.api.urls")),
     # Last: any other path under /api/ answers the JSON 404, also while DEBUG is on and also
     # for a path without its final slash (which must not be redirected: a POST would be lost).
     re_path(r"^api/", views.api_not_found),

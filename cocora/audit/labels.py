@@ -114,6 +114,14 @@ ACTION_LABELS: dict[str, Promise] = {
     "outreach_task.completed": _("Outreach task reported done"),
     "outreach_task.reviewed": _("Outreach task reviewed"),
     "outreach_task.cancelled": _("Outreach task cancelled"),
+    "family_activity.created": _("Family activity planned"),
+    "family_activity.updated": _("Family activity changed"),
+    "family_activity.counts_recorded": _("Family activity counts recorded"),
+    "guardian.invited": _("Guardian invited to a family activity"),
+    "guardian_link.sent": _("Guardian link sent"),
+    "guardian_link.revoked": _("Guardian link revoked"),
+    "guardian_link.opened": _("Guardian link opened"),
+    "guardian_link.consent_withdrawn": _("Consent withdrawn by a guardian through their link"),
     "peer_insight.shared": _("Peer insight shared"),
     "peer_insight.reviewed": _("Peer insight reviewed"),
     # Trainers' and ambassadors' training
@@ -172,6 +180,9 @@ GROUP_LABELS: dict[str, Promise] = {
     "peer_insight": _("Peer insights"),
     "course": _("Training courses"),
     "training": _("Training records"),
+    "family_activity": _("Family activities"),
+    "guardian": _("Guardians' invitations"),
+    "guardian_link": _("Guardian links"),
 }
 
 

@@ -54,6 +54,7 @@ OUR_APPS = (
     "programmes",
     "partners",
     "ambassadors",
+    "families",
 )
 
 

@@ -25,6 +25,7 @@ NAVIGATION = [
     (_("Partners"), "partner_list", "partners.view"),
     (_("Collaboration"), "collaboration_list", "collaboration.view"),
     (_("Proposals"), "proposal_list", "proposals.view"),
+    (_("Families"), "family_activity_list", "families.view"),
     (_("Members"), "member_list", "members.view"),
     (_("Audit"), "audit_log", "audit.view"),
     (_("Emails"), "delivery_list", "deliveries.view"),

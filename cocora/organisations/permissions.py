@@ -78,6 +78,12 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # ambassadors see their own, nobody else's.
     "training.view": frozenset({Role.ADMIN, Role.COORDINATOR, Role.TRAINER, Role.AMBASSADOR}),
     "training.manage": STAFF,
+    # Family activities of a cohort (families/): trainers read those of their own cohorts,
+    # since they meet these families too; staff plan them, invite guardians, record counts.
+    "families.view": STAFF_AND_TRAINERS,
+    "families.manage": STAFF,
+    # Guardians' personal links (they open a child's consents): staff only.
+    "guardian_links.manage": STAFF,
     # The email delivery log and failing addresses.
     "deliveries.view": frozenset({Role.ADMIN}),
     # In-app notifications (a difficult moment, a confidential note, a proposal): the people who

@@ -55,6 +55,7 @@ LOCAL_APPS = [
     "evaluation",
     "impact",
     "training",
+    "families",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -333,6 +334,7 @@ SPECTACULAR_SETTINGS = {
         "IndicatorKindEnum": "impact.models.IndicatorKind",
         "IndicatorDirectionEnum": "impact.models.Direction",
         "ReportPdfStatusEnum": "impact.models.ReportPdfStatus",
+        "FamilyActivityKindEnum": "families.models.FamilyActivityKind",
     },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
@@ -353,6 +355,10 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+# Failed look-ups of a guardian link (an unknown or mistyped secret) allowed per address and
+# window before the page answers 429 for the rest of the window.
+COCORA_GUARDIAN_LINK_FAILURES = env.int("COCORA_GUARDIAN_LINK_FAILURES", default=20)
+COCORA_GUARDIAN_LINK_WINDOW_SECONDS = 600
 COCORA_BASE_URL = env("COCORA_BASE_URL", default="http://127.0.0.1:8000")
 
 # SECTION: field encryption (see docs/security.md)
