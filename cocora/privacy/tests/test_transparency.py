@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from cocora.audit.models import AuditEvent
 from cocora.organisations.context import org_context
-from cocora.organisations.models import Organisation
+from cocora.organisations.models import Organisation, Role
 from cocora.organisations.permissions import roles_for
 from cocora.privacy.models import RecordType
 from cocora.privacy.selectors import transparency_facts
@@ -142,3 +142,19 @@ def test_another_organisations_settings_never_appear(org, other_org, client):
 
     assert "Someone elsewhere" not in text and "7 months" not in text
     assert other_org.name not in text
+
+
+def test_members_read_the_same_facts_in_the_api(org, api_client):
+    org.privacy_contact_email = "dpo@alpha.example"
+    org.save()
+    client = api_client(org, Role.TRAINER, read_only=True)
+
+    response = client.get(f"/api/v1/o/{org.slug}/transparency/")
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["contact"]["email"] == "dpo@alpha.example"
+    assert body["page_url"].endswith(_url(org))
+    assert [row["record_type"] for row in body["retention"]] == list(RecordType.values)
+    assert body["retention"][0]["period"] == "24 months"
+    assert {"partners", "access", "kept", "never_kept"} <= set(body)
