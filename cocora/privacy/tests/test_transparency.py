@@ -3,11 +3,13 @@ made from the organisation's real settings (retention periods, the permission ma
 data-protection contact). What partners receive is tested in partners/tests/test_transparency.py,
 next to the sharing rules."""
 
+import io
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
 import time_machine
+from django.core.management import call_command
 from django.urls import reverse
 
 from cocora.audit.models import AuditEvent
@@ -158,3 +160,21 @@ def test_members_read_the_same_facts_in_the_api(org, api_client):
     assert [row["record_type"] for row in body["retention"]] == list(RecordType.values)
     assert body["retention"][0]["period"] == "24 months"
     assert {"partners", "access", "kept", "never_kept"} <= set(body)
+
+
+def test_the_demo_organisations_pages_are_complete_and_their_own(client):
+    call_command("seed_demo", "--force", stdout=io.StringIO())
+    nordby = Organisation.objects.get(slug="nordby")
+    suedstadt = Organisation.objects.get(slug="suedstadt")
+    with org_context(nordby.pk):
+        nordby_facts = transparency_facts(organisation=nordby)
+    with org_context(suedstadt.pk):
+        suedstadt_facts = transparency_facts(organisation=suedstadt)
+
+    page = _text(client, nordby)
+
+    assert '<html lang="da">' in page
+    assert "databeskyttelse@nordby.example" in page and "Datatilsynet" in page
+    assert nordby_facts.partners and all(p.partner in page for p in nordby_facts.partners)
+    assert not any(p.partner in page for p in suedstadt_facts.partners)
+    assert "datenschutz@suedstadt.example" in _text(client, suedstadt)
