@@ -178,3 +178,13 @@ def test_the_demo_organisations_pages_are_complete_and_their_own(client):
     assert nordby_facts.partners and all(p.partner in page for p in nordby_facts.partners)
     assert not any(p.partner in page for p in suedstadt_facts.partners)
     assert "datenschutz@suedstadt.example" in _text(client, suedstadt)
+
+
+def test_the_sign_in_page_links_the_organisation_the_visitor_was_heading_for(org, client):
+    response = client.get(f"/o/{org.slug}/cohorts/", follow=True)
+
+    assert f'href="{_url(org)}"' in response.content.decode()
+    # No lookup: a made-up organisation gets the same link, and the page reveals nothing.
+    made_up = client.get("/o/no-such-org/", follow=True).content.decode()
+    assert 'href="/o/no-such-org/transparency/"' in made_up
+    assert "transparency/" not in client.get(reverse("account_login")).content.decode()
