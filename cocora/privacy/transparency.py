@@ -30,7 +30,7 @@ from .models import RecordType
 @dataclass(frozen=True)
 class KeptItem:
     """One kind of information kept about a young person, and the record type whose retention
-    period applies to it."""
+    period applies to it ("" where none does: e.g. deleted when a consent is withdrawn)."""
 
     what: str
     record_type: str
