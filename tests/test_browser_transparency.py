@@ -18,14 +18,22 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_young_person_reads_the_page_on_a_phone_without_signing_in(live_server, demo):
+    url = f"{live_server.url}/o/nordby/transparency/"
     with chromium() as browser:
+        # Without JavaScript: in the organisation's own language, and another one by a link.
         phone = browser.new_context(viewport=PHONE, java_script_enabled=False)
         page = phone.new_page()
-
-        page.goto(f"{live_server.url}/o/nordby/transparency/")
-
-        # In the organisation's own language, inside the screen, and nothing serious for axe.
+        page.goto(url)
         assert page.locator("html").get_attribute("lang") == "da"
+        page.get_by_role("link", name="English").click()
+        page.get_by_role("heading", name="Who we share with").wait_for()
+        assert page.locator("html").get_attribute("lang") == "en"
+        assert page.get_by_text("FC Nordby Ungdom").count() >= 1
+        phone.close()
+
+        # Inside a 360 px screen, and nothing serious or critical for axe.
+        page = browser.new_page(viewport=PHONE)
+        page.goto(url)
         assert page.evaluate("document.documentElement.scrollWidth") == 360
         serious = [
             v["id"]
@@ -33,16 +41,6 @@ def test_a_young_person_reads_the_page_on_a_phone_without_signing_in(live_server
             if v["impact"] in {"serious", "critical"}
         ]
         assert serious == []
-
-        # The reader switches to English with a plain link.
-        page.get_by_role("navigation", name=re.compile(".")).first.get_by_role(
-            "link", name="English"
-        ).click()
-        page.get_by_role("heading", name="Who we share with").wait_for()
-        assert page.locator("html").get_attribute("lang") == "en"
-        assert page.get_by_text("FC Nordby Ungdom").count() >= 1
-        assert page.evaluate("document.documentElement.scrollWidth") == 360
-        phone.close()
 
 
 def test_an_admins_contact_and_a_sharing_rule_show_on_the_page_and_the_consent_form(
