@@ -103,13 +103,19 @@ def page_languages(organisation: Organisation) -> list[tuple[str, Any]]:
 
 class TransparencyView(PublicOrgView):
     """What the organisation keeps about young people, for how long, who sees it, which partners
-    receive what, and whom to ask: public, no login, in the language the reader picks. An
-    unknown address is a 404 like any other."""
+    receive what, and whom to ask: public, no login, in the language the reader picks (a member
+    reads it in their own). An unknown address is a 404 like any other."""
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         languages = page_languages(self.organisation)
-        chosen = request.GET.get("lang", "")
-        language = chosen if chosen in dict(languages) else self.organisation.language
+        # The language picked on the page, else a signed-in reader's own, else the
+        # organisation's.
+        candidates = [request.GET.get("lang", "")]
+        if request.user.is_authenticated:
+            candidates.append(getattr(request, "LANGUAGE_CODE", ""))
+        language = next(
+            (code for code in candidates if code in dict(languages)), self.organisation.language
+        )
         with translation.override(language):
             context = {
                 "organisation": self.organisation,
