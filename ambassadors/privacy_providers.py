@@ -5,10 +5,14 @@ account. Counts and dates stay, so that the programme's outputs still add up. Di
 
 from typing import Any
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cocora.organisations.models import Organisation
+from cocora.privacy.models import RecordType
 from cocora.privacy.registry import register
+from cocora.privacy.transparency import KeptItem
+from cocora.privacy.transparency import register as register_facts
 from programmes.models import Participant
 
 from .models import Ambassador, CheckIn, Debrief, OutreachTask, PeerInsight
@@ -40,3 +44,20 @@ register(
     subject_erase=ambassador_erase,
     count_labels={"ambassador_texts_removed": _("ambassador records with their text removed")},
 )
+
+
+def kept_about_ambassadors(*, organisation: Organisation) -> list[KeptItem]:
+    """What the Ambassador Programme keeps about a young person, for the transparency page and
+    the consent form: kept and anonymised with the participant record. No query."""
+    return [
+        KeptItem(
+            gettext(
+                "If you become an ambassador: your tasks, the hours you give, how many peers you "
+                "reached (never their names), your reports and your talks with your coordinator."
+            ),
+            RecordType.PARTICIPANTS,
+        )
+    ]
+
+
+register_facts("ambassadors", kept=kept_about_ambassadors)

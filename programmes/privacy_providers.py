@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cocora.organisations.models import Organisation
@@ -22,6 +23,8 @@ from cocora.privacy.models import ErasureReason, ErasureRecord, RecordType
 from cocora.privacy.periods import RetentionPeriod
 from cocora.privacy.registry import register
 from cocora.privacy.services import subject_erase
+from cocora.privacy.transparency import KeptItem
+from cocora.privacy.transparency import register as register_facts
 
 from .models import (
     Attendance,
@@ -351,3 +354,40 @@ register(
         "attendance_kept": _("attendance records kept"),
     },
 )
+
+
+def kept_about_participants(*, organisation: Organisation) -> list[KeptItem]:
+    """What the programmes keep about a young person, for the transparency page and the consent
+    form. Follows the Participant model: change both together. No query."""
+    age = {"age": organisation.digital_consent_age}
+    record = RecordType.PARTICIPANTS
+    return [
+        KeptItem(
+            gettext("Your first name or a nickname, and a code instead of your name."), record
+        ),
+        KeptItem(gettext("The year you were born."), record),
+        KeptItem(
+            gettext("Your email or phone number, only if you agree that we contact you."),
+            record,
+            only_with_consent=True,
+        ),
+        KeptItem(
+            gettext(
+                "If you are younger than %(age)s: the name and contact of a parent or guardian."
+            )
+            % age,
+            record,
+        ),
+        KeptItem(gettext("Your consents, and when they were given or withdrawn."), record),
+        KeptItem(gettext("The groups you are in, and which sessions you came to."), record),
+        KeptItem(
+            gettext(
+                "Notes about how each session went for the group. In safe-space sessions these "
+                "notes never say anything about one person."
+            ),
+            RecordType.SESSION_LOGS,
+        ),
+    ]
+
+
+register_facts("programmes", kept=kept_about_participants)

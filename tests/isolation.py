@@ -108,9 +108,13 @@ def _notification(org: Organisation) -> int:
 # sweep tries a made-up one; another organisation's real secret is tried like any foreign id.
 SECRET_GUESSES: dict[str, Maker] = {}
 
+# Pages under o/<org_slug>/ that anyone may read without a login, by design (an organisation's
+# transparency page). The sweep does not expect a 404 from them; instead it checks that an
+# unknown slug is a 404, that they show nothing of another organisation and take no writes.
+PUBLIC_PAGES: frozenset[str] = frozenset({"o/<slug:org_slug>/transparency/"})
+
 # Domain apps built on programmes teach the sweep their own parameters in <app>/tests/makers.py.
-for _app in ("partners", "ambassadors", "evaluation", "impact", "training"):
-for _app in ("partners", "ambassadors", "evaluation", "impact", "families"):
+for _app in ("partners", "ambassadors", "evaluation", "impact", "training", "families"):
     try:
         _module = importlib.import_module(f"{_app}.tests.makers")
     except ModuleNotFoundError:

@@ -13,7 +13,14 @@ from cocora.organisations.context import org_context
 from cocora.organisations.models import Organisation, Role
 from cocora.organisations.rls import tenant_models
 from cocora.organisations.tests.factories import MembershipFactory, OrganisationFactory
-from tests.isolation import MAKERS, SECRET_GUESSES, fill_route, route_params, routes
+from tests.isolation import (
+    MAKERS,
+    PUBLIC_PAGES,
+    SECRET_GUESSES,
+    fill_route,
+    route_params,
+    routes,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -28,13 +35,18 @@ HOSTILE_POST = {
 }
 
 
-def org_routes() -> list[str]:
-    """Every page and every API path of an organisation."""
+def all_org_routes() -> list[str]:
+    """Every page and every API path of an organisation, public pages included."""
     return sorted(
         r
         for r, _view in routes(get_resolver().url_patterns)
         if r.startswith(ORG_PREFIX) or r.startswith(API_PREFIX)
     )
+
+
+def org_routes() -> list[str]:
+    """Every page and every API path of an organisation that only its members may reach."""
+    return [r for r in all_org_routes() if r not in PUBLIC_PAGES]
 
 
 def api_routes() -> list[str]:
@@ -131,6 +143,30 @@ def test_anonymous_visitors_learn_nothing_about_which_slugs_exist(client, two_or
     made_up = client.get("/o/no-such-org/")
     assert real.status_code == made_up.status_code == 302
     assert real["Location"].split("?")[0] == made_up["Location"].split("?")[0]
+
+
+def test_the_public_pages_are_real_routes_without_ids() -> None:
+    """A public page listed for the sweep exists, and takes no id that could name a record."""
+    assert set(all_org_routes()) >= PUBLIC_PAGES
+    assert not [route for route in PUBLIC_PAGES if route_params(route)]
+
+
+@pytest.mark.parametrize("route", sorted(PUBLIC_PAGES))
+def test_public_pages_show_only_their_organisation_and_take_no_writes(client, two_orgs, route):
+    """Public by design: anyone reads them, signed in elsewhere or not at all. An unknown slug
+    is a 404; the page never shows the other organisation; a write changes nothing."""
+    victim, home, outsider = two_orgs
+    before = _snapshot([victim, home])
+    for signed_in in (False, True):
+        if signed_in:
+            client.force_login(outsider.user)
+        assert client.get(_path(route, victim, {})).status_code == 200
+        made_up = OrganisationFactory.build(slug="no-such-org")
+        assert client.get(_path(route, made_up, {})).status_code == 404
+        page = client.get(_path(route, home, {})).content.decode()
+        assert home.name in page and victim.name not in page
+        assert client.post(_path(route, victim, {}), HOSTILE_POST).status_code == 405
+    assert _snapshot([victim, home]) == before
 
 
 def _denials(org: Organisation) -> list[dict[str, Any]]:

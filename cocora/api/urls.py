@@ -18,6 +18,7 @@ urlpatterns = [
         name="api-docs",
     ),
     path(API_ORG_PREFIX, include(views.urlpatterns)),
+    path(API_ORG_PREFIX, include("cocora.privacy.api")),
     # Domain apps are included by name: the core imports none of them.
     path(API_ORG_PREFIX, include("programmes.api.urls")),
     path(API_ORG_PREFIX, include("partners.api.urls")),

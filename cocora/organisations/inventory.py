@@ -4,9 +4,12 @@ from .models import Invitation, Membership, Organisation
 
 describe(
     Organisation,
-    purpose="The tenant: who runs the programmes, its language, time zone and consent age.",
-    legal_basis="Contract with the organisation (art. 6(1)(b)).",
-    seen_by="Its members; platform staff.",
+    purpose="The tenant: who runs the programmes, its language, time zone and consent age; the "
+    "data-protection contact that its public transparency page and consent form name (a role or "
+    "a person, with a work address).",
+    legal_basis="Contract with the organisation (art. 6(1)(b)); the contact: the duty to say "
+    "whom to ask (art. 13(1)(a)-(b)).",
+    seen_by="Its members; platform staff; the contact details: anyone, on the transparency page.",
     retention="While the organisation uses the platform.",
     personal=False,
 )

@@ -7,7 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from cocora.core.text import TextCheckedModel, validate_name
+from cocora.core.text import TextCheckedModel, TextLimit, validate_name
 
 TIME_ZONE_CHOICES = [(tz, tz) for tz in sorted(zoneinfo.available_timezones()) if "/" in tz]
 
@@ -53,6 +53,27 @@ class Organisation(TextCheckedModel):
             "Outside a cohort's own pages, a figure about fewer people than this is shown as "
             '"fewer than …" so that nobody can be recognised in it (3 to 20).'
         ),
+    )
+    # Who young people and guardians ask about their data: shown on the public transparency
+    # page and the consent form (cocora.privacy.transparency).
+    privacy_contact_name = models.CharField(
+        _("data-protection contact"),
+        max_length=120,
+        blank=True,
+        validators=[validate_name],
+        help_text=_("A person or a role, for example: our data protection officer."),
+    )
+    privacy_contact_email = models.EmailField(_("data-protection email"), blank=True)
+    privacy_contact_phone = models.CharField(_("data-protection phone"), max_length=32, blank=True)
+    privacy_contact_address = models.TextField(
+        _("postal address"), blank=True, max_length=TextLimit.SHORT
+    )
+    supervisory_authority = models.CharField(
+        _("data-protection authority"),
+        max_length=TextLimit.NAME,
+        blank=True,
+        validators=[validate_name],
+        help_text=_("Where people may complain, for example: Datatilsynet, datatilsynet.dk."),
     )
     # Always re-encoded by cocora.core.images.image_clean before it is stored (no metadata).
     logo = models.ImageField(_("logo"), upload_to=organisation_logo_path, blank=True)

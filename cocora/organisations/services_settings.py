@@ -1,5 +1,5 @@
 """Writes on an organisation's own settings: name, language, time zone, age of digital consent,
-the smallest group shown in figures and the logo."""
+the smallest group shown in figures, the data-protection contact and the logo."""
 
 from typing import IO, Any
 
@@ -15,7 +15,22 @@ from .models import Organisation
 
 # A logo is shown small in the page header: larger images are scaled down when uploaded.
 LOGO_MAX_DIMENSION = 1024
-SETTINGS_FIELDS = ("name", "language", "time_zone", "digital_consent_age", "small_cell_threshold")
+# Whom people ask about their data: shown on the transparency page and the consent form.
+CONTACT_FIELDS = (
+    "privacy_contact_name",
+    "privacy_contact_email",
+    "privacy_contact_phone",
+    "privacy_contact_address",
+    "supervisory_authority",
+)
+SETTINGS_FIELDS = (
+    "name",
+    "language",
+    "time_zone",
+    "digital_consent_age",
+    "small_cell_threshold",
+    *CONTACT_FIELDS,
+)
 
 
 @transaction.atomic
@@ -28,12 +43,14 @@ def organisation_update_settings(
     time_zone: str,
     digital_consent_age: int,
     small_cell_threshold: int | None = None,
+    privacy_contact: dict[str, str] | None = None,
     logo: IO[bytes] | Any | None = None,
     remove_logo: bool = False,
 ) -> Organisation:
     """Saves the organisation's settings and, where given, a new logo (checked and re-encoded
-    first, so that a refused file changes nothing). A replaced logo file is deleted after
-    commit."""
+    first, so that a refused file changes nothing). `privacy_contact` maps the contact fields
+    (CONTACT_FIELDS) to their new values; left out, they stay. A replaced logo file is deleted
+    after commit."""
     # The image is checked before anything is written: a refused upload changes nothing.
     clean_logo = image_clean(logo, max_dimension=LOGO_MAX_DIMENSION, field="logo") if logo else None
 
@@ -45,6 +62,10 @@ def organisation_update_settings(
     organisation.digital_consent_age = digital_consent_age
     if small_cell_threshold is not None:
         organisation.small_cell_threshold = small_cell_threshold
+    for field, value in (privacy_contact or {}).items():
+        if field not in CONTACT_FIELDS:
+            raise TypeError(f"Unknown contact field: {field!r}")
+        setattr(organisation, field, value.strip())
     try:
         organisation.full_clean(exclude=["slug", "country", "logo"])
     except ValidationError as error:

@@ -1,4 +1,4 @@
-"""The base class of every page under /o/<org_slug>/.
+"""The base classes of the pages under /o/<org_slug>/.
 
 It resolves the organisation and the caller's membership, answers 404 to anyone who is not a
 member (the same answer as for a slug that does not exist, so that slugs and ids reveal nothing),
@@ -15,7 +15,8 @@ from django.db import transaction
 from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.views import View
 from django.views.defaults import page_not_found, permission_denied
 from django.views.generic import TemplateView
 
@@ -101,6 +102,23 @@ class OrgViewMixin:
 
 class OrgTemplateView(OrgViewMixin, TemplateView):
     pass
+
+
+class PublicOrgView(View):
+    """Resolves the organisation for a page that needs no login, inside its transaction."""
+
+    organisation: Organisation
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        organisation = organisation_get_by_slug(slug=kwargs["org_slug"])
+        if organisation is None:
+            raise Http404
+        self.organisation = organisation
+        with transaction.atomic():
+            set_db_context(organisation_id=organisation.pk, user_id=None)
+            with translation.override(organisation.language):
+                # The handlers render at once (no lazy template response), inside the transaction.
+                return super().dispatch(request, *args, **kwargs)
 
 
 def record_write(

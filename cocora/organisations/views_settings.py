@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -16,7 +17,7 @@ from cocora.core.images import MAX_BYTES, MAX_PIXELS
 from cocora.core.middleware import allow_private_caching
 
 from .models import Organisation
-from .services_settings import organisation_update_settings
+from .services_settings import CONTACT_FIELDS, organisation_update_settings
 from .views_base import OrgTemplateView, OrgViewMixin
 
 LOGO_CACHE_SECONDS = 24 * 3600
@@ -32,7 +33,15 @@ class OrganisationSettingsForm(StyledFormMixin, forms.ModelForm):  # type: ignor
 
     class Meta:
         model = Organisation
-        fields = ("name", "language", "time_zone", "digital_consent_age", "small_cell_threshold")
+        fields = (
+            "name",
+            "language",
+            "time_zone",
+            "digital_consent_age",
+            "small_cell_threshold",
+            *CONTACT_FIELDS,
+        )
+        widgets = {"privacy_contact_address": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -51,6 +60,9 @@ class OrganisationSettingsView(OrgTemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["form"] = kwargs.get("form") or OrganisationSettingsForm(instance=self.organisation)
+        context["transparency_url"] = reverse(
+            "transparency", kwargs={"org_slug": self.organisation.slug}
+        )
         return context
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -67,6 +79,7 @@ class OrganisationSettingsView(OrgTemplateView):
                     time_zone=form.cleaned_data["time_zone"],
                     digital_consent_age=form.cleaned_data["digital_consent_age"],
                     small_cell_threshold=form.cleaned_data["small_cell_threshold"],
+                    privacy_contact={f: form.cleaned_data[f] for f in CONTACT_FIELDS},
                     logo=form.cleaned_data.get("logo") or None,
                     remove_logo=form.cleaned_data["remove_logo"],
                 )

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from .models import PeriodUnit
 
@@ -34,3 +35,10 @@ class RetentionPeriod:
         if self.unit == PeriodUnit.DAYS:
             return local - timedelta(days=self.period)
         return months_before(local, self.period)
+
+
+def period_display(period: RetentionPeriod) -> str:
+    """ "24 months", "30 days": the period in its unit, in the reader's language."""
+    if period.unit == PeriodUnit.DAYS:
+        return ngettext("%(count)s day", "%(count)s days", period.period) % {"count": period.period}
+    return ngettext("%(count)s month", "%(count)s months", period.period) % {"count": period.period}

@@ -1,31 +1,32 @@
-"""Data-protection pages for admins: retention periods, what the next run would affect, and the
-erasure log."""
+"""Data-protection pages: for admins, retention periods, what the next run would affect and the
+erasure log; for everyone, without a login, the organisation's transparency page."""
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from cocora.core.errors import ApplicationError
 from cocora.core.forms import add_application_error
-from cocora.organisations.views_base import OrgTemplateView
+from cocora.organisations.models import Organisation
+from cocora.organisations.views_base import OrgTemplateView, PublicOrgView
 
 from .forms import retention_policies_form
-from .models import RETENTION_RULES, PeriodUnit, RecordType
-from .periods import RetentionPeriod
+from .models import RETENTION_RULES, RecordType
+from .periods import period_display
 from .registry import count_label
-from .selectors import erasure_record_list, retention_last_run, retention_periods
+from .selectors import (
+    erasure_record_list,
+    retention_last_run,
+    retention_periods,
+    transparency_facts,
+)
 from .services import retention_policy_set, retention_preview
-
-
-def period_display(period: RetentionPeriod) -> str:
-    if period.unit == PeriodUnit.DAYS:
-        return ngettext("%(count)s day", "%(count)s days", period.period) % {"count": period.period}
-    return ngettext("%(count)s month", "%(count)s months", period.period) % {"count": period.period}
 
 
 class RetentionSettingsView(OrgTemplateView):
@@ -92,3 +93,34 @@ class RetentionSettingsView(OrgTemplateView):
                     messages.info(request, _("Nothing changed."))
                 return redirect("retention_settings", org_slug=self.organisation.slug)
         return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+def page_languages(organisation: Organisation) -> list[tuple[str, Any]]:
+    """The languages a public page offers: the organisation's own first, then the others."""
+    languages: list[tuple[str, Any]] = list(settings.LANGUAGES)
+    return sorted(languages, key=lambda item: item[0] != organisation.language)
+
+
+class TransparencyView(PublicOrgView):
+    """What the organisation keeps about young people, for how long, who sees it, which partners
+    receive what, and whom to ask: public, no login, in the language the reader picks (a member
+    reads it in their own). An unknown address is a 404 like any other."""
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        languages = page_languages(self.organisation)
+        # The language picked on the page, else a signed-in reader's own, else the
+        # organisation's.
+        candidates = [request.GET.get("lang", "")]
+        if request.user.is_authenticated:
+            candidates.append(getattr(request, "LANGUAGE_CODE", ""))
+        language = next(
+            (code for code in candidates if code in dict(languages)), self.organisation.language
+        )
+        with translation.override(language):
+            context = {
+                "organisation": self.organisation,
+                "facts": transparency_facts(organisation=self.organisation),
+                "page_languages": languages,
+                "language": language,
+            }
+            return render(request, "privacy/transparency.html", context)

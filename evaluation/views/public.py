@@ -10,18 +10,15 @@ not an error.
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
-from django.views import View
 
 from cocora.core.errors import ApplicationError
 from cocora.core.forms import add_application_error
-from cocora.organisations.context import set_db_context
 from cocora.organisations.models import Organisation
-from cocora.organisations.selectors import organisation_get_by_slug
+from cocora.organisations.views_base import PublicOrgView
 
 from ..forms import QuestionnaireForm
 from ..models import Item, SurveyLink
@@ -99,23 +96,6 @@ def render_questionnaire(
     answer = render(request, template, context, status=status)
     add_never_cache_headers(answer)
     return answer
-
-
-class PublicOrgView(View):
-    """Resolves the organisation for a page that needs no login, inside its transaction."""
-
-    organisation: Organisation
-
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        organisation = organisation_get_by_slug(slug=kwargs["org_slug"])
-        if organisation is None:
-            raise Http404
-        self.organisation = organisation
-        with transaction.atomic():
-            set_db_context(organisation_id=organisation.pk, user_id=None)
-            with translation.override(organisation.language):
-                # The handlers render at once (no lazy template response), inside the transaction.
-                return super().dispatch(request, *args, **kwargs)
 
 
 class SurveyAnswerView(PublicOrgView):

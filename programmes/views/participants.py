@@ -18,6 +18,7 @@ from cocora.core.ids import parse_id
 from cocora.core.paging import page_of_rows
 from cocora.organisations.permissions import can
 from cocora.organisations.views_base import OrgTemplateView
+from cocora.privacy.selectors import transparency_facts
 
 from ..exports import participants_export
 from ..forms import ConsentForm, ParticipantBulkForm, ParticipantForm
@@ -312,6 +313,11 @@ class ConsentFormPrintView(OrgTemplateView):
         participant = self.get_org_object(Participant, self.kwargs["participant_id"])
         context["participant"] = participant
         context["scopes"] = ConsentScope.choices
+        # The same facts as the public transparency page, so that the two cannot disagree.
+        context["facts"] = transparency_facts(organisation=self.organisation)
+        context["transparency_url"] = self.request.build_absolute_uri(
+            reverse("transparency", kwargs={"org_slug": self.organisation.slug})
+        )
         audit_record(
             organisation=self.organisation,
             actor=self.request.user,
