@@ -13,12 +13,15 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cocora.audit.services import audit_record
 from cocora.core.dates import check_plausible_dates, organisation_today
 from cocora.core.errors import ApplicationError
+from cocora.notifications.inbox import STAFF_ROLES, notification_create_after_commit
+from cocora.notifications.models import NotificationKind
 from cocora.organisations.models import Membership, Organisation, Role
 from programmes.models import Activity, Module, Programme
 from programmes.services import curriculum
@@ -255,8 +258,19 @@ def proposal_create(
 
 
 def proposal_arrived(*, organisation: Organisation, proposal: Proposal) -> None:
-    """Runs inside `proposal_create`'s transaction once a proposal is stored: the one place
-    where the coordinators are to be told that a proposal arrived. It tells nobody yet."""
+    """Runs inside `proposal_create`'s transaction once a proposal is stored: tells the
+    organisation's coordinators and admins after commit (a proposal rolled back tells nobody)."""
+    notification_create_after_commit(
+        organisation=organisation,
+        kind=NotificationKind.PROPOSAL,
+        roles=STAFF_ROLES,
+        exclude_ids=[proposal.proposed_by_id] if proposal.proposed_by_id else [],
+        context={"by": proposal.partner.name, "title": proposal.title},
+        link=reverse(
+            "proposal_detail",
+            kwargs={"org_slug": organisation.slug, "proposal_id": proposal.pk},
+        ),
+    )
 
 
 def _side(organisation: Organisation, proposal: Proposal, actor: Any) -> bool:
