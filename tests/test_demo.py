@@ -104,7 +104,8 @@ def test_nordby_shows_a_translation_up_to_date_and_one_out_of_date(settings):
 def test_nordbys_coordinator_finds_unread_notifications(
     settings, django_capture_on_commit_callbacks
 ):
-    """A difficult moment and a confidential note wait for the demo coordinator."""
+    """A difficult moment, a confidential note and a partner's proposal wait for the demo
+    coordinator."""
     from cocora.notifications.models import Notification
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -118,4 +119,4 @@ def test_nordbys_coordinator_finds_unread_notifications(
             .filter(recipient=coordinator, read_at__isnull=True)
             .values_list("kind", flat=True)
         )
-    assert kinds == {"difficult_moment", "confidential_note"}
+    assert kinds == {"difficult_moment", "confidential_note", "proposal"}
