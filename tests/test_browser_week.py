@@ -45,17 +45,18 @@ def test_calendar_search_and_notifications_on_a_phone(live_server, demo):
         page.get_by_role("link", name=participant.display_name).click()
         page.wait_for_url(re.compile(rf".*/participants/{participant.pk}/$"))
 
-        # Two unread notifications: open the difficult moment, then mark the rest read.
-        notifications = page.get_by_role("link", name=re.compile(r"^Notifications 2"))
+        # Three unread notifications (a difficult moment, a confidential note, a partner's
+        # proposal): open the difficult moment, then mark the rest read.
+        notifications = page.get_by_role("link", name=re.compile(r"^Notifications 3"))
         notifications.click()
         assert page_width(page) == 360
         assert page.get_by_text("has a confidential note for you").is_visible()
         card = page.locator("li.card", has_text="reported a difficult moment")
         card.get_by_role("button", name="Open").click()
         page.wait_for_url(re.compile(r".*/ambassadors/tasks/\d+/$"))
-        page.get_by_role("link", name=re.compile(r"^Notifications 1")).click()
+        page.get_by_role("link", name=re.compile(r"^Notifications 2")).click()
         page.get_by_role("button", name="Mark all read").click()
-        assert page.get_by_text("1 notification marked read.").is_visible()
+        assert page.get_by_text("2 notifications marked read.").is_visible()
         assert page.get_by_role("link", name="Notifications", exact=True).is_visible()
         phone.close()
 
