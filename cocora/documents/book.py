@@ -17,9 +17,11 @@ chapter again. Page numbers are what ties the parts together, and they are put i
    is laid over its page as an artifact (not read aloud, as WeasyPrint's page margins).
 
 Chapters render the same text whatever their start page, so a cached chapter stays valid when
-an earlier one grows. The pool is made per book by forking the current process (WeasyPrint is
-imported, Django configured, settings as the caller sees them), so that it works the same in a
-Celery worker, in eager mode and in tests, and WeasyPrint's memory goes with its processes.
+an earlier one grows. The pool is made per book from multiprocessing's forkserver, a clean
+process that has loaded Django and WeasyPrint once (`render_boot`): a renderer forked from the
+caller instead would share its open Redis and database sockets, and the broker's after-fork
+clean-up then waits for ever on the caller's connection (seen in the suite). It works the same
+in a Celery worker, in eager mode and in tests, and WeasyPrint's memory goes with its processes.
 """
 
 import hashlib
@@ -67,8 +69,20 @@ class _Part:
     tagged: bool = True
 
 
-def _render_part(html: str, base_url: str, tagged: bool) -> bytes:
-    """Runs in a pool process: one part to PDF."""
+# What the URL fetcher reads, as the caller sees it: a renderer starts with the environment's
+# settings, and these may differ in the caller (a test's temporary media folder).
+FETCHER_SETTINGS = ("STATIC_ROOT", "STATICFILES_DIRS", "MEDIA_ROOT", "COCORA_PRIVATE_MEDIA_ROOT")
+
+
+def _fetcher_settings() -> dict[str, Any]:
+    return {name: getattr(settings, name) for name in FETCHER_SETTINGS}
+
+
+def _render_part(html: str, base_url: str, tagged: bool, fetcher: dict[str, Any]) -> bytes:
+    """Runs in a pool process: one part to PDF, reading files where the caller would."""
+    for name, value in fetcher.items():
+        if getattr(settings, name) != value:
+            setattr(settings, name, value)
     pdf, _pages = render_pdf(html, base_url=base_url, tagged=tagged)
     return pdf
 
@@ -85,19 +99,24 @@ class _Sequential(Executor):
         return future
 
 
+_CONTEXT = multiprocessing.get_context("forkserver")
+_CONTEXT.set_forkserver_preload(["cocora.documents.render_boot"])
+
+
 @contextmanager
 def _pool(size: int) -> Iterator[Executor]:
     if size <= 1:
         yield _Sequential()
         return
-    # Fork: the children start with WeasyPrint imported and the caller's settings (a spawned
-    # process would import everything again and see the settings' defaults). A Celery prefork
-    # child is marked daemonic, and multiprocessing refuses children to daemonic processes; its
-    # pool's processes are only ever ours to wait for, so the mark is lifted while the pool lives.
+    # The renderers come from the forkserver (see the module's docstring), which reads the
+    # settings from the environment; each part carries the few the fetcher reads as the caller
+    # sees them. A Celery prefork child is marked daemonic, and
+    # multiprocessing refuses children to daemonic processes; the pool's processes are only
+    # ever ours to wait for, so the mark is lifted while the pool lives.
     process = multiprocessing.current_process()
     daemonic = process._config.get("daemon", False)  # type: ignore[attr-defined]
     process._config["daemon"] = False  # type: ignore[attr-defined]
-    executor = ProcessPoolExecutor(size, mp_context=multiprocessing.get_context("fork"))
+    executor = ProcessPoolExecutor(size, mp_context=_CONTEXT)
     try:
         yield executor  # processes start at the first submit: the mark stays lifted till the end
     finally:
@@ -159,7 +178,9 @@ class _Renderer:
             done.set_result(cached)
             return done
         self.rendered.append(part.name)
-        return self.executor.submit(_render_part, part.html, self.base_url, part.tagged)
+        return self.executor.submit(
+            _render_part, part.html, self.base_url, part.tagged, _fetcher_settings()
+        )
 
     def result(self, part: _Part, future: Future[bytes]) -> pikepdf.Pdf:
         pdf = future.result()

@@ -191,16 +191,25 @@ def test_editing_one_chapter_renders_that_chapter_again(tmp_path):
     assert longer.pages > first.pages
 
 
-def _render_in_daemon(queue):
+def _render_in_daemon(queue, workers, private_root):
+    from django.conf import settings
+
+    settings.COCORA_DOCUMENT_WORKERS = workers
+    settings.COCORA_PRIVATE_MEDIA_ROOT = private_root
     queue.put(_book([_chapter(1, 5), _chapter(2, 5)]).pages)
 
 
 def test_a_daemonic_process_renders_in_parallel_too(settings):
     # A Celery prefork child is daemonic; the pool must still start its processes there.
-    settings.COCORA_DOCUMENT_WORKERS = 2
-    context = multiprocessing.get_context("fork")
+    # (Started from the forkserver too: a forked copy of the suite's process would share its
+    # broker connections, as the module's docstring says.)
+    context = multiprocessing.get_context("forkserver")
     queue = context.Queue()
-    process = context.Process(target=_render_in_daemon, args=(queue,), daemon=True)
+    process = context.Process(
+        target=_render_in_daemon,
+        args=(queue, 2, settings.COCORA_PRIVATE_MEDIA_ROOT),
+        daemon=True,
+    )
     process.start()
     pages = queue.get(timeout=120)
     process.join(timeout=30)
