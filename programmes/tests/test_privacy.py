@@ -394,8 +394,6 @@ def test_after_erasure_the_name_and_contact_appear_nowhere_in_the_database(
         "deliveries_cleared": 2,
         "deliveries_cancelled": 1,
         "admin_history_scrubbed": 1,
-        # The training app reports its notes even when there were none.
-        "training_notes_removed": 0,
     }
     with org_context(org.pk):
         # The log keeps what went out and what no longer will, without whom or what it said.
