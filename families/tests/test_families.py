@@ -10,6 +10,9 @@ import jsonschema
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import translation
+from django.utils.html import escape
+from django.utils.translation import gettext
 
 from cocora.audit.models import AuditEvent
 from cocora.core.errors import ApplicationError
@@ -247,15 +250,27 @@ def test_a_new_link_stops_the_old_one_and_expired_or_revoked_links_say_so(world,
         )
         with pytest.raises(ApplicationError, match="cannot be written to"):
             services.guardian_link_send(organisation=org, participant=world["cem"])
-    for link in (old, expired):
+    for link, participant in ((old, world["bea"]), (expired, world["ali"])):
         response = client.get(_page(org, link_secret(link.nonce)))
         assert response.status_code == 200
-        assert "no longer works" in response.content.decode()
+        # In the family's language (Ali's family reads Danish).
+        assert _link_stopped(participant, org) in response.content.decode()
         assert "Spring group" not in response.content.decode()
     assert "Spring group" in client.get(_page(org, link_secret(new.nonce))).content.decode()
     with org_context(org.pk):
         services.guardian_link_revoke(organisation=org, link=new)
-    assert "no longer works" in client.get(_page(org, link_secret(new.nonce))).content.decode()
+    page = client.get(_page(org, link_secret(new.nonce))).content.decode()
+    assert _link_stopped(world["bea"], org) in page
+
+
+def _link_stopped(participant: Any, org: Any) -> str:
+    with translation.override(participant.preferred_language or org.language):
+        return escape(
+            gettext(
+                "This link no longer works. Ask the organisation for a new one: they can send "
+                "it to you by email."
+            )
+        )
 
 
 @time_machine.travel(NOW, tick=False)
