@@ -29,7 +29,8 @@ def trainers_lacking_training(
     if not can(membership, "training.manage"):
         return None
     kind = cohort.programme.kind
-    if not required_courses(organisation=organisation, programme_kind=kind):
+    courses = required_courses(organisation=organisation, programme_kind=kind)
+    if not courses:
         return None
     people = (
         trainer_candidates(organisation=organisation, cohort=cohort)
@@ -41,6 +42,7 @@ def trainers_lacking_training(
         programme_kind=kind,
         memberships=people,
         today=organisation_today(organisation),
+        courses=courses,
     )
     if not gaps:
         return None

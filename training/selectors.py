@@ -235,10 +235,13 @@ def training_gaps(
     programme_kind: str,
     memberships: Iterable[Membership],
     today: date,
+    courses: list[Course] | None = None,
 ) -> list[Gap]:
-    """For each member, each course required of the trainers of `programme_kind` that they lack.
-    Two queries, however many members and courses."""
-    courses = required_courses(organisation=organisation, programme_kind=programme_kind)
+    """For each member, each course required of the trainers of `programme_kind` that they lack
+    (`courses`: those required, where the caller has read them already). Two queries, however
+    many members and courses; one with `courses` given."""
+    if courses is None:
+        courses = required_courses(organisation=organisation, programme_kind=programme_kind)
     members = list(memberships)
     if not courses or not members:
         return []

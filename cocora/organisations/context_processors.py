@@ -34,12 +34,28 @@ NAVIGATION = [
 ]
 
 
+# Where a request keeps its navigation once worked out: a page that renders panels of its own
+# (each with the request, for its forms' CSRF tokens) runs the context processors once per panel.
+_MEMO = "_cocora_navigation"
+
+
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
     organisation = getattr(request, "organisation", None)
     membership = getattr(request, "membership", None)
+    memo = getattr(request, _MEMO, None)
+    if memo is not None and memo[0] is membership:
+        return dict(memo[1])
+    context = _navigation(request, user, organisation, membership)
+    setattr(request, _MEMO, (membership, context))
+    return dict(context)
+
+
+def _navigation(
+    request: HttpRequest, user: Any, organisation: Any, membership: Any
+) -> dict[str, Any]:
     items = []
     if organisation is not None and membership is not None:
         for label, url_name, action in NAVIGATION:
