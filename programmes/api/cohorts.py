@@ -6,6 +6,7 @@ An enrolment names its participant by id, display name and pseudonymous code, as
 attendance pages do for trainers: never contact details or anything else of the person's record.
 """
 
+from collections.abc import Iterable
 from typing import Any
 
 import django_filters
@@ -20,7 +21,12 @@ from rest_framework.response import Response
 from cocora.accounts.models import User
 from cocora.api.base import OrgViewSet, action_url, resource
 from cocora.api.filters import IdFilter, MomentFilter
-from cocora.api.serializers import InputSerializer, OrgObjectField, PlausibleDateField
+from cocora.api.serializers import (
+    InputSerializer,
+    OrgObjectField,
+    PlausibleDateField,
+    moment_writer,
+)
 from cocora.core.ids import MAX_ID
 from cocora.organisations.models import Membership
 
@@ -250,6 +256,50 @@ class EnrolmentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+# What the enrolment list reads, as values: of the participant only the name and code (their
+# encrypted contact columns were read and decrypted for every row before).
+ENROLMENT_LIST_COLUMNS = (
+    "pk",
+    "cohort_id",
+    "participant_id",
+    "participant__display_name",
+    "participant__code",
+    "stage",
+    "joined_on",
+    "stage_changed_at",
+)
+
+
+def enrolment_summaries(lines: Iterable[tuple[Any, ...]]) -> list[dict[str, Any]]:
+    """Rows of ENROLMENT_LIST_COLUMNS as EnrolmentSerializer writes enrolments, in one pass:
+    for a page of 200, a model object per enrolment and person took about 3.5 ms of CPU and
+    the serializer's fields 2.5 ms more. The serializer stays the description (the schema) and
+    writes single enrolments; a test holds the two equal."""
+    moment = moment_writer()
+    return [
+        {
+            "id": pk,
+            "cohort": cohort_id,
+            "participant": participant_id,
+            "display_name": display_name,
+            "code": code,
+            "stage": stage,
+            "joined_on": joined_on.isoformat(),
+            "stage_changed_at": moment(stage_changed_at),
+        }
+        for (
+            pk,
+            cohort_id,
+            participant_id,
+            display_name,
+            code,
+            stage,
+            joined_on,
+            stage_changed_at,
+        ) in lines
+    ]
+
+
 class EnrolInput(InputSerializer):
     participants = serializers.ListField(
         child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
@@ -401,7 +451,9 @@ class CohortEnrolmentViewSet(OrgViewSet):
 
     @extend_schema(summary="List a cohort's enrolments", responses=EnrolmentSerializer(many=True))
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return self.page(self.get_queryset())
+        enrolments = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(enrolments.values_list(*ENROLMENT_LIST_COLUMNS))
+        return self.get_paginated_response(enrolment_summaries(page))
 
     @extend_schema(
         summary="Enrol participants",

@@ -23,6 +23,7 @@ from cocora.api.serializers import (
     OrgObjectField,
     PlausibleDateField,
     PlausibleDateTimeField,
+    moment_writer,
 )
 from cocora.core.dates import organisation_today
 from cocora.core.ids import MAX_ID
@@ -30,7 +31,6 @@ from cocora.core.ids import MAX_ID
 from ..models import (
     AttendanceStatus,
     Cohort,
-    Enrolment,
     Module,
     Session,
     SessionLog,
@@ -354,26 +354,30 @@ class AttendanceViewSet(OrgViewSet):
         return session_list(organisation=self.organisation, membership=self.membership)
 
     def _sheet(self, session: Session) -> Any:
-        # Two queries whatever the number of people: the list, and the marks.
-        enrolments: list[Enrolment] = attendance_services.attendance_enrolments(
+        """The sheet as AttendanceSheetSerializer writes it, in one pass over plain values:
+        for 300 people, a model object per enrolment, person and mark took about 4 ms of CPU
+        and the serializer's fields 2 ms more. The serializer stays the description (the
+        schema); a test holds the two equal. Two queries whatever the number of people: the
+        list, and the marks."""
+        people = attendance_services.attendance_lines(
             organisation=self.organisation, session=session
         )
         marks = attendance_marks(organisation=self.organisation, session=session)
+        moment = moment_writer()
         rows = []
-        for enrolment in enrolments:
-            mark = marks.get(enrolment.pk)
+        for person in people:
+            mark = marks.get(person.enrolment_id)
             rows.append(
                 {
-                    "enrolment": enrolment.pk,
-                    "participant": enrolment.participant_id,
-                    "display_name": enrolment.participant.display_name,
-                    "code": enrolment.participant.code,
+                    "enrolment": person.enrolment_id,
+                    "participant": person.participant_id,
+                    "display_name": person.display_name,
+                    "code": person.code,
                     "status": mark.status if mark else None,
-                    "recorded_at": mark.recorded_at if mark else None,
+                    "recorded_at": moment(mark.recorded_at) if mark else None,
                 }
             )
-        sheet = {"session": session.pk, "session_status": session.status, "marks": rows}
-        return AttendanceSheetSerializer(sheet).data
+        return {"session": session.pk, "session_status": session.status, "marks": rows}
 
     @extend_schema(summary="A session's attendance", responses=AttendanceSheetSerializer)
     def sheet(self, request: Request, *args: Any, **kwargs: Any) -> Response:

@@ -1,7 +1,7 @@
 """Attendance: one row per session and enrolment, saved idempotently."""
 
 from collections.abc import Collection, Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import transaction
 from django.db.models import OuterRef, QuerySet, Subquery
@@ -59,6 +59,26 @@ def attendance_enrolments(
             )
         )
     return list(enrolments)
+
+
+class AttendanceLine(NamedTuple):
+    """One person on a session's attendance list, as lists show them."""
+
+    enrolment_id: int
+    participant_id: int
+    display_name: str
+    code: str
+
+
+def attendance_lines(*, organisation: Organisation, session: Session) -> list[AttendanceLine]:
+    """The same list as `attendance_enrolments`, in the same order, as plain values: for a list
+    written in one pass, without a model object per enrolment and person. One query."""
+    return [
+        AttendanceLine._make(values)
+        for values in _attendance_list(organisation=organisation, session=session)
+        .order_by("participant__display_name", "participant__code")
+        .values_list("pk", "participant_id", "participant__display_name", "participant__code")
+    ]
 
 
 def attendance_enrolment_ids(*, organisation: Organisation, session: Session) -> set[int]:

@@ -7,7 +7,8 @@ unknown year of birth counts as below it.
 """
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
+from typing import Protocol
 
 from django.db import transaction
 from django.db.models import Prefetch
@@ -24,7 +25,22 @@ from ..consent_hooks import run_hooks as run_consent_hooks
 from ..models import Consent, ConsentGiver, ConsentScope, Participant
 
 
-def consent_is_active(consent: Consent, *, today: date) -> bool:
+class ConsentTerms(Protocol):
+    """What the rules below read of a consent: a Consent, or a list's row of its values."""
+
+    @property
+    def scope(self) -> str: ...
+    @property
+    def given_by(self) -> str: ...
+    @property
+    def given_on(self) -> date: ...
+    @property
+    def expires_on(self) -> date | None: ...
+    @property
+    def withdrawn_at(self) -> datetime | None: ...
+
+
+def consent_is_active(consent: ConsentTerms, *, today: date) -> bool:
     return (
         consent.withdrawn_at is None
         and consent.given_on <= today
@@ -45,7 +61,7 @@ def participant_needs_guardian(
 
 def participation_consent_missing(
     participant: Participant,
-    consents: Iterable[Consent],
+    consents: Iterable[ConsentTerms],
     *,
     organisation: Organisation,
     today: date | None = None,
@@ -68,7 +84,7 @@ def participation_consent_missing(
     return missing
 
 
-def has_active_consent(consents: Iterable[Consent], *, scope: str, today: date) -> bool:
+def has_active_consent(consents: Iterable[ConsentTerms], *, scope: str, today: date) -> bool:
     return any(c.scope == scope and consent_is_active(c, today=today) for c in consents)
 
 

@@ -1,8 +1,9 @@
 """The cohorts API: cohorts, their trainers, and enrolments under /api/v1/o/<org_slug>/."""
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -387,6 +388,36 @@ def test_enrolments_filter_by_stage_and_change(org, api_client):
     later = client.get(url, {"changed_since": "2999-01-01T00:00:00Z"}).json()["results"]
     assert later == []
     assert client.get(url, {"changed_since": "yesterday"}).status_code == 400
+
+
+def test_each_listed_enrolment_is_the_enrolments_own_read(org, api_client):
+    # Regression guard: the list writes its rows in one pass over plain values
+    # (enrolment_summaries), one enrolment through EnrolmentSerializer, the schema's
+    # description. A field the two write differently (a time's zone, a key's order) shows here.
+    # Half past midnight in Copenhagen: the organisation's day is not UTC's.
+    with time_machine.travel(datetime(2026, 11, 22, 23, 30, tzinfo=UTC), tick=False):
+        cohort = CohortFactory(organisation=org, capacity=10)
+        EnrolmentFactory(organisation=org, cohort=cohort, stage="waitlisted")
+        EnrolmentFactory(
+            organisation=org,
+            cohort=cohort,
+            participant=ParticipantFactory(organisation=org, email="sami@example.org"),
+        )
+        EnrolmentFactory(organisation=org, cohort=cohort, stage="completed")
+        EnrolmentFactory(organisation=org)  # another cohort's
+        clients = [
+            api_client(org, Role.ADMIN),
+            api_client(org, Role.COORDINATOR),
+            _trainer_of(org, api_client, cohort),
+        ]
+        for client in clients:
+            url = _url("cohort-enrolments", org, cohort_id=cohort.pk)
+            for params in ({}, {"stage": "completed"}, {"page_size": 2, "page": 2}):
+                rows = client.get(url, params).json()["results"]
+                assert rows
+                for row in rows:
+                    one = client.get(_url("enrolment-detail", org, enrolment_id=row["id"]))
+                    assert list(row.items()) == list(one.json().items())
 
 
 def test_enrolment_list_queries_do_not_grow_with_rows(org, api_client):

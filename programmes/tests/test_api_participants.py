@@ -1,10 +1,11 @@
 """The participants API: the page's rules (permissions, filters, consent by age, withdrawal,
 erasure), the fields each role sees, the audited read, isolation and constant query counts."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from cocora.audit.models import AuditEvent
@@ -192,6 +193,70 @@ def test_the_list_takes_the_same_queries_for_5_and_50_participants(org, api_clie
     # Token and membership lookups, the page's count (without a consent filter), the
     # participants, their consents and their enrolments with cohorts: never per row.
     assert few == many
+
+
+@pytest.mark.parametrize("role", STAFF)
+def test_each_listed_person_is_their_record_narrowed_to_the_lists_fields(org, api_client, role):
+    # Regression guard: the list writes its rows in one pass over plain values
+    # (participant_summaries), the record through ParticipantSerializer, the schema's
+    # description. A field the two write differently (a time's zone, the consent state, the
+    # order of the enrolments or of the keys) shows here, on each of the list's paths.
+    # Half past midnight in Copenhagen: the organisation's day is not UTC's.
+    with time_machine.travel(datetime(2026, 11, 22, 23, 30, tzinfo=UTC), tick=False):
+        client = api_client(org, role)
+        today = organisation_today(org)
+        spring, autumn = CohortFactory.create_batch(2, organisation=org)
+        adult = ParticipantFactory(organisation=org, birth_year=2000, email="ana@example.org")
+        ConsentFactory(organisation=org, participant=adult, given_on=today)
+        ConsentFactory(organisation=org, participant=adult, scope="contact", given_on=today)
+        EnrolmentFactory(organisation=org, participant=adult, cohort=autumn, stage="completed")
+        EnrolmentFactory(organisation=org, participant=adult, cohort=spring)
+        minor = ParticipantFactory(
+            organisation=org, birth_year=_minor_birth_year(), preferred_language="da"
+        )
+        ConsentFactory(organisation=org, participant=minor, given_by="guardian", given_on=today)
+        EnrolmentFactory(organisation=org, participant=minor, cohort=spring, stage="waitlisted")
+        ParticipantFactory(organisation=org, birth_year=None)  # nothing at all
+        withdrawn = ParticipantFactory(organisation=org)
+        ConsentFactory(organisation=org, participant=withdrawn, withdrawn_at=timezone.now())
+        ConsentFactory(
+            organisation=org,
+            participant=withdrawn,
+            scope="contact",
+            given_on=today - timedelta(days=30),
+            expires_on=today - timedelta(days=1),
+        )
+        later = ParticipantFactory(organisation=org)
+        ConsentFactory(organisation=org, participant=later, given_on=today + timedelta(days=1))
+        erased = ParticipantFactory(organisation=org, guardian_name="Ana")
+        ConsentFactory(organisation=org, participant=erased, given_on=today)
+        with org_context(org.pk):
+            subject_erase(organisation=org, subject=erased, actor=client.membership.user)
+
+        def listed(**params: Any) -> list[dict[str, Any]]:
+            response = client.get(_url(org, "participants"), {**params, "page_size": 200})
+            assert response.status_code == 200, response.json()
+            return response.json()["results"]
+
+        everyone = listed()
+        paths = [
+            everyone,
+            listed(consent="complete"),
+            listed(consent="missing"),
+            listed(cohort=spring.pk, search="young"),
+            listed(changed_since="2026-01-01T00:00:00Z"),
+        ]
+        for rows in paths:
+            for row in rows:
+                record = client.get(_url(org, "participants", row["id"])).json()
+                assert list(row) == [name for name in record if name in LISTED]
+                assert row == {name: record[name] for name in row}
+
+    # Every kind of row was compared: complete and missing, with and without enrolments.
+    assert [len(rows) for rows in paths] == [6, 1, 5, 2, 6]
+    assert {len(row["consent_missing"]) for row in everyone} == {0, 1, 2}
+    assert {len(row["enrolments"]) for row in everyone} == {0, 1, 2}
+    assert [row["can_be_contacted"] for row in paths[1]] == [True]
 
 
 # -- one record --------------------------------------------------------------------------------

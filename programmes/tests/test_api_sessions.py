@@ -1,19 +1,21 @@
 """The sessions API: sessions, scheduling from a rule, attendance and session logs."""
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.urls import reverse
 from django.utils import timezone
+from rest_framework.renderers import JSONRenderer
 
 from cocora.audit.models import AuditEvent
 from cocora.organisations.context import org_context
 from cocora.organisations.models import Role
 from cocora.organisations.tests.factories import MembershipFactory
 from cocora.testing.queries import count_queries
-from programmes.models import Attendance, Session, SessionLog
+from programmes.api.sessions import AttendanceSheetSerializer
+from programmes.models import ATTENDING_STAGES, Attendance, Enrolment, Session, SessionLog
 from programmes.tests.factories import (
     ActivityFactory,
     AttendanceFactory,
@@ -386,6 +388,58 @@ def test_the_attendance_list_shows_everyone_on_it_with_their_mark(org, api_clien
         assert all(set(mark) == MARK_FIELDS for mark in body["marks"])
         statuses = {mark["enrolment"]: mark["status"] for mark in body["marks"]}
         assert statuses == {marked.pk: "late", unmarked.pk: None}
+
+
+def test_the_attendance_sheet_is_what_its_serializer_writes(org, api_client):
+    # Regression guard: the sheet is written in one pass over plain values (AttendanceViewSet.
+    # _sheet), not through AttendanceSheetSerializer, the schema's description. Built here
+    # through the serializer from the model objects, the two must be the same JSON, keys in
+    # the same order, for a read and for the answer to a save.
+    with time_machine.travel(datetime(2026, 11, 22, 23, 30, tzinfo=UTC), tick=False):
+        session, (late, unmarked, present) = _attendance_setup(
+            org,
+            3,
+            starts_at=datetime(2026, 11, 22, 17, 0, tzinfo=CPH),
+            ends_at=datetime(2026, 11, 22, 19, 0, tzinfo=CPH),
+        )
+        AttendanceFactory(organisation=org, session=session, enrolment=late, status="late")
+        client = _trainer_of(org, api_client, session.cohort)
+        url = _url("session-attendance", org, session_id=session.pk)
+
+        read = client.get(url)
+        assert read.status_code == 200
+        assert read.content == _sheet_through_serializer(org, session)
+        saved = client.put(
+            url, {"marks": [{"enrolment": present.pk, "status": "present"}]}, format="json"
+        )
+        assert saved.status_code == 200
+        assert saved.content == _sheet_through_serializer(org, session)
+    assert [m["status"] for m in saved.json()["marks"] if m["enrolment"] == unmarked.pk] == [None]
+
+
+def _sheet_through_serializer(org, session):
+    with org_context(org.pk), timezone.override(CPH):
+        session = Session.objects.for_org(org).get(pk=session.pk)  # a save marks it held
+        marks = {a.enrolment_id: a for a in Attendance.objects.for_org(org).filter(session=session)}
+        enrolments = (
+            Enrolment.objects.for_org(org)
+            .filter(cohort=session.cohort, stage__in=ATTENDING_STAGES)
+            .select_related("participant")
+            .order_by("participant__display_name", "participant__code")
+        )
+        rows = [
+            {
+                "enrolment": e.pk,
+                "participant": e.participant_id,
+                "display_name": e.participant.display_name,
+                "code": e.participant.code,
+                "status": marks[e.pk].status if e.pk in marks else None,
+                "recorded_at": marks[e.pk].recorded_at if e.pk in marks else None,
+            }
+            for e in enrolments
+        ]
+        sheet = {"session": session.pk, "session_status": session.status, "marks": rows}
+        return JSONRenderer().render(AttendanceSheetSerializer(sheet).data)
 
 
 def test_attendance_is_saved_in_one_request_and_the_same_body_again_changes_nothing(
