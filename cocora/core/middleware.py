@@ -21,6 +21,9 @@ GetResponse = Callable[[HttpRequest], HttpResponseBase]
 PRIVATE_CACHE_MARK = "cocora_private_cache_allowed"
 # Seconds since the epoch at which the user signed in (set by the user_logged_in signal).
 LOGIN_AT_SESSION_KEY = "cocora_login_at"
+# When the session row's expiry was last moved ahead; it moves at most once a minute.
+REFRESHED_AT_SESSION_KEY = "cocora_refreshed_at"
+SESSION_REFRESH_SECONDS = 60
 # Seconds since the epoch at which the user was last found to have an authenticator app.
 MFA_CHECKED_SESSION_KEY = "cocora_mfa_checked_at"
 # How long that finding is trusted before the database is asked again.
@@ -66,9 +69,11 @@ class SecurityHeadersMiddleware:
 
 class SessionLifetimeMiddleware:
     """Signs a user out 12 hours (COCORA_SESSION_ABSOLUTE_SECONDS) after they signed in, however
-    active they were. The idle timeout needs no middleware: the session row's expiry date moves
-    30 minutes ahead with every request (SESSION_COOKIE_AGE, SESSION_SAVE_EVERY_REQUEST) and the
-    session store ignores expired rows.
+    active they were, and keeps a signed-in session from going idle while it is used: the
+    session row's expiry date moves 30 minutes (SESSION_COOKIE_AGE) ahead when the last move is
+    a minute old or more, and the session store ignores expired rows. So a session ends 29 to 30
+    minutes after its last request, never later, and a page read costs no session write unless a
+    minute has passed (Django's SESSION_SAVE_EVERY_REQUEST would write the row on every request).
 
     A session without a recorded sign-in time (made before this existed) is ended too: fail
     closed. Place it after AuthenticationMiddleware and MessageMiddleware, and before the tenant
@@ -91,6 +96,15 @@ class SessionLifetimeMiddleware:
                     )
                     % {"hours": limit // 3600},
                 )
+            else:
+                now = int(time.time())
+                refreshed_at = request.session.get(REFRESHED_AT_SESSION_KEY)
+                if (
+                    not isinstance(refreshed_at, int | float)
+                    or now - refreshed_at >= SESSION_REFRESH_SECONDS
+                ):
+                    # A change marks the session modified: it is saved with a new expiry.
+                    request.session[REFRESHED_AT_SESSION_KEY] = now
         return self.get_response(request)
 
 

@@ -375,10 +375,11 @@ COCORA_EVALUATION_KEY = env("COCORA_EVALUATION_KEY", default="")
 MFA_ADAPTER = "cocora.core.mfa.MFAAdapter"
 
 # SECTION: sessions, MFA and headers (see docs/security.md)
-# Idle timeout: a session ends 30 minutes after its last request. The expiry date lives in the
-# session row (server side) and moves forward with every request.
+# Idle timeout: a session ends 30 minutes after its last request (29 at the least). The expiry
+# date lives in the session row (server side) and moves forward with the requests, at most once
+# a minute (cocora.core.middleware.SessionLifetimeMiddleware), not with a write on every request.
 SESSION_COOKIE_AGE = env.int("COCORA_SESSION_IDLE_SECONDS", default=30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 # Absolute timeout: signed out 12 hours after signing in, however active
 # (cocora.core.middleware.SessionLifetimeMiddleware).
 COCORA_SESSION_ABSOLUTE_SECONDS = env.int("COCORA_SESSION_ABSOLUTE_SECONDS", default=12 * 3600)

@@ -19,8 +19,8 @@ def count_queries(action: Callable[[], Any]) -> tuple[int, Any]:
 
 def _bookkeeping(sql: str) -> bool:
     statement = sql.lstrip().upper()
-    # Transaction control, and the session row moved forward on every request (idle timeout):
-    # the same for every page, whatever it shows.
+    # Transaction control, and the session row moved forward (idle timeout, at most once a
+    # minute): the same for every page, whatever it shows.
     return statement.startswith(_BOOKKEEPING) or statement.startswith('UPDATE "DJANGO_SESSION"')
 
 

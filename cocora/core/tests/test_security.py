@@ -18,7 +18,9 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from cryptography.fernet import Fernet
 from django.contrib.sessions.models import Session
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
@@ -183,6 +185,40 @@ def test_the_session_expires_30_minutes_after_the_last_request(org):
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("account_login"))
         assert client.get(reverse("profile")).status_code == 302
+
+
+def test_reading_pages_writes_the_session_at_most_once_a_minute(org):
+    """The expiry moves ahead with use, but not with a database write on every request; the
+    idle time is then counted from the last move, so a session never outlives 30 idle minutes."""
+    _user, client = _member(org, Role.TRAINER)
+    home = reverse("org_home", args=[org.slug])
+
+    def expiry() -> Any:
+        return Session.objects.get(pk=client.session.session_key).expire_date
+
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        assert client.get(home).status_code == 200
+        moved_at = expiry()
+
+        traveller.shift(timedelta(seconds=59))
+        with CaptureQueriesContext(connection) as context:
+            assert client.get(home).status_code == 200
+        written = [q["sql"] for q in context.captured_queries]
+        assert not [sql for sql in written if re.match(r'\s*(UPDATE|INSERT) "django_session"', sql)]
+        assert any('FROM "django_session"' in sql for sql in written)  # read, as every request
+        assert expiry() == moved_at
+
+        traveller.shift(timedelta(seconds=2))  # a minute and a second after the last move
+        assert client.get(home).status_code == 200
+        assert expiry() == moved_at + timedelta(seconds=61)
+
+        traveller.shift(timedelta(seconds=50))
+        assert client.get(home).status_code == 200  # not moved: 50 seconds since the last move
+        # 29 min 20 s after this last request, but 30 min 10 s after the last move: ended.
+        traveller.shift(timedelta(minutes=29, seconds=20))
+        response = client.get(home)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("account_login"))
 
 
 def test_the_session_ends_12_hours_after_sign_in_however_active(org):
@@ -398,6 +434,6 @@ def test_production_defaults(tmp_path):
         "True",
         "True",
         "1800",
-        "True",
+        "False",
         "43200",
     ], result.stderr
