@@ -349,14 +349,16 @@ def handbook_book(
 
     def page_numbers(sizes: list[tuple[float, float]]) -> str:
         distinct = list(dict.fromkeys(sizes))
-        return render_to_string(
-            PAGE_NUMBERS_TEMPLATE,
-            {
-                **context,
-                "page_sizes": [(round(w, 2), round(h, 2)) for w, h in distinct],
-                "pages": [distinct.index(size) + 1 for size in sizes],
-            },
-        )
+        with translation.override(language):
+            # The sizes are CSS: written unlocalised whatever the language ("595.28pt").
+            return render_to_string(
+                PAGE_NUMBERS_TEMPLATE,
+                {
+                    **context,
+                    "page_sizes": [(round(w, 2), round(h, 2)) for w, h in distinct],
+                    "pages": [distinct.index(size) + 1 for size in sizes],
+                },
+            )
 
     def chapters() -> Iterator[tuple[str, str]]:
         yield "introduction", part("introduction")

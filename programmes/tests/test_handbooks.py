@@ -8,6 +8,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 from django.urls import reverse
+from django.utils import translation
 from PIL import Image
 
 from cocora.audit.models import AuditEvent
@@ -114,6 +115,38 @@ def test_the_prevention_handbook_is_a_book_with_contents_page_numbers_and_module
             assert title[:20] in page.strip().splitlines()[0]
     # No personal data in the handbook.
     assert "Young person" not in text
+
+
+def _text_in_box(path: str, page: int, box: tuple[float, float, float, float]) -> str:
+    x, y, width, height = (str(round(v)) for v in box)
+    return subprocess.run(  # noqa: S603  (poppler on a file we wrote)
+        [
+            *("pdftotext", "-f", str(page), "-l", str(page), "-r", "72"),
+            *("-x", x, "-y", y, "-W", width, "-H", height, path, "-"),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+
+
+def test_a_danish_handbook_numbers_its_landscape_pages_at_their_own_foot(org, prevention):
+    # Given a handbook in Danish, whose decimal comma must not reach the page sizes' CSS, asked
+    # for while Danish is active (a Danish coordinator's request)
+    with translation.override("da"):
+        export = _render(org, _request(org, prevention, language="da"))
+    assert export.status == "done", export.error
+
+    # Then every numbered page, the landscape attendance sheet's too, has "n / N" centred at
+    # its own foot (a number laid out for a portrait page would sit a fifth of the way in)
+    pdf = pikepdf.open(export.file.path)
+    sizes = [(float(p.mediabox[2]), float(p.mediabox[3])) for p in pdf.pages]
+    landscape = [n for n, (w, h) in enumerate(sizes, start=1) if w > h]
+    assert landscape
+    for number in (2, *landscape):
+        width, height = sizes[number - 1]
+        foot = (width / 2 - 60, height - 22 * 72 / 25.4, 120, 22 * 72 / 25.4)
+        assert f"{number} / {export.pages}" in _text_in_box(export.file.path, number, foot)
 
 
 def test_same_content_gives_the_same_export_without_rendering_again(org, prevention, renders):
