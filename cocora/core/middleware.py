@@ -72,8 +72,10 @@ class SessionLifetimeMiddleware:
     active they were, and keeps a signed-in session from going idle while it is used: the
     session row's expiry date moves 30 minutes (SESSION_COOKIE_AGE) ahead when the last move is
     a minute old or more, and the session store ignores expired rows. So a session ends 29 to 30
-    minutes after its last request, never later, and a page read costs no session write unless a
-    minute has passed (Django's SESSION_SAVE_EVERY_REQUEST would write the row on every request).
+    minutes after its last signed-in request, never later (static files and server errors, which
+    Django never saves a session for, do not count), and a page read costs no session write
+    unless a minute has passed (Django's SESSION_SAVE_EVERY_REQUEST would write the row on
+    every request).
 
     A session without a recorded sign-in time (made before this existed) is ended too: fail
     closed. Place it after AuthenticationMiddleware and MessageMiddleware, and before the tenant
@@ -99,9 +101,8 @@ class SessionLifetimeMiddleware:
             else:
                 now = int(time.time())
                 refreshed_at = request.session.get(REFRESHED_AT_SESSION_KEY)
-                if (
-                    not isinstance(refreshed_at, int | float)
-                    or now - refreshed_at >= SESSION_REFRESH_SECONDS
+                if not isinstance(refreshed_at, int | float) or not (
+                    0 <= now - refreshed_at < SESSION_REFRESH_SECONDS
                 ):
                     # A change marks the session modified: it is saved with a new expiry.
                     request.session[REFRESHED_AT_SESSION_KEY] = now
@@ -109,9 +110,12 @@ class SessionLifetimeMiddleware:
 
 
 def record_login_time(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
-    """user_logged_in receiver: starts the session's absolute lifetime."""
+    """user_logged_in receiver: starts the session's absolute lifetime, and its idle expiry
+    (the sign-in saves the session, so the next minute's requests need not)."""
     if request is not None and hasattr(request, "session"):
-        request.session[LOGIN_AT_SESSION_KEY] = int(time.time())
+        now = int(time.time())
+        request.session[LOGIN_AT_SESSION_KEY] = now
+        request.session[REFRESHED_AT_SESSION_KEY] = now
 
 
 def forget_mfa_check(sender: Any, request: HttpRequest | None = None, **kwargs: Any) -> None:

@@ -208,9 +208,9 @@ def test_reading_pages_writes_the_session_at_most_once_a_minute(org):
         assert any('FROM "django_session"' in sql for sql in written)  # read, as every request
         assert expiry() == moved_at
 
-        traveller.shift(timedelta(seconds=2))  # a minute and a second after the last move
+        traveller.shift(timedelta(seconds=2))  # over a minute after the last move
         assert client.get(home).status_code == 200
-        assert expiry() == moved_at + timedelta(seconds=61)
+        assert expiry() == timezone.now() + timedelta(minutes=30)
 
         traveller.shift(timedelta(seconds=50))
         assert client.get(home).status_code == 200  # not moved: 50 seconds since the last move
@@ -219,6 +219,44 @@ def test_reading_pages_writes_the_session_at_most_once_a_minute(org):
         response = client.get(home)
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_a_request_without_a_write_still_leaves_29_idle_minutes(org):
+    # The tightest case from the other side: the last request moved nothing (59 seconds after
+    # the last move), yet 29 minutes after it the session is still alive.
+    _user, client = _member(org, Role.TRAINER)
+    home = reverse("org_home", args=[org.slug])
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        assert client.get(home).status_code == 200
+        traveller.shift(timedelta(seconds=59))
+        assert client.get(home).status_code == 200
+        traveller.shift(timedelta(minutes=29))
+        assert client.get(home).status_code == 200
+
+
+def test_signing_in_through_the_form_gives_30_idle_minutes_with_or_without_remember_me(
+    org, settings
+):
+    user, _client = _member(org, Role.TRAINER)
+    for remember in (False, True):
+        client = Client()
+        form = {"login": user.email, "password": PASSWORD}
+        if remember:
+            form["remember"] = "on"
+        with time_machine.travel(timezone.now(), tick=False) as traveller:
+            assert client.post(reverse("account_login"), form).status_code == 302
+            cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+            # Without "remember me" the cookie ends with the browser; the row expires either way.
+            assert bool(cookie["max-age"]) is remember
+            row = Session.objects.get(pk=cookie.value)
+            assert row.expire_date == timezone.now() + timedelta(minutes=30)
+
+            traveller.shift(timedelta(seconds=61))
+            assert client.get(reverse("profile")).status_code == 200
+            row.refresh_from_db()
+            assert row.expire_date == timezone.now() + timedelta(minutes=30)
+            traveller.shift(timedelta(minutes=31))
+            assert client.get(reverse("profile")).status_code == 302
 
 
 def test_the_session_ends_12_hours_after_sign_in_however_active(org):
