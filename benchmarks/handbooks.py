@@ -53,7 +53,7 @@ def _vm_kib(field: str) -> int:
 
 
 # CPU seconds of the render processes this process used: they are the forkserver's children,
-# not ours, so os.times() does not count them (see _count_pool_cpu).
+# not ours, so os.times() does not count them (see _prepare_render_processes).
 _POOL_CPU = [0.0]
 
 
@@ -69,9 +69,11 @@ def _process_cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def _count_pool_cpu() -> None:
-    """Adds the render processes' CPU time to _POOL_CPU when each book's pool closes: read
-    while they are alive and idle, every part rendered, just before they are shut down."""
+def _prepare_render_processes() -> float:
+    """Counts the render processes' CPU time into _POOL_CPU when each book's pool closes (read
+    while they are alive and idle, every part rendered, just before they are shut down), and
+    starts the forkserver they come from, which loads Django and WeasyPrint: a worker starts it
+    for its first book and keeps it. Returns the seconds that start took."""
     from contextlib import contextmanager, suppress
 
     from cocora.documents import book
@@ -90,6 +92,11 @@ def _count_pool_cpu() -> None:
                         _POOL_CPU[0] += _process_cpu_seconds(pid)
 
     book._pool = counted  # type: ignore[assignment]
+    boot = time.perf_counter()
+    first = book._CONTEXT.Process(target=os.getpid)  # its first process waits for the load
+    first.start()
+    first.join()
+    return round(time.perf_counter() - boot, 2)
 
 
 def _in_child(work: Callable[[], dict[str, Any]]) -> dict[str, Any]:
@@ -98,17 +105,7 @@ def _in_child(work: Callable[[], dict[str, Any]]) -> dict[str, Any]:
     receive, send = context.Pipe(duplex=False)
 
     def target() -> None:
-        _count_pool_cpu()
-        # The render processes come from a forkserver that has loaded Django and WeasyPrint
-        # (cocora/documents/book.py); a worker starts it for its first book and keeps it, so
-        # it is started before the clock, and how long that took is reported on its own.
-        from cocora.documents import book
-
-        boot = time.perf_counter()
-        first = book._CONTEXT.Process(target=os.getpid)  # its first process waits for the load
-        first.start()
-        first.join()
-        boot_seconds = round(time.perf_counter() - boot, 2)
+        boot_seconds = _prepare_render_processes()  # before the clock, reported on its own
         start_rss = _vm_kib("VmRSS")
         start, cpu = time.perf_counter(), _cpu_seconds()
         result = work()

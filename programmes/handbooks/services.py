@@ -338,9 +338,13 @@ def handbook_book(
     part (and the small front matter and page numbers) again. Adds no query."""
     context = _handbook_context(organisation, programme, modules, branding, language)
 
-    def part(name: str, **extra: Any) -> str:
+    def render(template: str, **extra: Any) -> str:
+        # Every piece in the handbook's language, whoever asks for it (a worker, a request).
         with translation.override(language):
-            return render_to_string(PART_TEMPLATE, {**context, "part": name, **extra})
+            return render_to_string(template, {**context, **extra})
+
+    def part(name: str, **extra: Any) -> str:
+        return render(PART_TEMPLATE, part=name, **extra)
 
     def front_matter(pages: dict[str, int] | None) -> str:
         with translation.override(language):
@@ -349,16 +353,12 @@ def handbook_book(
 
     def page_numbers(sizes: list[tuple[float, float]]) -> str:
         distinct = list(dict.fromkeys(sizes))
-        with translation.override(language):
-            # The sizes are CSS: written unlocalised whatever the language ("595.28pt").
-            return render_to_string(
-                PAGE_NUMBERS_TEMPLATE,
-                {
-                    **context,
-                    "page_sizes": [(round(w, 2), round(h, 2)) for w, h in distinct],
-                    "pages": [distinct.index(size) + 1 for size in sizes],
-                },
-            )
+        return render(
+            PAGE_NUMBERS_TEMPLATE,
+            # CSS, which the template writes unlocalised whatever the language ("595.28pt").
+            page_sizes=[(round(w, 2), round(h, 2)) for w, h in distinct],
+            pages=[distinct.index(size) + 1 for size in sizes],
+        )
 
     def chapters() -> Iterator[tuple[str, str]]:
         yield "introduction", part("introduction")
