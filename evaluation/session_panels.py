@@ -24,10 +24,10 @@ def open_rounds_panel(
     )
     if not waves:
         return None
+    # Links only, no form: rendered without the request, so the page's context processors do
+    # not run a second time.
     return render_to_string(
-        "evaluation/_session_panel.html",
-        {"waves": waves, "organisation": organisation},
-        request=request,
+        "evaluation/_session_panel.html", {"waves": waves, "organisation": organisation}
     )
 
 

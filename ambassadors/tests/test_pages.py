@@ -162,9 +162,9 @@ def test_roster_query_count_is_the_same_for_5_and_50_ambassadors(org, member_cli
         assert len(response.context["rows"]) == total
         return count
 
-    # session, user, organisation, membership, the roster (one query with subqueries),
-    # switcher = 6 (+2 tenant settings on PostgreSQL).
-    assert measure(5) == measure(50) == 6 + 2 * tenant_settings_queries()
+    # session, user, the member's memberships with their organisations (the switcher too), the
+    # roster (one query with subqueries) = 4 (+2 tenant settings on PostgreSQL).
+    assert measure(5) == measure(50) == 4 + 2 * tenant_settings_queries()
 
 
 def test_ambassador_home_query_count_is_the_same_for_5_and_50_tasks(org, ambassador_client):
@@ -181,9 +181,10 @@ def test_ambassador_home_query_count_is_the_same_for_5_and_50_tasks(org, ambassa
         assert len(response.context["home"].current) == total
         return count
 
-    # session, user, organisation, membership, own ambassador, tasks with buddies, next
-    # session, hours, answered insights, switcher = 10 (+2 tenant settings on PostgreSQL).
-    assert measure(5) == measure(50) == 10 + 2 * tenant_settings_queries()
+    # session, user, the member's memberships with their organisations (the switcher too), own
+    # ambassador, tasks with buddies, next session, hours, answered insights = 8 (+2 tenant settings
+    # on PostgreSQL).
+    assert measure(5) == measure(50) == 8 + 2 * tenant_settings_queries()
 
 
 def test_an_insight_over_2000_characters_is_refused_and_nothing_is_stored(org, ambassador_client):

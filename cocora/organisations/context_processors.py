@@ -78,5 +78,8 @@ def _navigation(
         "can_search": can(membership, "search.use"),
         "current_organisation": organisation,
         "current_membership": membership,
-        "my_memberships": membership_list_for_user(user=user),
+        # Organisation pages read them with the membership (views_base.OrgViewMixin).
+        "my_memberships": request.my_memberships  # type: ignore[attr-defined]
+        if hasattr(request, "my_memberships")
+        else membership_list_for_user(user=user),
     }

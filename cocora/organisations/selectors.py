@@ -14,30 +14,33 @@ def organisation_get_by_slug(*, slug: str) -> Organisation | None:
 def membership_for_user(*, organisation: Organisation, user: User) -> Membership | None:
     if not user.is_authenticated:
         return None
+    return Membership.objects.for_org(organisation).filter(user=user).select_related("user").first()
+
+
+def membership_list_for_user(*, user: User) -> list[Membership]:
+    """A user's memberships across organisations, by organisation name, each with its
+    organisation and its unread notifications (`unread_notifications`, for the header): one
+    query. The organisation pages find their member's membership among them and hand the list
+    to the switcher. On PostgreSQL this is the one read that crosses organisations, allowed by a
+    read-only policy on the user's own rows (memberships and notifications)."""
+    if not user.is_authenticated:
+        return []
     from django.db.models.functions import Coalesce
 
     from cocora.notifications.selectors import unread_count_subquery
 
-    # The header's unread count comes with the membership: no query of its own on every page.
-    return (
-        Membership.objects.for_org(organisation)
-        .filter(user=user)
-        .select_related("user")
-        .annotate(unread_notifications=Coalesce(unread_count_subquery(), 0))
-        .first()
-    )
-
-
-def membership_list_for_user(*, user: User) -> list[Membership]:
-    """A user's memberships across organisations, for the switcher. On PostgreSQL this is the
-    one read that crosses organisations, allowed by a read-only policy on the user's own rows."""
-    if not user.is_authenticated:
-        return []
     return list(
         Membership.objects.filter(user=user)
         .select_related("organisation")
+        .annotate(unread_notifications=Coalesce(unread_count_subquery(), 0))
         .order_by("organisation__name")
     )
+
+
+def membership_in(memberships: list[Membership], *, slug: str) -> Membership | None:
+    """The membership, among a user's (`membership_list_for_user`), in the organisation with
+    this slug; None when they are not a member there or no such organisation exists."""
+    return next((m for m in memberships if m.organisation.slug == slug), None)
 
 
 def membership_list(*, organisation: Organisation) -> QuerySet[Membership]:

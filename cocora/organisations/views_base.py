@@ -25,7 +25,7 @@ from cocora.accounts.language import activate_language
 from .context import set_db_context
 from .models import Membership, Organisation
 from .permissions import can
-from .selectors import membership_for_user, organisation_get_by_slug
+from .selectors import membership_in, membership_list_for_user, organisation_get_by_slug
 
 M = TypeVar("M", bound=Model)
 
@@ -39,14 +39,20 @@ class OrgViewMixin:
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        organisation = organisation_get_by_slug(slug=kwargs["org_slug"])
-        if organisation is None:
-            raise Http404
-        membership = membership_for_user(organisation=organisation, user=request.user)  # type: ignore[arg-type]
+        # The member's memberships, their organisations and unread counts in one query: this
+        # one's among them, the rest for the organisation switcher.
+        memberships = membership_list_for_user(user=request.user)  # type: ignore[arg-type]
+        membership = membership_in(memberships, slug=kwargs["org_slug"])
         if membership is None:
+            organisation = organisation_get_by_slug(slug=kwargs["org_slug"])
+            if organisation is None:
+                raise Http404
             # Someone knocked on another organisation's door: that organisation's admins see it.
             record_denied(request, organisation, status=404, member=False)
             return page_not_found(request, Http404())
+        organisation = membership.organisation
+        membership.user = request.user  # type: ignore[assignment]
+        request.my_memberships = memberships  # type: ignore[attr-defined]
         set_db_context(organisation_id=organisation.pk, user_id=request.user.pk)
         self.organisation = organisation
         self.membership = membership

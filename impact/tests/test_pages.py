@@ -225,9 +225,9 @@ def test_the_impact_page_makes_as_many_queries_for_50_sessions_and_people_as_for
 
     five = measure(5)
     fifty = measure(45)
-    # session, user, organisation, membership, programme, objectives, indicators, one per
-    # metric (3), organisation switcher = 11 (+2 tenant settings on PostgreSQL).
-    assert five == fifty == 11 + 2 * tenant_settings_queries()
+    # session, user, the member's memberships with their organisations (the switcher too),
+    # programme, objectives, indicators, one per metric (3) = 9 (+2 tenant settings on PostgreSQL).
+    assert five == fifty == 9 + 2 * tenant_settings_queries()
 
 
 @time_machine.travel(MIDYEAR, tick=False)

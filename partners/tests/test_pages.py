@@ -52,9 +52,10 @@ def test_directory_query_count_is_the_same_for_5_and_50_partners(org, member_cli
     five, rows5 = measure(5)
     fifty, rows50 = measure(45)
     assert (rows5, rows50) == (5, 50)
-    # session, user, organisation, membership, the count, a page of partners with counts,
-    # their latest checks, switcher = 8 (+2 tenant settings on PostgreSQL).
-    assert five == fifty == 8 + 2 * tenant_settings_queries()
+    # session, user, the member's memberships with their organisations (the switcher too), the
+    # count, a page of partners with counts, their latest checks = 6 (+2 tenant settings on
+    # PostgreSQL).
+    assert five == fifty == 6 + 2 * tenant_settings_queries()
 
 
 def test_directory_filters_by_kind_status_and_review(org, member_client):
@@ -100,10 +101,10 @@ def test_activity_list_query_count_is_the_same_for_5_and_50_activities(org, memb
     five, rows5 = measure(5)
     fifty, rows50 = measure(45)
     assert (rows5, rows50) == (5, 50)
-    # session, user, organisation, membership, activities with programme and cohort, their
-    # partner links with partners, open follow-ups, partners for the filter, switcher = 9
-    # (+2 tenant settings on PostgreSQL).
-    assert five == fifty == 9 + 2 * tenant_settings_queries()
+    # session, user, the member's memberships with their organisations (the switcher too),
+    # activities with programme and cohort, their partner links with partners, open follow-ups,
+    # partners for the filter = 7 (+2 tenant settings on PostgreSQL).
+    assert five == fifty == 7 + 2 * tenant_settings_queries()
 
 
 def test_recording_an_activity_with_two_partners_and_a_follow_up(org, member_client):

@@ -448,9 +448,10 @@ def test_proposal_list_query_count_is_the_same_for_5_and_50(org, member_client):
     five, rows5 = measure(5)
     fifty, rows50 = measure(45)
     assert (rows5, rows50) == (5, 50)
-    # session, user, organisation, membership, the count, a page of proposals with everything
-    # they name and their comment counts, switcher = 7 (+2 tenant settings on PostgreSQL).
-    assert five == fifty == 7 + 2 * tenant_settings_queries()
+    # session, user, the member's memberships with their organisations (the switcher too), the
+    # count, a page of proposals with everything they name and their comment counts = 5 (+2 tenant
+    # settings on PostgreSQL).
+    assert five == fifty == 5 + 2 * tenant_settings_queries()
 
 
 def test_staff_cannot_suggest_on_the_curriculum_themselves(org, member_client):

@@ -125,8 +125,18 @@ def session_list(
 
 
 def session_get(*, organisation: Organisation, membership: Membership, session_id: Any) -> Session:
+    """A session of a cohort this member may see, with its cohort and module joined: what the
+    session pages show of them (names, ids, the module's title), not the module's text. One
+    query; 404 for anything else."""
     session = (
-        session_list(organisation=organisation, membership=membership).filter(pk=session_id).first()
+        Session.objects.for_org(organisation)
+        .filter(
+            cohort__in=_visible_cohorts(organisation=organisation, membership=membership),
+            pk=session_id,
+        )
+        .select_related("cohort", "module")
+        .defer("module__objectives", "module__content_md")
+        .first()
     )
     if session is None:
         raise Http404

@@ -388,11 +388,11 @@ def test_my_sessions_query_count_is_the_same_for_5_and_50_sessions(org, member_c
         assert response.content.count(b'class="card mb-2"') == total_sessions
         return count
 
-    # session, user, organisation, membership, the user's memberships (switcher), the week's
-    # sessions with cohort, programme and module joined, and the next session after this week
-    # = 7; on PostgreSQL also the user (middleware) and the organisation (view) set for the
+    # session, user, the member's memberships with their organisations (the switcher too), the
+    # week's sessions with cohort, programme and module joined, and the next session after this week
+    # = 5; on PostgreSQL also the user (middleware) and the organisation (view) set for the
     # transaction.
-    expected = 7 + 2 * tenant_settings_queries()
+    expected = 5 + 2 * tenant_settings_queries()
     assert count_for(5) == expected
     assert count_for(50) == expected
 

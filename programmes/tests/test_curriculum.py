@@ -410,11 +410,11 @@ def test_the_curriculum_page_query_count_is_the_same_for_2_and_9_modules(org, me
         assert response.content.count(b'id="module-') >= total_modules
         return count
 
-    # session, user, organisation, membership, the user's memberships (switcher), programme,
-    # modules, activities, and the translations of each = 10; on PostgreSQL also the user
-    # (middleware) and the organisation (view) set for the transaction. None of them depends on
-    # the number of rows.
-    expected = 10 + 2 * tenant_settings_queries()
+    # session, user, the member's memberships with their organisations (the switcher too),
+    # programme, modules, activities, and the translations of each = 8; on PostgreSQL also the user
+    # (middleware) and the organisation (view) set for the transaction. None of them depends on the
+    # number of rows.
+    expected = 8 + 2 * tenant_settings_queries()
     assert count_for(2) == expected
     assert count_for(9) == expected
 

@@ -140,10 +140,10 @@ def test_query_count_is_the_same_for_5_and_50_sessions(org, member_client):
         assert response.status_code == 200
         return queries
 
-    # session, user, organisation, membership (with its unread notifications), trainers and
-    # cohorts of the form, sessions, their cohorts' trainers, switcher = 9 (+2 tenant
-    # settings on PostgreSQL).
-    assert measure(5) == measure(50) == 9 + 2 * tenant_settings_queries()
+    # session, user, the member's memberships with their organisations and unread notifications (the
+    # switcher too), trainers and cohorts of the form, sessions, their cohorts' trainers = 7 (+2
+    # tenant settings on PostgreSQL).
+    assert measure(5) == measure(50) == 7 + 2 * tenant_settings_queries()
 
 
 def test_api_answers_the_same_week_for_a_trainer(org, api_client):

@@ -204,16 +204,16 @@ def test_attendance_query_count_is_the_same_for_5_and_50_people(org, member_clie
             assert response.status_code == 302
         return count
 
-    # load: session, user, organisation, membership, session with cohort, enrolments with
-    # participants and their marks, log exists, trainers' clashes, switcher, the cohort's
-    # open questionnaire rounds (the evaluation's panel) = 10.
-    # save: session, user, organisation, membership, session with cohort, enrolments (read once,
-    # by the view, and handed to the service), current marks, one upsert, session status,
-    # message storage... = constant.
+    # load: session, user, the member's memberships with their organisations (the switcher too),
+    # session with cohort, enrolments with participants and their marks, log exists, trainers'
+    # clashes, the cohort's open questionnaire rounds (the evaluation's panel) = 8. save: session,
+    # user, the member's memberships, session with cohort, enrolments (read once, by the view, and
+    # handed to the service), current marks, one upsert, session status, message storage... =
+    # constant.
     five, fifty = measure(5), measure(50)
     assert five == fifty
     if action == "load":
-        assert five == 10 + 2 * tenant_settings_queries()
+        assert five == 8 + 2 * tenant_settings_queries()
 
 
 def test_saving_attendance_reads_the_list_of_people_once(org, member_client):
@@ -327,11 +327,11 @@ def test_cohort_page_query_count_is_the_same_for_5_and_50_people(org, member_cli
         assert len(response.context["people"].items) == min(people, 25)
         return count
 
-    # session, user, organisation, membership, cohort, sessions (with the chart's marks),
-    # people counted by stage, trainers, trainers' clashes, one page of people, their
-    # attendance totals (grouped), the panels of apps built on programmes (the training app:
-    # courses required of trainers), switcher = 13 (+2 tenant settings on PostgreSQL).
-    assert measure(5) == measure(50) == 13 + 2 * tenant_settings_queries()
+    # session, user, the member's memberships with their organisations (the switcher too), cohort,
+    # sessions (with the chart's marks), people counted by stage, trainers, trainers' clashes, one
+    # page of people, their attendance totals (grouped), the panels of apps built on programmes (the
+    # training app: courses required of trainers) = 11 (+2 tenant settings on PostgreSQL).
+    assert measure(5) == measure(50) == 11 + 2 * tenant_settings_queries()
 
 
 def test_safe_space_log_has_no_per_person_field_and_refuses_one(org, member_client):

@@ -160,9 +160,9 @@ def test_list_query_count_is_the_same_for_5_and_50(org, member_client):
         assert response.status_code == 200
         return queries
 
-    # session, user, organisation, membership (with the unread count), the page's count and
-    # rows, switcher = 7 (+2 tenant settings on PostgreSQL).
-    assert measure(5) == measure(50) == 7 + 2 * tenant_settings_queries()
+    # session, user, the member's memberships with their organisations and unread counts (the
+    # switcher too), the page's count and rows = 5 (+2 tenant settings on PostgreSQL).
+    assert measure(5) == measure(50) == 5 + 2 * tenant_settings_queries()
 
 
 def test_api_lists_filters_and_marks_read(org, api_client):

@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from cocora.notifications.tests.factories import NotificationFactory
 from cocora.organisations.models import Role
 from cocora.organisations.tests.factories import MembershipFactory, OrganisationFactory
 
@@ -29,6 +30,30 @@ def test_member_of_two_organisations_can_switch(org, member_client):
     assert home.status_code == 200
     assert b"Switch organisation" in home.content
     assert reverse("org_home", kwargs={"org_slug": org.slug}).encode() in home.content
+
+
+def test_each_organisation_shows_its_own_role_unread_count_and_switcher_mark(org, member_client):
+    # The pages find the member's membership among all of theirs (one query): in each
+    # organisation they act in its role and see its notifications, never the other's.
+    client = member_client(org, Role.COORDINATOR)
+    me = client.membership.user
+    second = OrganisationFactory(slug="gamma", name="Gamma Youth Club")
+    MembershipFactory(organisation=second, user=me, role=Role.ADMIN)
+    for _ in range(2):
+        NotificationFactory(organisation=org, recipient=me)
+    for _ in range(5):
+        NotificationFactory(organisation=second, recipient=me)
+
+    for slug, role, unread in ((org.slug, Role.COORDINATOR, 2), ("gamma", Role.ADMIN, 5)):
+        response = client.get(reverse("org_home", kwargs={"org_slug": slug}))
+        assert response.status_code == 200
+        assert response.context["membership"].role == role
+        assert response.context["membership"].user == me
+        assert response.context["notifications_unread"] == unread
+        current = reverse("org_home", kwargs={"org_slug": slug})
+        assert f'<a href="{current}" aria-current="true">'.encode() in response.content
+    members = reverse("member_list", kwargs={"org_slug": org.slug})
+    assert client.get(members).status_code == 403  # a coordinator here, an admin elsewhere
 
 
 @pytest.mark.parametrize(
