@@ -314,6 +314,12 @@ def main() -> None:
             email="coordinator@nordby.example",
         )
         write_section("bench-throughput", throughput.table(results["throughput"]))
+    if "pages" in parts and connection.vendor == "postgresql":
+        # Timestamps read with Django's loader and with the C loader (benchmarks/timestamps.py).
+        from benchmarks import timestamps
+
+        results["timestamps"] = timestamps.run(measure)
+        write_section("bench-timestamps", timestamps.table(results["timestamps"]))
     if "handbooks" in parts:
         # Handbook PDFs (benchmarks/handbooks.py): WeasyPrint against Chromium, cached re-export.
         from benchmarks import handbooks
