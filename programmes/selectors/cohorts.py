@@ -36,6 +36,7 @@ from ..models import (
     Enrolment,
     EnrolmentStage,
     Session,
+    SessionLog,
     SessionStatus,
 )
 from .sessions import TrainerClash, session_clashes
@@ -124,17 +125,23 @@ def session_list(
     ).order_by("starts_at", "pk")
 
 
-def session_get(*, organisation: Organisation, membership: Membership, session_id: Any) -> Session:
+def session_get(
+    *, organisation: Organisation, membership: Membership, session_id: Any, with_log: bool = False
+) -> Session:
     """A session of a cohort this member may see, with its cohort and module joined: what the
-    session pages show of them (names, ids, the module's title), not the module's text. One
-    query; 404 for anything else."""
-    session = (
-        Session.objects.for_org(organisation)
-        .filter(
-            cohort__in=_visible_cohorts(organisation=organisation, membership=membership),
-            pk=session_id,
+    session pages show of them (names, ids, the module's title), not the module's text.
+    `with_log` adds `has_log` (whether its session log was written). One query; 404 for anything
+    else."""
+    sessions = Session.objects.for_org(organisation).filter(
+        cohort__in=_visible_cohorts(organisation=organisation, membership=membership),
+        pk=session_id,
+    )
+    if with_log:
+        sessions = sessions.annotate(
+            has_log=Exists(SessionLog.objects.for_org(organisation).filter(session=OuterRef("pk")))
         )
-        .select_related("cohort", "module")
+    session = (
+        sessions.select_related("cohort", "module")
         .defer("module__objectives", "module__content_md")
         .first()
     )

@@ -135,6 +135,20 @@ def _attendance_setup(org, people):
     return session, enrolments
 
 
+def test_the_attendance_page_says_whether_the_session_log_was_written(org, member_client):
+    client = member_client(org, Role.TRAINER)
+    session, _people = _attendance_setup(org, 2)
+    CohortTrainerFactory(organisation=org, cohort=session.cohort, user=client.membership.user)
+    other = SessionFactory(organisation=org, cohort=session.cohort)
+    SessionLogFactory(organisation=org, session=other)  # another session's log
+    url = reverse("session_detail", args=[org.slug, session.pk])
+
+    assert "Write the session log" in client.get(url).content.decode()
+    SessionLogFactory(organisation=org, session=session)
+    page = client.get(url).content.decode()
+    assert "Edit the session log" in page and "Write the session log" not in page
+
+
 def test_attendance_save_is_idempotent(org, member_client):
     client = member_client(org, Role.COORDINATOR)
     session, enrolments = _attendance_setup(org, 3)
@@ -205,15 +219,16 @@ def test_attendance_query_count_is_the_same_for_5_and_50_people(org, member_clie
         return count
 
     # load: session, user, the member's memberships with their organisations (the switcher too),
-    # session with cohort, enrolments with participants and their marks, log exists, trainers'
-    # clashes, the cohort's open questionnaire rounds (the evaluation's panel) = 8. save: session,
-    # user, the member's memberships, session with cohort, enrolments (read once, by the view, and
-    # handed to the service), current marks, one upsert, session status, message storage... =
-    # constant.
+    # session with cohort, module and whether its log was written, enrolments with participants
+    # and their marks, trainers' clashes, the cohort's open questionnaire rounds (the
+    # evaluation's panel) = 7.
+    # save: session, user, the member's memberships, session with cohort, enrolments (read once,
+    # by the view, and handed to the service), current marks, one upsert, session status,
+    # message storage... = constant.
     five, fifty = measure(5), measure(50)
     assert five == fifty
     if action == "load":
-        assert five == 8 + 2 * tenant_settings_queries()
+        assert five == 7 + 2 * tenant_settings_queries()
 
 
 def test_saving_attendance_reads_the_list_of_people_once(org, member_client):

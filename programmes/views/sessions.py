@@ -15,7 +15,7 @@ from cocora.organisations.permissions import can
 from cocora.organisations.views_base import OrgTemplateView
 
 from ..forms import SessionForm, SessionLogForm, SessionRuleForm
-from ..models import Activity, Attendance, AttendanceStatus, Module, SessionLog, SessionStatus
+from ..models import Activity, Attendance, AttendanceStatus, Module, SessionStatus
 from ..panels import render_session_panels
 from ..selectors.cohorts import session_get
 from ..selectors.sessions import session_clashes, session_log_get
@@ -27,12 +27,16 @@ from .cohorts import CohortMixin
 
 
 class SessionMixin:
+    # Whether the page says if the session log was written (read with the session).
+    session_with_log = False
+
     def get_session(self) -> Any:
         if not hasattr(self, "_session"):
             self._session = session_get(
                 organisation=self.organisation,  # type: ignore[attr-defined]
                 membership=self.membership,  # type: ignore[attr-defined]
                 session_id=self.kwargs["session_id"],  # type: ignore[attr-defined]
+                with_log=self.session_with_log,
             )
         return self._session
 
@@ -116,6 +120,7 @@ class SessionDetailView(SessionMixin, OrgTemplateView):
 
     permission = "sessions.view"
     template_name = "programmes/sessions/detail.html"
+    session_with_log = True
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -129,7 +134,7 @@ class SessionDetailView(SessionMixin, OrgTemplateView):
             cohort=session.cohort,
             rows=[(e, e.mark or "") for e in enrolments],
             statuses=AttendanceStatus.choices,
-            has_log=SessionLog.objects.for_org(self.organisation).filter(session=session).exists(),
+            has_log=session.has_log,
             can_record=can(self.membership, "attendance.record"),
             can_manage=can(self.membership, "sessions.manage"),
             cancelled=session.status == SessionStatus.CANCELLED,
