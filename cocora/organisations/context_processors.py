@@ -71,7 +71,7 @@ def _navigation(
             items.append({"label": label, "url": url, "active": active})
     return {
         "nav_items": items,
-        # Read with the membership (selectors.membership_for_user): no query of its own.
+        # Read with the membership (selectors.membership_list_for_user): no query of its own.
         "notifications_unread": getattr(membership, "unread_notifications", 0)
         if can(membership, "notifications.view")
         else None,
