@@ -132,9 +132,11 @@ def session_get(
     session pages show of them (names, ids, the module's title), not the module's text.
     `with_log` adds `has_log` (whether its session log was written). One query; 404 for anything
     else."""
-    sessions = Session.objects.for_org(organisation).filter(
-        cohort__in=_visible_cohorts(organisation=organisation, membership=membership),
-        pk=session_id,
+    # The sessions this member may see, as the lists read them, joined to less.
+    sessions = (
+        session_list(organisation=organisation, membership=membership)
+        .select_related(None)
+        .filter(pk=session_id)
     )
     if with_log:
         sessions = sessions.annotate(
