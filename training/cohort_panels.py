@@ -3,7 +3,9 @@
 never completed or lapsed. Assigning them is not refused: the coordinator decides, knowingly.
 
 Shown to those who manage training only (a trainer does not read colleagues' training). Costs
-one query when no course is required, three otherwise, however many trainers and records.
+one query when no course is required, two otherwise (the courses; the trainers with their latest
+completions), however many trainers and records. It renders without the request: it has links
+and no form, so the context processors need not run a second time.
 """
 
 from typing import Any
@@ -54,5 +56,4 @@ def trainers_lacking_training(
             "editing": editing,
             "programme_kind": cohort.programme.get_kind_display(),
         },
-        request=request,
     )

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
 from ambassadors.models import WORKING_STATUSES, Ambassador
 from cocora.organisations.models import Membership, Organisation, Role
@@ -233,54 +233,62 @@ def training_gaps(
     *,
     organisation: Organisation,
     programme_kind: str,
-    memberships: Iterable[Membership],
+    memberships: QuerySet[Membership],
     today: date,
     courses: list[Course] | None = None,
 ) -> list[Gap]:
-    """For each member, each course required of the trainers of `programme_kind` that they lack
-    (`courses`: those required, where the caller has read them already). Two queries, however
-    many members and courses; one with `courses` given."""
+    """For each member of `memberships`, each course required of the trainers of
+    `programme_kind` that they lack (`courses`: those required, where the caller has read them
+    already). The members come with their latest completion of each course in the same query:
+    two queries however many members, one with `courses` given.
+
+    A standing rests on the latest completion alone, so each member's record of a course is
+    read as that date (the record here carries the course, the member and the date, nothing
+    else)."""
     if courses is None:
         courses = required_courses(organisation=organisation, programme_kind=programme_kind)
-    members = list(memberships)
-    if not courses or not members:
+    if not courses:
         return []
-    records = TrainingRecord.objects.for_org(organisation).filter(
-        course__in=courses, membership__in=members
-    )
-    by_member: dict[int, list[TrainingRecord]] = {}
-    course_by_id = {course.pk: course for course in courses}
-    for record in records:
-        record.course = course_by_id[record.course_id]
-        by_member.setdefault(record.membership_id, []).append(record)  # type: ignore[arg-type]
+    latest = {
+        f"latest_{course.pk}": Subquery(
+            TrainingRecord.objects.for_org(organisation)
+            .filter(membership_id=OuterRef("pk"), course_id=course.pk)
+            .order_by("-completed_on")
+            .values("completed_on")[:1]
+        )
+        for course in courses
+    }
     gaps = []
-    for membership in members:
-        for standing in standings(
-            records=by_member.get(membership.pk, []), courses=courses, today=today
-        ):
+    for membership in memberships.annotate(**latest):
+        for course in sorted(courses, key=lambda c: (c.name, c.pk)):
+            completed_on = getattr(membership, f"latest_{course.pk}")
+            record = (
+                None
+                if completed_on is None
+                else TrainingRecord(course=course, membership=membership, completed_on=completed_on)
+            )
+            standing = Standing(course=course, record=record, today=today)
             if standing.lacking:
                 gaps.append(Gap(membership=membership, standing=standing))
     return gaps
 
 
-def cohort_trainer_memberships(*, organisation: Organisation, cohort: Any) -> list[Membership]:
-    """The members assigned as trainers of the cohort."""
-    user_ids = CohortTrainer.objects.for_org(organisation).filter(cohort=cohort).values("user_id")
-    return list(
-        Membership.objects.for_org(organisation)
-        .filter(user_id__in=user_ids)
-        .select_related("user")
-        .order_by("user__name", "pk")
+def _trainer_memberships(*, organisation: Organisation) -> QuerySet[Membership]:
+    return (
+        Membership.objects.for_org(organisation).select_related("user").order_by("user__name", "pk")
     )
 
 
-def trainer_candidates(*, organisation: Organisation, cohort: Any) -> list[Membership]:
+def cohort_trainer_memberships(*, organisation: Organisation, cohort: Any) -> QuerySet[Membership]:
+    """The members assigned as trainers of the cohort."""
+    user_ids = CohortTrainer.objects.for_org(organisation).filter(cohort=cohort).values("user_id")
+    return _trainer_memberships(organisation=organisation).filter(user_id__in=user_ids)
+
+
+def trainer_candidates(*, organisation: Organisation, cohort: Any) -> QuerySet[Membership]:
     """Those a coordinator is likely to assign: the trainers, and whoever is assigned already
-    (a coordinator or admin who runs sessions too). One query."""
+    (a coordinator or admin who runs sessions too)."""
     assigned = CohortTrainer.objects.for_org(organisation).filter(cohort=cohort).values("user_id")
-    return list(
-        Membership.objects.for_org(organisation)
-        .filter(Q(role=Role.TRAINER) | Q(role__in=STAFF_ROLES, user_id__in=assigned))
-        .select_related("user")
-        .order_by("user__name", "pk")
+    return _trainer_memberships(organisation=organisation).filter(
+        Q(role=Role.TRAINER) | Q(role__in=STAFF_ROLES, user_id__in=assigned)
     )

@@ -204,7 +204,8 @@ def cohort_overview(
     """The whole cohort at once (the weekly digest's absence flags; the cohort page reads a
     page of people instead, see `cohort_summary`), in six queries whatever the number of
     people and sessions: sessions, enrolments with participants, attendance totals per person
-    (grouped in the database), trainers, trainers' clashes (and the cohort)."""
+    (grouped in the database), trainers, trainers' clashes (none for a cohort nobody trains)
+    and the cohort."""
     sessions = list(
         Session.objects.for_org(organisation)
         .filter(cohort=cohort)
@@ -231,7 +232,12 @@ def cohort_overview(
         sessions=sessions,
         progress=[],
         trainers=trainers,
-        clashes=session_clashes(organisation=organisation, sessions=sessions, viewer=viewer),
+        clashes=session_clashes(
+            organisation=organisation,
+            sessions=sessions,
+            viewer=viewer,
+            trainer_ids=[user.pk for user in trainers],
+        ),
     )
     for enrolment in enrolments:
         if enrolment.stage == EnrolmentStage.WAITLISTED:
@@ -401,7 +407,8 @@ def cohort_summary(
     *, organisation: Organisation, cohort: Cohort, viewer: Membership | None
 ) -> CohortSummary:
     """Four queries whatever the number of people and sessions: sessions with their marks
-    counted, enrolments counted by stage, trainers, and the trainers' clashes."""
+    counted, enrolments counted by stage, trainers, and the trainers' clashes (none for a
+    cohort nobody trains)."""
     ok = [AttendanceStatus.PRESENT, AttendanceStatus.LATE]
     # Each session's marks counted by a subquery on its own rows (the attendance index by
     # session), not by grouping every mark of the cohort with the session's and module's
@@ -432,12 +439,18 @@ def cohort_summary(
         .annotate(n=Count("pk"))
         .values_list("stage", "n")
     )
+    trainers = cohort_trainers(organisation=organisation, cohort=cohort)
     return CohortSummary(
         cohort=cohort,
         sessions=sessions,
-        trainers=cohort_trainers(organisation=organisation, cohort=cohort),
+        trainers=trainers,
         stage_counts=stage_counts,
-        clashes=session_clashes(organisation=organisation, sessions=sessions, viewer=viewer),
+        clashes=session_clashes(
+            organisation=organisation,
+            sessions=sessions,
+            viewer=viewer,
+            trainer_ids=[user.pk for user in trainers],
+        ),
     )
 
 

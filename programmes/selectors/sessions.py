@@ -2,7 +2,7 @@
 and of what was recorded about one session: attendance marks and the log."""
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
@@ -127,7 +127,11 @@ class TrainerClash:
 
 
 def session_clashes(
-    *, organisation: Organisation, sessions: Iterable[Session], viewer: Membership | None
+    *,
+    organisation: Organisation,
+    sessions: Iterable[Session],
+    viewer: Membership | None,
+    trainer_ids: Collection[int] | None = None,
 ) -> dict[int, list[TrainerClash]]:
     """For each given session (by id), the other sessions of the organisation that overlap it
     and share a trainer; cancelled sessions clash with nothing. One query whatever the number
@@ -137,7 +141,12 @@ def session_clashes(
     `viewer` is who will read the answer: a trainer sees only clashes with cohorts they train
     themselves (a co-trainer's booking elsewhere would name a cohort outside their scope), at
     one more query; admins and coordinators see all. None is for no person (tests, digests
-    for coordinators) and means all."""
+    for coordinators) and means all.
+
+    `trainer_ids`: the users who train the given sessions' cohorts, where the caller has read
+    them already (a cohort's page). The query then names them instead of asking for them in a
+    subquery, which PostgreSQL plans in half the time, and is not made at all when there are
+    none."""
     given = [s for s in sessions if s.pk is not None and s.status != SessionStatus.CANCELLED]
     if not given:
         return {}
@@ -148,16 +157,24 @@ def session_clashes(
             .filter(user_id=viewer.user_id)
             .values_list("cohort_id", flat=True)
         )
-    trainers = CohortTrainer.objects.for_org(organisation).filter(
-        cohort_id__in={s.cohort_id for s in given}
-    )
+    trainers: Collection[int] | QuerySet[CohortTrainer, dict[str, Any]]
+    if trainer_ids is None:
+        trainers = (
+            CohortTrainer.objects.for_org(organisation)
+            .filter(cohort_id__in={s.cohort_id for s in given})
+            .values("user_id")
+        )
+    elif not trainer_ids:
+        return {}
+    else:
+        trainers = sorted(trainer_ids)
     rows = (
         Session.objects.for_org(organisation)
         .exclude(status=SessionStatus.CANCELLED)
         .filter(
             starts_at__lt=max(s.ends_at for s in given),
             ends_at__gt=min(s.starts_at for s in given),
-            cohort__trainer_links__user_id__in=trainers.values("user_id"),
+            cohort__trainer_links__user_id__in=trainers,
         )
         .values_list(
             "pk",

@@ -124,6 +124,26 @@ def test_no_clash_when_cancelled_back_to_back_or_another_trainer(org, booked):
     assert found == {}
 
 
+def test_the_trainers_named_by_the_caller_find_the_same_clashes(org, booked):
+    """A cohort's page names its trainers (read already) instead of the subquery: the same
+    clashes, and no query at all for a cohort nobody trains."""
+    ours = SessionFactory(organisation=org, cohort=booked.red, **_at(date(2027, 5, 10), 17))
+    untrained = SessionFactory(organisation=org, **_at(date(2027, 5, 10), 17))
+    with org_context(org.pk):
+        asked = session_clashes(organisation=org, sessions=[ours], viewer=None)
+        named = session_clashes(
+            organisation=org, sessions=[ours], viewer=None, trainer_ids=[booked.trainer.pk]
+        )
+        queries, nobody = count_queries(
+            lambda: session_clashes(
+                organisation=org, sessions=[untrained], viewer=None, trainer_ids=[]
+            )
+        )
+    assert [clash.session_id for clash in asked[ours.pk]] == [booked.other.pk]
+    assert named == asked
+    assert (queries, nobody) == (0, {})
+
+
 def test_the_api_carries_clashes_on_each_session(org, api_client, booked):
     client = api_client(org, Role.COORDINATOR)
     with time_machine.travel(NOW, tick=False):
