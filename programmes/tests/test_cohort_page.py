@@ -25,6 +25,7 @@ from programmes.tests.factories import (
     CohortTrainerFactory,
     ConsentFactory,
     EnrolmentFactory,
+    ModuleFactory,
     ParticipantFactory,
     SessionFactory,
 )
@@ -217,6 +218,54 @@ def test_the_cohort_page_is_one_light_table_with_a_pager(org, member_client):
         "P26",
         "P27",
     ]
+
+
+def test_the_rows_show_rates_notes_and_sessions_and_escape_what_people_typed(org, member_client):
+    coordinator = member_client(org, Role.COORDINATOR)
+    trainer = member_client(org, Role.TRAINER)
+    cohort = CohortFactory(organisation=org)
+    CohortTrainerFactory(organisation=org, cohort=cohort, user=trainer.membership.user)
+    module = ModuleFactory(organisation=org, programme=cohort.programme, title="<i>Trust</i>")
+    held = [
+        SessionFactory(
+            organisation=org,
+            cohort=cohort,
+            module=module,
+            status="held",
+            starts_at=NOW - timedelta(days=d),
+        )
+        for d in (4, 3, 2, 1)
+    ]
+    cancelled = SessionFactory(
+        organisation=org, cohort=cohort, status="cancelled", starts_at=NOW + timedelta(days=1)
+    )
+    ana = EnrolmentFactory(
+        organisation=org,
+        cohort=cohort,
+        participant=ParticipantFactory(organisation=org, display_name="<b>Ana</b>", code="A-1"),
+    )
+    for session, status in zip(held, ("present", "absent", "absent", "absent"), strict=True):
+        AttendanceFactory(organisation=org, session=session, enrolment=ana, status=status)
+    url = reverse("cohort_detail", args=[org.slug, cohort.pk])
+    participant_url = reverse("participant_detail", args=[org.slug, ana.participant_id])
+    status_url = reverse("session_status", args=[org.slug, cancelled.pk])
+
+    page = coordinator.get(url).content.decode()
+    assert "<b>Ana</b>" not in page and "<i>Trust</i>" not in page
+    assert f'<a href="{participant_url}">&lt;b&gt;Ana&lt;/b&gt;</a>' in page
+    assert f'value="{ana.pk}" id="pick-{ana.pk}"' in page
+    assert '25&nbsp;% <span class="text-body-secondary small">(1/4)</span>' in page
+    assert "3 sessions missed — check in?" in page
+    assert page.count("· &lt;i&gt;Trust&lt;/i&gt;") == 4
+    assert page.count("Held · 1 present") == 1 and page.count("Held · 0 present") == 3
+    assert '<span class="badge text-bg-secondary">Cancelled</span>' in page
+    assert f'href="{status_url}">Reinstate<span class="visually-hidden">' in page
+
+    # A trainer reads the same rows: no checkbox, no link to the record, no session buttons.
+    page = trainer.get(url).content.decode()
+    assert "&lt;b&gt;Ana&lt;/b&gt; <span" in page and participant_url not in page
+    assert 'name="enrolment"' not in page and status_url not in page
+    assert "3 sessions missed — check in?" in page and "Held · 1 present" in page
 
 
 def test_trainers_see_rates_without_the_bulk_form(org, member_client):
