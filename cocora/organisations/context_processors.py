@@ -1,7 +1,10 @@
+from functools import lru_cache
 from typing import Any
 
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import HttpRequest
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, reverse
 from django.utils.translation import gettext_lazy as _
 
 from .permissions import can
@@ -58,13 +61,10 @@ def _navigation(
 ) -> dict[str, Any]:
     items = []
     if organisation is not None and membership is not None:
-        for label, url_name, action in NAVIGATION:
-            if not can(membership, action):
+        urls = _navigation_urls(get_script_prefix(), organisation.slug)
+        for (label, url_name, action), url in zip(NAVIGATION, urls, strict=True):
+            if url is None or not can(membership, action):
                 continue
-            try:
-                url = reverse(url_name, kwargs={"org_slug": organisation.slug})
-            except NoReverseMatch:
-                continue  # the app that provides this page is not installed
             active = request.path == url or (
                 url_name != "org_home" and request.path.startswith(url)
             )
@@ -83,3 +83,24 @@ def _navigation(
         if hasattr(request, "my_memberships")
         else membership_list_for_user(user=user),
     }
+
+
+@lru_cache(maxsize=512)
+def _navigation_urls(script_prefix: str, org_slug: str) -> tuple[str | None, ...]:
+    """Each NAVIGATION entry's address in one organisation (None where the app that provides
+    the page is not installed). An address depends only on these two and the URLconf, so it is
+    worked out once per process and organisation, not a score of times on every page."""
+    urls: list[str | None] = []
+    for _label, url_name, _action in NAVIGATION:
+        try:
+            urls.append(reverse(url_name, kwargs={"org_slug": org_slug}))
+        except NoReverseMatch:
+            urls.append(None)
+    return tuple(urls)
+
+
+@receiver(setting_changed)
+def _forget_navigation_urls(*, setting: str, **kwargs: Any) -> None:
+    # Tests that swap the URLconf or the installed apps get addresses of the new one.
+    if setting in ("ROOT_URLCONF", "INSTALLED_APPS"):
+        _navigation_urls.cache_clear()

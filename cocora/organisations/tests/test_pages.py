@@ -1,6 +1,7 @@
 """Organisation home, switcher, navigation by role, profile, health."""
 
 import pytest
+from django.test.utils import override_script_prefix
 from django.urls import reverse
 
 from cocora.notifications.tests.factories import NotificationFactory
@@ -66,6 +67,29 @@ def test_navigation_fits_the_role(org, member_client, role, sees_members):
     assert response.status_code == 200
     members_url = reverse("member_list", kwargs={"org_slug": org.slug}).encode()
     assert (members_url in response.content) is sees_members
+
+
+def test_navigation_links_belong_to_the_organisation_and_the_address_it_is_served_at(
+    org, member_client
+):
+    # The addresses are worked out once per organisation and script prefix: the second
+    # organisation's page, and a page served under a prefix, must not get the first's.
+    client = member_client(org, Role.COORDINATOR)
+    second = OrganisationFactory(slug="gamma", name="Gamma Youth Club")
+    MembershipFactory(organisation=second, user=client.membership.user, role=Role.COORDINATOR)
+
+    def cohort_links(response):
+        return [item["url"] for item in response.context["nav_items"] if "/cohorts/" in item["url"]]
+
+    first = client.get(reverse("org_home", kwargs={"org_slug": org.slug}))
+    other = client.get(reverse("org_home", kwargs={"org_slug": "gamma"}))
+    # Served under a prefix (the path the client asks for is the one below the prefix).
+    with override_script_prefix("/cocora/"):
+        prefixed = client.get("/o/gamma/")
+    assert cohort_links(first) == [f"/o/{org.slug}/cohorts/"]
+    assert cohort_links(other) == ["/o/gamma/cohorts/"]
+    assert cohort_links(prefixed) == ["/cocora/o/gamma/cohorts/"]
+    assert b'href="/cocora/o/gamma/cohorts/"' in prefixed.content
 
 
 def test_no_membership_explains_how_to_join(client, db):
