@@ -89,7 +89,10 @@ def _navigation(
 def _navigation_urls(script_prefix: str, org_slug: str) -> tuple[str | None, ...]:
     """Each NAVIGATION entry's address in one organisation (None where the app that provides
     the page is not installed). An address depends only on these two and the URLconf, so it is
-    worked out once per process and organisation, not a score of times on every page."""
+    worked out once per process and organisation, not a score of times on every page.
+
+    The key assumes one URLconf for every request (no `request.urlconf`) and addresses without
+    a language prefix (no `i18n_patterns`): a change to either must add it to the key."""
     urls: list[str | None] = []
     for _label, url_name, _action in NAVIGATION:
         try:

@@ -148,7 +148,7 @@ def session_clashes(
     subquery, which PostgreSQL plans in half the time, and is not made at all when there are
     none."""
     given = [s for s in sessions if s.pk is not None and s.status != SessionStatus.CANCELLED]
-    if not given:
+    if not given or (trainer_ids is not None and not trainer_ids):
         return {}
     visible: set[int] | None = None
     if viewer is not None and viewer.role not in (Role.ADMIN, Role.COORDINATOR):
@@ -157,17 +157,13 @@ def session_clashes(
             .filter(user_id=viewer.user_id)
             .values_list("cohort_id", flat=True)
         )
-    trainers: Collection[int] | QuerySet[CohortTrainer, dict[str, Any]]
-    if trainer_ids is None:
-        trainers = (
-            CohortTrainer.objects.for_org(organisation)
-            .filter(cohort_id__in={s.cohort_id for s in given})
-            .values("user_id")
-        )
-    elif not trainer_ids:
-        return {}
-    else:
-        trainers = sorted(trainer_ids)
+    trainers: Collection[int] | QuerySet[CohortTrainer, dict[str, Any]] = (
+        CohortTrainer.objects.for_org(organisation)
+        .filter(cohort_id__in={s.cohort_id for s in given})
+        .values("user_id")
+        if trainer_ids is None
+        else sorted(trainer_ids)
+    )
     rows = (
         Session.objects.for_org(organisation)
         .exclude(status=SessionStatus.CANCELLED)
