@@ -166,10 +166,10 @@ def main() -> None:
         return run
 
     def attendance_ids(session: Any) -> list[int]:
-        from programmes.services.attendance import attendance_enrolments
+        from programmes.services.attendance import attendance_enrolment_ids
 
         with org_context(org.pk):
-            return [e.pk for e in attendance_enrolments(organisation=org, session=session)]
+            return sorted(attendance_enrolment_ids(organisation=org, session=session))
 
     cases = {
         "cohort page": (f"/o/nordby/cohorts/{small.pk}/", f"/o/nordby/cohorts/{large.pk}/"),

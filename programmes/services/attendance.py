@@ -29,60 +29,46 @@ def _attendance_list(*, organisation: Organisation, session: Session) -> QuerySe
     )
 
 
-def attendance_enrolments(
+class AttendanceLine(NamedTuple):
+    """One person on a session's attendance list, as lists show them: `mark` is their status at
+    the session where the list was read with the marks ("" when not marked)."""
+
+    enrolment_id: int
+    participant_id: int
+    display_name: str
+    code: str
+    mark: str = ""
+
+
+def attendance_lines(
     *, organisation: Organisation, session: Session, with_marks: bool = False
-) -> list[Enrolment]:
+) -> list[AttendanceLine]:
     """Who belongs on the session's attendance list: people holding a place (or who completed)
-    and who had joined by the session's day. `with_marks` gives each their status at the
-    session as `mark` ("" when not marked), in the same query."""
-    enrolments = (
-        _attendance_list(organisation=organisation, session=session)
-        .select_related("participant")
-        # Only what attendance lists show: no contact columns (encrypted).
-        .only(
-            "organisation",
-            "cohort",
-            "stage",
-            "joined_on",
-            "participant",
-            "participant__code",
-            "participant__display_name",
-        )
-        .order_by("participant__display_name", "participant__code")
+    and who had joined by the session's day, by name. Plain values, for lists written in one
+    pass: no model object per enrolment and person, and only the names and codes of the people
+    (not their encrypted contact columns). `with_marks` reads each one's mark in the same query.
+    One query."""
+    lines = _attendance_list(organisation=organisation, session=session).order_by(
+        "participant__display_name", "participant__code"
     )
+    fields = ["pk", "participant_id", "participant__display_name", "participant__code"]
     if with_marks:
-        enrolments = enrolments.annotate(
+        lines = lines.annotate(
             mark=Subquery(
                 Attendance.objects.for_org(organisation)
                 .filter(session_id=session.pk, enrolment_id=OuterRef("pk"))
                 .values("status")[:1]
             )
         )
-    return list(enrolments)
-
-
-class AttendanceLine(NamedTuple):
-    """One person on a session's attendance list, as lists show them."""
-
-    enrolment_id: int
-    participant_id: int
-    display_name: str
-    code: str
-
-
-def attendance_lines(*, organisation: Organisation, session: Session) -> list[AttendanceLine]:
-    """The same list as `attendance_enrolments`, in the same order, as plain values: for a list
-    written in one pass, without a model object per enrolment and person. One query."""
+        fields.append("mark")
     return [
-        AttendanceLine._make(values)
-        for values in _attendance_list(organisation=organisation, session=session)
-        .order_by("participant__display_name", "participant__code")
-        .values_list("pk", "participant_id", "participant__display_name", "participant__code")
+        AttendanceLine(*values[:4], *(mark or "" for mark in values[4:]))
+        for values in lines.values_list(*fields)
     ]
 
 
 def attendance_enrolment_ids(*, organisation: Organisation, session: Session) -> set[int]:
-    """The same list as `attendance_enrolments`, as ids only: what a save checks marks
+    """The same list as `attendance_lines`, as ids only: what a save checks marks
     against, without reading (and decrypting) a person per row."""
     return set(
         _attendance_list(organisation=organisation, session=session).values_list("pk", flat=True)

@@ -22,7 +22,7 @@ register = template.Library()
 
 @register.simple_tag
 def attendance_rows(
-    rows: Iterable[tuple[Any, str]],
+    rows: Iterable[Any],
     statuses: Sequence[tuple[str, Any]],
     *,
     can_record: bool,
@@ -34,16 +34,15 @@ def attendance_rows(
     disabled = "" if can_record else " disabled"
     post = escape(path)
     parts = []
-    for enrolment, status in rows:
-        participant = enrolment.participant
-        pk = enrolment.pk
+    for line in rows:
+        pk, status = line.enrolment_id, line.mark
         parts.append(
             '<li class="attendance-row py-2 border-bottom">'
             f'<fieldset hx-post="{post}" hx-trigger="change" hx-include="this" '
             'hx-target="find .save-state" hx-swap="innerHTML">'
-            f'<legend class="fs-6 fw-semibold mb-1">{escape(participant.display_name)} '
+            f'<legend class="fs-6 fw-semibold mb-1">{escape(line.display_name)} '
             '<span class="text-body-secondary small fw-normal">'
-            f"{escape(participant.code)}</span></legend>"
+            f"{escape(line.code)}</span></legend>"
             '<div class="btn-group flex-wrap" role="group">'
         )
         for value, label in choices:

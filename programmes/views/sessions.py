@@ -125,14 +125,14 @@ class SessionDetailView(SessionMixin, OrgTemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         session = self.get_session()
-        # The marks come with the people, in one query.
-        enrolments = attendance_services.attendance_enrolments(
+        # The marks come with the people, in one query, as plain values.
+        lines = attendance_services.attendance_lines(
             organisation=self.organisation, session=session, with_marks=True
         )
         context.update(
             session=session,
             cohort=session.cohort,
-            rows=[(e, e.mark or "") for e in enrolments],
+            rows=lines,
             statuses=AttendanceStatus.choices,
             has_log=session.has_log,
             can_record=can(self.membership, "attendance.record"),
