@@ -15,8 +15,13 @@ from cocora.core.errors import ApplicationError
 from cocora.organisations.context import org_context
 from cocora.organisations.models import Membership, Role
 from cocora.organisations.tests.factories import MembershipFactory
-from cocora.testing.queries import count_queries
-from programmes.tests.factories import CohortFactory, CohortTrainerFactory
+from cocora.testing.queries import count_queries, tenant_settings_queries
+from programmes.tests.factories import (
+    CohortFactory,
+    CohortTrainerFactory,
+    EnrolmentFactory,
+    SessionFactory,
+)
 from training import services
 from training.models import Course, TrainingRecord
 from training.selectors import State, add_months, refreshers_due, training_gaps
@@ -351,6 +356,31 @@ def test_no_warning_for_another_programme_kind_and_gaps_cost_two_queries(org):
 
     # The required courses; the members with their latest completion of each.
     assert measure(5) == measure(50) == 2
+
+
+@time_machine.travel(MIDYEAR, tick=False)
+def test_the_cohort_page_with_its_training_warning_costs_the_same_for_5_and_50_people(
+    org, member_client
+):
+    client = member_client(org, Role.COORDINATOR)
+    CourseFactory(organisation=org, name="Train-the-trainer", required_for_trainers=True)
+
+    def measure(people):
+        cohort = CohortFactory(organisation=org, programme__kind="prevention")
+        trainer = MembershipFactory(organisation=org, role=Role.TRAINER)
+        CohortTrainerFactory(organisation=org, cohort=cohort, user=trainer.user)
+        SessionFactory(organisation=org, cohort=cohort, status="held")
+        for _ in range(people):
+            EnrolmentFactory(organisation=org, cohort=cohort)
+        url = reverse("cohort_detail", args=[org.slug, cohort.pk])
+        count, response = count_queries(lambda: client.get(url))
+        assert response.status_code == 200
+        assert "Train-the-trainer" in response.content.decode()
+        return count
+
+    # The cohort page's 11 (programmes' own test says which) and the warning's second query:
+    # the trainers with their latest completions (+2 tenant settings on PostgreSQL).
+    assert measure(5) == measure(50) == 12 + 2 * tenant_settings_queries()
 
 
 # -- the home panel and the people page ------------------------------------------------------
