@@ -258,9 +258,10 @@ def training_gaps(
         )
         for course in courses
     }
+    by_name = sorted(courses, key=lambda c: (c.name, c.pk))
     gaps = []
     for membership in memberships.annotate(**latest):
-        for course in sorted(courses, key=lambda c: (c.name, c.pk)):
+        for course in by_name:
             completed_on = getattr(membership, f"latest_{course.pk}")
             record = (
                 None

@@ -61,9 +61,11 @@ def attendance_lines(
             )
         )
         fields.append("mark")
+    if not with_marks:
+        return [AttendanceLine._make(values) for values in lines.values_list(*fields)]
     return [
-        AttendanceLine(*values[:4], *(mark or "" for mark in values[4:]))
-        for values in lines.values_list(*fields)
+        AttendanceLine(pk, participant_id, name, code, mark or "")
+        for pk, participant_id, name, code, mark in lines.values_list(*fields)
     ]
 
 
