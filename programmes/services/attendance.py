@@ -62,7 +62,7 @@ def attendance_lines(
         )
         fields.append("mark")
     if not with_marks:
-        return [AttendanceLine._make(values) for values in lines.values_list(*fields)]
+        return [AttendanceLine(*values) for values in lines.values_list(*fields)]
     return [
         AttendanceLine(pk, participant_id, name, code, mark or "")
         for pk, participant_id, name, code, mark in lines.values_list(*fields)
