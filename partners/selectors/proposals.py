@@ -91,9 +91,17 @@ class Waiting:
 
 
 def proposals_waiting(*, organisation: Organisation, limit: int = 5) -> Waiting:
-    """Open proposals for the coordinators' home: two queries (the count, the latest)."""
-    open_ones = proposal_queryset(organisation=organisation, status=ProposalStatus.OPEN)
-    return Waiting(count=open_ones.count(), latest=list(open_ones[:limit]))
+    """Open proposals for the coordinators' home: two queries (the count, the latest), reading
+    only what the panel names (title, kind, partner). The list's query joins nine tables and
+    counts comments; PostgreSQL took some 6 ms to plan it under the row-level security
+    policies, for five lines of a home page."""
+    open_ones = Proposal.objects.for_org(organisation).filter(status=ProposalStatus.OPEN)
+    latest = (
+        open_ones.select_related("partner")
+        .only("organisation_id", "kind", "title", "partner__organisation_id", "partner__name")
+        .order_by("-created_at", "-pk")[:limit]
+    )
+    return Waiting(count=open_ones.count(), latest=list(latest))
 
 
 @dataclass

@@ -127,6 +127,46 @@ def test_partner_proposes_an_activity_the_coordinator_accepts_and_the_partner_se
     assert "waiting for a decision" not in coordinator.get(_page("org_home", org)).content.decode()
 
 
+def test_the_home_page_lists_the_newest_open_proposals_with_their_partners(org, member_client):
+    coordinator = member_client(org, Role.COORDINATOR)
+    start = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+    def propose(index: int, **fields: object) -> Proposal:
+        with time_machine.travel(start + timedelta(hours=index), tick=False):
+            return ProposalFactory(
+                organisation=org,
+                title=f"Proposal <{index}>",
+                partner=PartnerOrganisationFactory(organisation=org, name=f"Club & {index}"),
+                **fields,
+            )
+
+    propose(0)
+    ProposalFactory(
+        organisation=org,
+        title="Decided already",
+        status=ProposalStatus.DECLINED,
+        decided_at=start,
+        decision_note="Not this year.",
+    )
+    one, _ = count_queries(lambda: coordinator.get(_page("org_home", org)))
+    for index in range(1, 7):
+        propose(index)
+    many, response = count_queries(lambda: coordinator.get(_page("org_home", org)))
+    page = response.content.decode()
+
+    # The same queries for one proposal and seven (no partner read line by line).
+    assert one == many
+    assert "7 proposals waiting for a decision" in page
+    panel = page.split('id="proposals-waiting-heading"', 1)[1].split("</section>", 1)[0]
+    # The five newest, newest first, each with its kind and partner, escaped; the decided one
+    # and the two oldest are left to the full list.
+    titles = [f"Proposal &lt;{i}&gt;" for i in (6, 5, 4, 3, 2)]
+    assert [panel.index(t) for t in titles] == sorted(panel.index(t) for t in titles)
+    assert "Proposal &lt;1&gt;" not in panel and "Decided already" not in panel
+    assert panel.count("A collaboration activity") == 5
+    assert "Club &amp; 6" in panel and "Club &amp; 2" in panel
+
+
 def test_edit_then_accept_a_follow_up_owned_by_the_partner(org, member_client):
     partner = PartnerOrganisationFactory(organisation=org)
     link = CollaborationPartnerFactory(organisation=org, partner=partner)

@@ -266,6 +266,14 @@ class HeldTimeline:
             [timezone.localtime(s.starts_at).date() for s in held], [s.starts_at for s in held]
         )
 
+    def missed_in_a_row(self, joined_on: date, last_counted: datetime | None) -> int:
+        """How many of these sessions someone who joined on `joined_on` missed since the last
+        one they attended or were excused from (`last_counted`, None for never). A mark from
+        before they joined changes nothing: it lies before the sessions counted anyway."""
+        first = bisect_left(self.days, joined_on)
+        since_last = bisect_right(self.starts, last_counted) if last_counted else 0
+        return len(self.days) - max(first, since_last)
+
 
 def attendance_totals(
     *,
@@ -304,16 +312,35 @@ def participant_progress(
     """One person's attendance over their cohort's held sessions since they joined, from
     `attendance_totals`; no queries. Missed: absent, or not marked at a held session, since
     the last one attended or excused."""
-    first = bisect_left(timeline.days, enrolment.joined_on)
     row = totals.get(enrolment.pk, {})
-    last = row.get("last_counted")
-    since_last = bisect_right(timeline.starts, last) if last else 0
     return ParticipantProgress(
         enrolment=enrolment,
-        held=len(timeline.days) - first,
+        held=len(timeline.days) - bisect_left(timeline.days, enrolment.joined_on),
         attended=row.get("attended", 0),
         excused=row.get("excused", 0),
-        consecutive_missed=len(timeline.days) - max(first, since_last),
+        consecutive_missed=timeline.missed_in_a_row(enrolment.joined_on, row.get("last_counted")),
+    )
+
+
+def last_counted_marks(
+    *, organisation: Organisation, cohorts: Iterable[Cohort | int] | QuerySet[Cohort]
+) -> dict[int, datetime]:
+    """Per enrolment of these cohorts, when they last attended (present or late) or were
+    excused at a held session: one grouped query over the marks and their sessions. What
+    `attendance_totals` reads besides (the counts since each person joined) needs every mark
+    compared with its enrolment's joined day; a run of missed sessions does not
+    (`HeldTimeline.missed_in_a_row`)."""
+    return dict(
+        Attendance.objects.for_org(organisation)
+        .filter(
+            session__cohort__in=cohorts,
+            session__status=SessionStatus.HELD,
+            status__in=[AttendanceStatus.PRESENT, AttendanceStatus.LATE, AttendanceStatus.EXCUSED],
+        )
+        .order_by()
+        .values("enrolment_id")
+        .annotate(last=Max("session__starts_at"))
+        .values_list("enrolment_id", "last")
     )
 
 

@@ -31,11 +31,10 @@ from ..models import (
     SessionStatus,
 )
 from .cohorts import (
+    ABSENCE_FLAG_AFTER,
     HeldTimeline,
-    ParticipantProgress,
     _visible_cohorts,
-    attendance_totals,
-    participant_progress,
+    last_counted_marks,
     session_list,
 )
 from .participants import ConsentState, ParticipantRow, participant_queryset, participant_rows
@@ -107,12 +106,35 @@ def consent_gaps(*, organisation: Organisation, today: date) -> list[Participant
     )
 
 
+ABSENCE_FLAG_FIELDS = (
+    "organisation_id",
+    "cohort_id",
+    "participant_id",
+    "stage",
+    "joined_on",
+    "participant__organisation_id",
+    "participant__display_name",
+    "participant__code",
+    "cohort__organisation_id",
+    "cohort__name",
+)
+
+
+@dataclass
+class AbsenceFlag:
+    """Someone holding a place who missed the last `consecutive_missed` held sessions of their
+    cohort in a row."""
+
+    enrolment: Enrolment
+    consecutive_missed: int
+
+
 def absence_flags(
     *, organisation: Organisation, membership: Membership, today: date
-) -> list[ParticipantProgress]:
+) -> list[AbsenceFlag]:
     """People in the running cohorts this member may see who missed the last held sessions in a
     row (the cohort page's check-in flag), by cohort and name: three queries (held sessions,
-    places, attendance totals), whatever the number of cohorts and people."""
+    places, when each person last came), whatever the number of cohorts and people."""
     cohorts = running_cohorts(organisation=organisation, membership=membership, today=today)
     held = list(
         Session.objects.for_org(organisation)
@@ -129,20 +151,23 @@ def absence_flags(
         Enrolment.objects.for_org(organisation)
         .filter(cohort__in=cohorts, stage__in=PLACE_STAGES)
         .select_related("participant", "cohort")
+        # Only what a flag shows: the people's encrypted contact columns are not read (and
+        # decrypted) for everyone in every running cohort.
+        .only(*ABSENCE_FLAG_FIELDS)
         .order_by("cohort__name", "cohort_id", "participant__display_name", "participant__code")
     )
-    totals = attendance_totals(organisation=organisation, cohorts=cohorts)
+    last_counted = last_counted_marks(organisation=organisation, cohorts=cohorts)
     timelines = {
         cohort_id: HeldTimeline.of(sessions) for cohort_id, sessions in held_by_cohort.items()
     }
     empty = HeldTimeline([], [])
     flagged = []
     for enrolment in enrolments:
-        progress = participant_progress(
-            enrolment, timeline=timelines.get(enrolment.cohort_id, empty), totals=totals
+        missed = timelines.get(enrolment.cohort_id, empty).missed_in_a_row(
+            enrolment.joined_on, last_counted.get(enrolment.pk)
         )
-        if progress.needs_check_in:
-            flagged.append(progress)
+        if missed >= ABSENCE_FLAG_AFTER:
+            flagged.append(AbsenceFlag(enrolment=enrolment, consecutive_missed=missed))
     return flagged
 
 

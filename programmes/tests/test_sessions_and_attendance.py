@@ -18,6 +18,7 @@ from cocora.organisations.tests.factories import MembershipFactory
 from cocora.testing.queries import count_queries, tenant_settings_queries
 from programmes.models import Attendance, Session, SessionLog
 from programmes.selectors.cohorts import cohort_overview
+from programmes.selectors.dashboard import absence_flags
 from programmes.services.sessions import SessionRule, sessions_generate
 from programmes.tests.factories import (
     ActivityFactory,
@@ -267,10 +268,14 @@ def test_trainer_takes_attendance_only_in_assigned_cohorts(org, member_client):
 
 
 def test_progress_counts_from_the_day_someone_joined_and_excused_breaks_a_streak(org):
-    cohort = CohortFactory(organisation=org)
     # Sessions at noon where the organisation is: their days are the same in any time zone the
     # pages are read in (the suite also runs just after midnight in Copenhagen).
     first_day = organisation_today(org) - timedelta(days=40)
+    cohort = CohortFactory(
+        organisation=org,
+        starts_on=first_day - timedelta(days=7),
+        ends_on=organisation_today(org) + timedelta(days=30),
+    )
     start = datetime.combine(first_day, time(12), tzinfo=zoneinfo.ZoneInfo(org.time_zone))
     late_joiner = EnrolmentFactory(
         organisation=org, cohort=cohort, joined_on=first_day + timedelta(days=2)
@@ -278,12 +283,17 @@ def test_progress_counts_from_the_day_someone_joined_and_excused_breaks_a_streak
     early = EnrolmentFactory(
         organisation=org, cohort=cohort, joined_on=first_day - timedelta(days=1)
     )
+    # Came once before joining (a mark that counts for nothing), then missed all three since.
+    returner = EnrolmentFactory(
+        organisation=org, cohort=cohort, joined_on=first_day + timedelta(days=3)
+    )
     # Six held sessions a day apart. The late joiner missed the first two (before joining:
     # not counted, even though one was marked), was excused at the third, came to the fourth,
     # then missed two. The early one came, was excused, then missed four.
     marks = {
         late_joiner: ["absent", "present", "excused", "late", None, "absent"],
         early: ["present", "excused", "absent", None, "absent", None],
+        returner: ["present", None, None, "absent", None, "absent"],
     }
     for day in range(6):
         session = SessionFactory(
@@ -300,10 +310,21 @@ def test_progress_counts_from_the_day_someone_joined_and_excused_breaks_a_streak
             p.enrolment.pk: p
             for p in cohort_overview(organisation=org, cohort=cohort, viewer=None).progress
         }
-    joiner, first = progress[late_joiner.pk], progress[early.pk]
+    joiner, first, back = progress[late_joiner.pk], progress[early.pk], progress[returner.pk]
     assert (joiner.held, joiner.attended, joiner.excused, joiner.consecutive_missed) == (4, 1, 1, 2)
     assert (first.held, first.attended, first.excused, first.consecutive_missed) == (6, 1, 1, 4)
-    assert first.needs_check_in and not joiner.needs_check_in
+    assert (back.held, back.attended, back.excused, back.consecutive_missed) == (3, 0, 0, 3)
+    assert first.needs_check_in and back.needs_check_in and not joiner.needs_check_in
+
+    # The home page's flags agree, read from when each person last came alone.
+    coordinator = MembershipFactory(organisation=org, role=Role.COORDINATOR)
+    with org_context(org.pk):
+        flags = absence_flags(
+            organisation=org, membership=coordinator, today=organisation_today(org)
+        )
+    assert sorted((f.enrolment.pk, f.consecutive_missed) for f in flags) == sorted(
+        [(early.pk, 4), (returner.pk, 3)]
+    )
 
 
 def test_cancelled_sessions_leave_the_attendance_rate_and_absences_are_flagged(org):
