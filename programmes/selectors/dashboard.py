@@ -106,26 +106,16 @@ def consent_gaps(*, organisation: Organisation, today: date) -> list[Participant
     )
 
 
-ABSENCE_FLAG_FIELDS = (
-    "organisation_id",
-    "cohort_id",
-    "participant_id",
-    "stage",
-    "joined_on",
-    "participant__organisation_id",
-    "participant__display_name",
-    "participant__code",
-    "cohort__organisation_id",
-    "cohort__name",
-)
-
-
-@dataclass
+@dataclass(frozen=True)
 class AbsenceFlag:
     """Someone holding a place who missed the last `consecutive_missed` held sessions of their
     cohort in a row."""
 
-    enrolment: Enrolment
+    enrolment_id: int
+    cohort_id: int
+    cohort_name: str
+    display_name: str
+    code: str
     consecutive_missed: int
 
 
@@ -134,7 +124,9 @@ def absence_flags(
 ) -> list[AbsenceFlag]:
     """People in the running cohorts this member may see who missed the last held sessions in a
     row (the cohort page's check-in flag), by cohort and name: three queries (held sessions,
-    places, when each person last came), whatever the number of cohorts and people."""
+    places, when each person last came), whatever the number of cohorts and people. The places
+    are read as plain values, only what a flag shows: most people are not flagged, and none
+    needs their encrypted contact columns read."""
     cohorts = running_cohorts(organisation=organisation, membership=membership, today=today)
     held = list(
         Session.objects.for_org(organisation)
@@ -147,14 +139,18 @@ def absence_flags(
     held_by_cohort: dict[int, list[Session]] = defaultdict(list)
     for session in held:
         held_by_cohort[session.cohort_id].append(session)
-    enrolments = (
+    places = (
         Enrolment.objects.for_org(organisation)
         .filter(cohort__in=cohorts, stage__in=PLACE_STAGES)
-        .select_related("participant", "cohort")
-        # Only what a flag shows: the people's encrypted contact columns are not read (and
-        # decrypted) for everyone in every running cohort.
-        .only(*ABSENCE_FLAG_FIELDS)
         .order_by("cohort__name", "cohort_id", "participant__display_name", "participant__code")
+        .values_list(
+            "pk",
+            "cohort_id",
+            "cohort__name",
+            "participant__display_name",
+            "participant__code",
+            "joined_on",
+        )
     )
     last_counted = last_counted_marks(organisation=organisation, cohorts=cohorts)
     timelines = {
@@ -162,12 +158,10 @@ def absence_flags(
     }
     empty = HeldTimeline([], [])
     flagged = []
-    for enrolment in enrolments:
-        missed = timelines.get(enrolment.cohort_id, empty).missed_in_a_row(
-            enrolment.joined_on, last_counted.get(enrolment.pk)
-        )
+    for pk, cohort_id, cohort_name, display_name, code, joined_on in places:
+        missed = timelines.get(cohort_id, empty).missed_in_a_row(joined_on, last_counted.get(pk))
         if missed >= ABSENCE_FLAG_AFTER:
-            flagged.append(AbsenceFlag(enrolment=enrolment, consecutive_missed=missed))
+            flagged.append(AbsenceFlag(pk, cohort_id, cohort_name, display_name, code, missed))
     return flagged
 
 
