@@ -285,6 +285,8 @@ def main() -> None:
 
         results["throughput"] = throughput.run(
             {
+                # What a coordinator meets first: every running cohort, the large one too.
+                "coordinator home": "/o/nordby/",
                 "cohort page, 12 people": f"/o/nordby/cohorts/{small.pk}/",
                 f"cohort page, {SCALE} people": f"/o/nordby/cohorts/{large.pk}/",
                 "attendance page, 12 people": f"/o/nordby/sessions/{small_session.pk}/",

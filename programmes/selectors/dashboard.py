@@ -96,13 +96,19 @@ def logs_to_write(
 
 def consent_gaps(*, organisation: Organisation, today: date) -> list[ParticipantRow]:
     """People holding a place in a cohort whose consent to take part is incomplete (their own,
-    or a guardian's below the age of digital consent): three queries."""
+    or a guardian's below the age of digital consent): two queries (the people, their
+    consents). The home page names them and what is missing: their contact details and
+    cohorts are not read."""
     with_place = Enrolment.objects.for_org(organisation).filter(stage__in=PLACE_STAGES)
-    participants = participant_queryset(organisation=organisation).filter(
+    participants = participant_queryset(organisation=organisation, listing=True).filter(
         pk__in=with_place.values("participant_id")
     )
     return participant_rows(
-        participants, organisation=organisation, consent=ConsentState.MISSING, today=today
+        participants,
+        organisation=organisation,
+        consent=ConsentState.MISSING,
+        today=today,
+        enrolments=False,
     )
 
 
