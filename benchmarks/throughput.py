@@ -85,8 +85,9 @@ def _rate(port: int, path: str, cookie: str, seconds: float) -> float:
     return sum(done) / (time.perf_counter() - start)
 
 
-def run(cases: dict[str, str], email: str) -> dict[str, Any]:
-    """Each case's requests per second and its ratio to /healthz, median over TURNS turns."""
+def run(cases: dict[str, str], email: str, **extra_env: str) -> dict[str, Any]:
+    """Each case's requests per second and its ratio to /healthz, median over TURNS turns.
+    `extra_env` adds to the server's environment (e.g. DATABASE_CONN_MAX_AGE="0")."""
     from django.conf import settings
 
     port = _free_port()
@@ -101,6 +102,7 @@ def run(cases: dict[str, str], email: str) -> dict[str, Any]:
         "COCORA_TRUSTED_PROXY_COUNT": "0",
         # One person's 600 API requests a minute are far below what the turns ask for.
         "COCORA_API_RATE": "1000000/min",
+        **extra_env,
     }
     python = sys.executable
     subprocess.run(  # noqa: S603 — our own interpreter and manage.py
@@ -165,14 +167,22 @@ def run(cases: dict[str, str], email: str) -> dict[str, Any]:
         server.wait(timeout=30)
 
 
-def table(results: dict[str, Any]) -> list[str]:
+def table(results: dict[str, Any], per_request: dict[str, Any]) -> list[str]:
+    """`results` with the production settings (connections kept between requests), beside
+    `per_request`: the same cases with a new database connection for every request."""
     lines = [
         f"gunicorn, {results['workers']} workers, production settings; {results['clients']} "
-        f"clients; /healthz served {results['healthz_rps']} requests/s in the same turns.",
+        f"clients. /healthz served {results['healthz_rps']} requests/s with the connections "
+        f"kept, {per_request['healthz_rps']} with a new connection per request, in the same "
+        "turns as the pages.",
         "",
-        "| page | requests/s | against /healthz |",
-        "|---|---|---|",
+        "| page | requests/s | against /healthz | new connection per request: requests/s "
+        "| against /healthz |",
+        "|---|---|---|---|---|",
     ]
     for name, case in results["cases"].items():
-        lines.append(f"| {name} | {case['rps']} | {case['ratio']}× |")
+        other = per_request["cases"][name]
+        lines.append(
+            f"| {name} | {case['rps']} | {case['ratio']}× | {other['rps']} | {other['ratio']}× |"
+        )
     return lines

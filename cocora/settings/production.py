@@ -12,6 +12,19 @@ SESSION_COOKIE_SECURE = SECURE_SSL_REDIRECT
 CSRF_COOKIE_SECURE = SECURE_SSL_REDIRECT
 SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=0)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# A request opened a new database connection and closed it at the end: on PostgreSQL that is a
+# new server process, its sign-in and cold caches, about two thirds of /healthz's time and a
+# third of the cohort page's (docs/performance.md). Connections are now kept for
+# DATABASE_CONN_MAX_AGE seconds (0: one per request), checked before reuse. The organisation
+# and the user are set per transaction (docs/tenancy.md), so nothing carries over. The pool
+# (DATABASE_POOL=true) is the other way to reuse connections; Django allows one of the two.
+_database = DATABASES["default"]  # noqa: F405
+if _database["ENGINE"] == "django.db.backends.postgresql" and not _database.get("OPTIONS", {}).get(
+    "pool"
+):
+    # A conn_max_age in DATABASE_URL is kept as it is.
+    _database.setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=60))
+    _database["CONN_HEALTH_CHECKS"] = True
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

@@ -3,6 +3,7 @@ and coordinators, the idle and absolute session timeouts, the security headers o
 the Django admin's sign-in through allauth, deactivation ending sessions, and a clean
 `check --deploy` with the production settings."""
 
+import json
 import os
 import re
 import subprocess
@@ -439,6 +440,35 @@ def test_check_deploy_passes_with_the_production_settings(tmp_path):
     result = _check_deploy(_production_env(tmp_path))
 
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _production_database(tmp_path: Path, **extra: str) -> dict[str, Any]:
+    env = _production_env(
+        tmp_path, DATABASE_URL="postgres://cocora_app@db.example.org/cocora", **extra
+    )
+    code = (
+        "import django, json; django.setup(); from django.conf import settings; "
+        "d = settings.DATABASES['default']; "
+        "print(json.dumps([d.get('CONN_MAX_AGE'), d.get('CONN_HEALTH_CHECKS'), "
+        "d.get('OPTIONS', {}).get('pool', False)]))"
+    )
+    result = subprocess.run(  # noqa: S603 — our own interpreter
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    age, checks, pool = json.loads(result.stdout.strip().splitlines()[-1])
+    return {"age": age, "checks": checks, "pool": pool}
+
+
+def test_production_keeps_database_connections_between_requests(tmp_path):
+    # Kept for a minute and checked before reuse, unless told otherwise; the pool replaces it.
+    assert _production_database(tmp_path) == {"age": 60, "checks": True, "pool": False}
+    assert _production_database(tmp_path, DATABASE_CONN_MAX_AGE="0")["age"] == 0
+    assert _production_database(tmp_path, DATABASE_POOL="true") == {
+        "age": 0,
+        "checks": False,
+        "pool": True,
+    }
 
 
 def test_check_deploy_warns_about_a_local_cache_and_no_two_factor(tmp_path):
