@@ -19,9 +19,10 @@ def scale_changes(
     *, organisation: Organisation, programme: Programme, start: date, end: date
 ) -> list[Any]:
     """The paired change per scale for the programme's cohorts whose end round opened in the
-    period (the evaluation app's ScaleChange rows, each figure already a Cell)."""
+    period (the evaluation app's ScaleChange rows, each figure already a Cell; targets and
+    reports read scales, so the rows come without their items' figures)."""
     return list(
         evaluation_scale_changes(
-            organisation=organisation, programme=programme, start=start, end=end
+            organisation=organisation, programme=programme, start=start, end=end, items=False
         )
     )

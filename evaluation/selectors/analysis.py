@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, Value, When
 
 from cocora.core.suppression import Cell, count_cell, measure_cell, threshold_for
 from cocora.organisations.models import Organisation
@@ -137,7 +137,8 @@ def _answers(
     cohort: Any = None,
     start: date | None = None,
     end: date | None = None,
-) -> QuerySet[Any]:
+) -> QuerySet[Answer]:
+    """The agreement answers of baseline and end rounds that the analysis reads."""
     answers = Answer.objects.for_org(organisation).filter(
         item__kind=ItemKind.AGREEMENT,
         value__isnull=False,
@@ -156,16 +157,7 @@ def _answers(
         if end is not None:
             ends = ends.filter(opened_at__date__lte=end)
         answers = answers.filter(Q(response__wave__cohort__in=ends.values("cohort")))
-    return answers.values_list(
-        "response__wave__cohort_id",
-        "response__pairing_key",
-        "response__wave__kind",
-        "item__instrument_id",
-        "item__key",
-        "item__scale",
-        "item__reverse",
-        "value",
-    )
+    return answers
 
 
 def scale_changes(
@@ -175,16 +167,30 @@ def scale_changes(
     cohort: Any = None,
     start: date | None = None,
     end: date | None = None,
+    items: bool = True,
 ) -> list[ScaleChange]:
     """Paired change per scale and per item for a cohort, a programme or the whole organisation
     (optionally for the cohorts whose end round opened between `start` and `end`), suppressed.
 
-    Two queries whatever the number of answers: the answers, and the wording of the items."""
+    Two queries whatever the number of answers: the answers, and the wording of the items.
+    With `items=False` (targets, which read a scale's change only), the scales alone, each with
+    no items: the database adds up each person's answers per scale and round, so the rows read
+    are one per person, scale and round instead of one per answer (two grouped queries)."""
     threshold = threshold_for(organisation)
-    rows = list(
-        _answers(
-            organisation=organisation, programme=programme, cohort=cohort, start=start, end=end
-        )
+    answers = _answers(
+        organisation=organisation, programme=programme, cohort=cohort, start=start, end=end
+    )
+    if not items:
+        return _scale_totals_changes(answers, threshold=threshold, pooled=cohort is None)
+    rows = answers.values_list(
+        "response__wave__cohort_id",
+        "response__pairing_key",
+        "response__wave__kind",
+        "item__instrument_id",
+        "item__key",
+        "item__scale",
+        "item__reverse",
+        "value",
     )
     return _scale_changes(
         organisation=organisation, rows=rows, threshold=threshold, pooled=cohort is None
@@ -205,6 +211,30 @@ def without_small_cohorts(
         {p: v for p, v in pre.items() if cohort_of[p] not in small},
         {p: v for p, v in post.items() if cohort_of[p] not in small},
     )
+
+
+def _items_needed(items: int) -> int:
+    """A scale score needs answers to at least half of the scale's items that someone answered."""
+    return math.ceil(items / 2)
+
+
+def _in_scale_order(scales: Iterable[str], labels: dict[str, str]) -> list[str]:
+    """The scales in the instruments' order, unknown ones last."""
+    order = list(labels)
+    return sorted(scales, key=lambda s: order.index(s) if s in labels else 99)
+
+
+def _figures(
+    pre: dict[str, float],
+    post: dict[str, float],
+    *,
+    pooled: bool,
+    cohort_of: dict[str, int],
+    threshold: int,
+) -> dict[str, Cell]:
+    if pooled:
+        pre, post = without_small_cohorts(pre, post, cohort_of=cohort_of, threshold=threshold)
+    return _cells(paired_change(pre, post), threshold=threshold)
 
 
 def _scale_changes(
@@ -236,14 +266,11 @@ def _scale_changes(
     labels = scale_labels()
 
     def change(pre: dict[str, float], post: dict[str, float]) -> dict[str, Cell]:
-        if pooled:
-            pre, post = without_small_cohorts(pre, post, cohort_of=cohort_of, threshold=threshold)
-        return _cells(paired_change(pre, post), threshold=threshold)
+        return _figures(pre, post, pooled=pooled, cohort_of=cohort_of, threshold=threshold)
 
     result = []
-    for scale in sorted(scale_items, key=lambda s: list(labels).index(s) if s in labels else 99):
-        # Items of the scale (answered by someone): a score needs at least half of them.
-        needed = math.ceil(len(scale_items[scale]) / 2)
+    for scale in _in_scale_order(scale_items, labels):
+        needed = _items_needed(len(scale_items[scale]))
         scores = {
             kind: {
                 person: sum(values) / len(values)
@@ -269,6 +296,62 @@ def _scale_changes(
                 **change(scores[PRE], scores[POST]),
             )
         )
+    return result
+
+
+def _scale_totals_changes(
+    answers: QuerySet[Answer], *, threshold: int, pooled: bool
+) -> list[ScaleChange]:
+    """The scale figures of `_scale_changes` from what the database adds up: the items of each
+    scale that someone answered (a score needs at least half of them), then each person's
+    scored answers per scale and round, their sum and number (the mean is the same division)."""
+    scored_value = Case(
+        When(item__reverse=True, then=Value(SCALE_MIN + SCALE_MAX) - F("value")),
+        default=F("value"),
+        output_field=IntegerField(),
+    )
+    totals = (
+        answers.values(
+            "item__scale",
+            "response__wave__kind",
+            "response__wave__cohort_id",
+            "response__pairing_key",
+        )
+        .annotate(total=Sum(scored_value), answered=Count("pk"))
+        .order_by()
+        .values_list(
+            "item__scale",
+            "response__wave__kind",
+            "response__wave__cohort_id",
+            "response__pairing_key",
+            "total",
+            "answered",
+        )
+    )
+    # The distinct pairs, counted here: the database hashes them, where COUNT(DISTINCT) sorts.
+    items_of: dict[str, int] = defaultdict(int)
+    for scale, _key in answers.values_list("item__scale", "item__key").distinct().order_by():
+        items_of[scale] += 1
+    needed = {scale: _items_needed(n) for scale, n in items_of.items()}
+    if not needed:
+        return []  # no answers: the sums are not asked for
+    cohort_of: dict[str, int] = {}
+    scores: dict[str, dict[str, dict[str, float]]] = {s: {PRE: {}, POST: {}} for s in needed}
+    for scale, kind, cohort_id, person, total, answered in totals:
+        cohort_of[person] = cohort_id
+        if answered >= needed[scale]:
+            scores[scale][kind][person] = total / answered
+    labels = scale_labels()
+    result = []
+    for scale in _in_scale_order(scores, labels):
+        figures = _figures(
+            scores[scale][PRE],
+            scores[scale][POST],
+            pooled=pooled,
+            cohort_of=cohort_of,
+            threshold=threshold,
+        )
+        result.append(ScaleChange(key=scale, label=labels.get(scale, scale), items=[], **figures))
     return result
 
 

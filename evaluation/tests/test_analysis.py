@@ -1,14 +1,17 @@
 """The paired analysis against figures worked out by hand, reverse scoring, suppression, and a
 number of queries that does not grow with the answers."""
 
+import dataclasses
 import math
+import random
 
 import pytest
 
 from cocora.organisations.context import org_context
 from cocora.testing.queries import count_queries
 from evaluation.selectors import scale_changes
-from evaluation.selectors.analysis import paired_change, scored
+from evaluation.selectors.analysis import ScaleChange, paired_change, scored
+from programmes.tests.factories import CohortFactory
 
 from .helpers import open_round, person, prevention_cohort, send
 
@@ -96,8 +99,47 @@ def test_fewer_pairs_than_the_threshold_show_no_figure(org, answered):
     assert {str(cell) for cell in cells} == {"fewer than 6"}
 
 
+# Every figure of a scale and its name: all of ScaleChange but the items.
+SCALE_FIELDS = [field.name for field in dataclasses.fields(ScaleChange) if field.name != "items"]
+
+
+def test_the_scales_alone_add_up_in_the_database_to_the_same_figures(org):
+    """Targets read a scale's change without its items: the database adds up each person's
+    answers. Two cohorts of a programme, pooled, with skipped questions (a person answering
+    fewer than half of a scale's items has no score), a reverse-scored item, people answering
+    once, and a small cohort that pooling leaves out of some scales: every figure is the same
+    as the full analysis gives."""
+    chance = random.Random(15)  # noqa: S311 (made-up answers, the same in every run)
+    big = prevention_cohort(org)
+    small = CohortFactory(organisation=org, programme=big.programme)
+    keys = ["se1", "se2", "se3", "se4", "se5", "be1", "be2", "be3", "be4", "it1", "it3", "da2"]
+    for cohort, size in ((big, 24), (small, 6)):
+        people = [person(org, cohort, name=f"{cohort.pk}-{i}") for i in range(size)]
+        for kind in ("baseline", "end"):
+            wave = open_round(org, cohort, kind)
+            for enrolment in people:
+                if chance.random() < 0.15:
+                    continue  # answers this round not at all: unpaired
+                chosen = [key for key in keys if chance.random() < 0.7] or ["se1"]
+                send(org, wave, enrolment, {key: chance.randint(1, 5) for key in chosen})
+
+    with org_context(org.pk):
+        full = scale_changes(organisation=org, programme=big.programme)
+        lean = scale_changes(organisation=org, programme=big.programme, items=False)
+
+    assert [scale.key for scale in full] == [scale.key for scale in lean]
+    assert len(full) == 4 and all(scale.items == [] for scale in lean)
+    for whole, alone in zip(full, lean, strict=True):
+        assert [getattr(alone, field) for field in SCALE_FIELDS] == [
+            getattr(whole, field) for field in SCALE_FIELDS
+        ], whole.key
+    # The figures are there to compare: the big cohort's pairs are shown.
+    assert all(scale.n_paired.value and scale.mean_change.shown for scale in lean)
+
+
+@pytest.mark.parametrize("items", [True, False], ids=["with items", "scales alone"])
 @pytest.mark.parametrize("people", [5, 50])
-def test_the_analysis_costs_the_same_queries_for_5_and_50_people(org, people):
+def test_the_analysis_costs_the_same_queries_for_5_and_50_people(org, people, items):
     cohort = prevention_cohort(org)
     enrolments = [person(org, cohort, name=f"P{i}") for i in range(people)]
     for kind in ("baseline", "end"):
@@ -106,9 +148,12 @@ def test_the_analysis_costs_the_same_queries_for_5_and_50_people(org, people):
             send(org, wave, enrolment, {"se1": 3, "be1": 4, "it3": 2, "da2": 5})
 
     with org_context(org.pk):
-        queries, changes = count_queries(lambda: scale_changes(organisation=org, cohort=cohort))
+        queries, changes = count_queries(
+            lambda: scale_changes(organisation=org, cohort=cohort, items=items)
+        )
 
-    # One query for the answers, one for the wording of their items.
+    # One query for the answers, one for the wording of their items; for the scales alone,
+    # one for the items that were answered and one for each person's sums.
     assert queries == 2
     assert changes[0].n_paired.value == people
 
