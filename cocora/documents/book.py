@@ -24,6 +24,7 @@ clean-up then waits for ever on the caller's connection (seen in the suite). It 
 in a Celery worker, in eager mode and in tests, and WeasyPrint's memory goes with its processes.
 """
 
+import contextlib
 import hashlib
 import io
 import logging
@@ -34,12 +35,14 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import pikepdf
 import weasyprint
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.utils import timezone
 
 from .rendering import render_pdf
 from .storage import private_document_storage
@@ -147,21 +150,46 @@ class _PartCache:
 
     def get(self, part: _Part) -> bytes | None:
         name = self._name(part)
-        if not private_document_storage.exists(name):
+        try:
+            with private_document_storage.open(name, "rb") as handle:
+                pdf = bytes(handle.read())
+        except FileNotFoundError:  # never rendered, or pruned (prune_part_cache)
             return None
-        with private_document_storage.open(name, "rb") as handle:
-            pdf = bytes(handle.read())
         if b"%%EOF" not in pdf[-32:]:
             # Cut short (a full disk, a process killed while writing): render it again.
             logger.warning("Dropped an incomplete cached part %s.", name)
             private_document_storage.delete(name)
             return None
+        # Read now: its time moves, so that pruning keeps the parts that books still use.
+        with contextlib.suppress(OSError):
+            os.utime(private_document_storage.path(name))
         return pdf
 
     def put(self, part: _Part, pdf: bytes) -> None:
         name = self._name(part)
         if not private_document_storage.exists(name):
             private_document_storage.save(name, ContentFile(pdf))
+
+
+def prune_part_cache(root: str, *, unused_for: timedelta) -> int:
+    """Deletes the cached parts under `root` of the private document storage (every folder in
+    it) that were neither written nor read for `unused_for`, and returns how many. A book that
+    needs one renders it again; a part a book reads is marked as read (_PartCache.get)."""
+    cutoff = timezone.now() - unused_for
+    storage = private_document_storage
+    removed = 0
+    folders = [root] if storage.exists(root) else []
+    while folders:
+        folder = folders.pop()
+        subfolders, files = storage.listdir(folder)
+        folders += [f"{folder}/{sub}" for sub in subfolders]
+        for file in files:
+            name = f"{folder}/{file}"
+            with contextlib.suppress(FileNotFoundError):  # deleted meanwhile
+                if storage.get_modified_time(name) < cutoff:
+                    storage.delete(name)
+                    removed += 1
+    return removed
 
 
 class _Renderer:

@@ -439,6 +439,13 @@ COCORA_HANDBOOK_RENDER_TIMEOUT = env.int("COCORA_HANDBOOK_RENDER_TIMEOUT", defau
 # one per CPU, 1 renders them one after the other in the worker itself. Each takes some 100 MiB
 # while it works; a machine running several Celery workers may want fewer.
 COCORA_DOCUMENT_WORKERS = env.int("COCORA_DOCUMENT_WORKERS", default=0)
+# Rendered parts of handbooks are cached so that editing a module renders one part again; a
+# part that no export wrote or read for this many days is deleted every night at 03:45.
+COCORA_HANDBOOK_PART_CACHE_DAYS = env.int("COCORA_HANDBOOK_PART_CACHE_DAYS", default=30)
+CELERY_BEAT_SCHEDULE["handbook-parts-prune-nightly"] = {
+    "task": "programmes.handbook_parts_prune",
+    "schedule": crontab(hour=3, minute=45),
+}
 # The handbook task lives in a sub-package that Celery's autodiscovery does not look into.
 CELERY_IMPORTS = (*globals().get("CELERY_IMPORTS", ()), "programmes.handbooks.tasks")
 

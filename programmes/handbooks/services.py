@@ -56,6 +56,8 @@ TEMPLATE = "programmes/handbooks/handbook.html"
 PART_TEMPLATE = "programmes/handbooks/handbook_part.html"
 PAGE_NUMBERS_TEMPLATE = "programmes/handbooks/handbook_page_numbers.html"
 STYLESHEET = "documents/handbook.css"
+# The part cache (cocora/documents/book.py) in the private storage, a folder per organisation.
+PART_CACHE_ROOT = "handbook-parts"
 PROGRESS_TTL = 3600
 ERROR_MAX_LENGTH = 2000
 
@@ -372,7 +374,7 @@ def handbook_book(
         page_numbers=page_numbers,
         base_url=static_file_url(STYLESHEET),
         salt=f"{TEMPLATE_VERSION}|{_stylesheet_digest()}|{branding.logo_digest}",
-        cache_folder=f"handbook-parts/{organisation.pk}",
+        cache_folder=f"{PART_CACHE_ROOT}/{organisation.pk}",
         on_progress=on_progress,
     )
 

@@ -2,7 +2,9 @@
 second render, changes give a new hash, failures and retries, and the pages' permissions."""
 
 import io
+import os
 import subprocess
+import time
 from pathlib import Path
 
 import pikepdf
@@ -17,7 +19,7 @@ from cocora.organisations.models import Role
 from cocora.testing.queries import count_queries
 from programmes.handbooks import services
 from programmes.handbooks.selectors import handbook_export_list
-from programmes.handbooks.tasks import handbook_render
+from programmes.handbooks.tasks import handbook_parts_prune, handbook_render
 from programmes.models import HandbookExport, Module
 from programmes.services.curriculum import programme_create_from_builtin
 from programmes.tests.factories import HandbookExportFactory, ProgrammeFactory
@@ -384,3 +386,34 @@ def test_editing_one_module_renders_only_its_part_again(org, prevention, monkeyp
     assert second.pk != first.pk and second.status == "done"
     assert books[1].rendered in (("module-2",), ("module-2", "front-matter", "page-numbers"))
     assert second.pages == first.pages
+
+
+def test_every_night_the_parts_no_export_used_for_the_period_are_deleted(org, other_org, settings):
+    # Given cached parts of two organisations: two last used 31 days ago, one yesterday
+    settings.COCORA_HANDBOOK_PART_CACHE_DAYS = 30
+    root = settings.COCORA_PRIVATE_MEDIA_ROOT / services.PART_CACHE_ROOT
+    parts = {
+        name: root / name
+        for name in (
+            f"{org.pk}/ab/old.pdf",
+            f"{org.pk}/cd/recent.pdf",
+            f"{other_org.pk}/ef/old.pdf",
+        )
+    }
+    for name, path in parts.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"%PDF-1.7 ... %%EOF")
+        days = 31 if name.endswith("old.pdf") else 1
+        os.utime(path, (time.time() - days * 86400,) * 2)
+
+    # When beat's nightly job runs
+    schedule = settings.CELERY_BEAT_SCHEDULE["handbook-parts-prune-nightly"]
+    assert schedule["task"] == handbook_parts_prune.name
+    assert (schedule["schedule"].hour, schedule["schedule"].minute) == ({3}, {45})
+    removed = handbook_parts_prune.apply().get()
+
+    # Then the old parts are gone in every organisation's folder, and the recent one stays
+    assert removed == 2
+    assert sorted(str(p.relative_to(root)) for p in root.rglob("*.pdf")) == [
+        f"{org.pk}/cd/recent.pdf"
+    ]

@@ -5,13 +5,16 @@ The PDF is read back with poppler (pdfinfo, pdftotext) and pikepdf, as a reader 
 
 import io
 import multiprocessing
+import os
 import re
 import subprocess
+import time
+from datetime import timedelta
 
 import pikepdf
 import pytest
 
-from cocora.documents.book import render_book
+from cocora.documents.book import prune_part_cache, render_book
 from cocora.documents.fetcher import static_file_url
 
 CSS = static_file_url("documents/handbook.css")
@@ -237,3 +240,25 @@ def test_a_cached_part_cut_short_is_rendered_again(settings):
     assert set(again.rendered) == {"front-matter", "chapter-1", "chapter-2", "page-numbers"}
     assert again.pages == book.pages
     assert pikepdf.open(io.BytesIO(again.pdf)).pages
+
+
+def test_pruning_deletes_the_parts_no_book_used_for_the_period_and_keeps_the_rest(settings):
+    chapters = [_chapter(1, 5), _chapter(2, 5)]
+    _book(chapters)
+    edited = [chapters[0], (chapters[1][0], chapters[1][1].replace("ordinary", "plain"))]
+    assert _book(edited).rendered == ("chapter-2",)
+    folder = settings.COCORA_PRIVATE_MEDIA_ROOT / "book-test"
+    # Given every part last written or read 40 days ago
+    forty_days_ago = time.time() - 40 * 86400
+    for path in folder.rglob("*.pdf"):
+        os.utime(path, (forty_days_ago, forty_days_ago))
+
+    # When the edited book is made again, every part read from the cache
+    assert _book(edited).rendered == ()
+    # Then pruning the parts unused for 30 days deletes the first version of chapter 2 only
+    assert prune_part_cache("book-test", unused_for=timedelta(days=30)) == 1
+    assert _book(edited).rendered == ()
+    assert _book(chapters).rendered == ("chapter-2",)
+    # A second prune finds nothing more; a missing folder is nothing to prune
+    assert prune_part_cache("book-test", unused_for=timedelta(days=30)) == 0
+    assert prune_part_cache("no-such-folder", unused_for=timedelta(days=30)) == 0
