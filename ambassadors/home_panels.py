@@ -14,8 +14,8 @@ from cocora.organisations.home_registry import CHARTS, TODAY, chart_panel, regis
 from cocora.organisations.models import Role
 from cocora.organisations.permissions import can
 
-from .selectors.ambassadors import ambassador_for_user
-from .selectors.dashboard import ambassadors_needing_care, proposals_waiting, reach_by_month
+from .selectors.ambassadors import ambassador_for_user, ambassadors_owed_care
+from .selectors.dashboard import proposals_waiting, reach_by_month
 from .selectors.tasks import ambassador_home
 
 
@@ -42,7 +42,7 @@ def ambassador_care(*, request: Any, organisation: Any, membership: Any) -> str 
         return None
     context = {
         "organisation": organisation,
-        "care": ambassadors_needing_care(organisation=organisation, today=timezone.localdate()),
+        "care": ambassadors_owed_care(organisation=organisation, today=timezone.localdate()),
         "proposals": proposals_waiting(organisation=organisation),
     }
     return render_to_string("ambassadors/_home_care.html", context, request=request)

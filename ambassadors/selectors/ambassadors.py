@@ -71,14 +71,12 @@ def _scalar(queryset: QuerySet[Any], value: Any, output_field: Any) -> Subquery:
 
 
 @dataclass
-class RosterRow:
+class CareRow:
+    """Whether an ambassador is owed care: a check-in (due when, on their schedule) or a debrief
+    after a difficult moment (the first one still due)."""
+
     ambassador: Ambassador
-    open_count: int
-    overdue_count: int
-    hours_this_month: Decimal
-    last_checkin: date | None
     checkin_due: date | None
-    last_debrief: date | None
     debrief_due: date | None
     today: date
 
@@ -91,6 +89,33 @@ class RosterRow:
         return self.debrief_due is not None
 
 
+@dataclass
+class RosterRow(CareRow):
+    open_count: int
+    overdue_count: int
+    hours_this_month: Decimal
+    last_checkin: date | None
+    last_debrief: date | None
+
+
+def _care_annotations(organisation: Organisation) -> dict[str, Any]:
+    """What the judgement of care reads besides the ambassador's status and start: check-ins
+    held (how many, the last) and the first debrief still due."""
+    checkins = CheckIn.objects.for_org(organisation)
+    debriefs = Debrief.objects.for_org(organisation)
+    return {
+        "checkin_count": Coalesce(_scalar(checkins, Count("pk"), IntegerField()), 0),
+        "last_checkin": _scalar(checkins, Max("held_on"), None),
+        "debrief_due": _scalar(debriefs.filter(held_on__isnull=True), Min("due_on"), None),
+    }
+
+
+def _checkin_due(ambassador: Any) -> date | None:
+    return checkin_due_for(
+        ambassador, held_count=ambassador.checkin_count, last_held_on=ambassador.last_checkin
+    )
+
+
 def ambassador_roster_queryset(
     *, organisation: Organisation, today: date | None = None
 ) -> QuerySet[Ambassador]:
@@ -99,7 +124,6 @@ def ambassador_roster_queryset(
     today = today or timezone.localdate()
     month_start = today.replace(day=1)
     tasks = OutreachTask.objects.for_org(organisation)
-    checkins = CheckIn.objects.for_org(organisation)
     debriefs = Debrief.objects.for_org(organisation)
     integer, hours = IntegerField(), DecimalField(max_digits=6, decimal_places=1)
     return (
@@ -126,10 +150,8 @@ def ambassador_roster_queryset(
                 Decimal("0"),
                 output_field=hours,
             ),
-            checkin_count=Coalesce(_scalar(checkins, Count("pk"), integer), 0),
-            last_checkin=_scalar(checkins, Max("held_on"), None),
             last_debrief=_scalar(debriefs.filter(held_on__isnull=False), Max("held_on"), None),
-            debrief_due=_scalar(debriefs.filter(held_on__isnull=True), Min("due_on"), None),
+            **_care_annotations(organisation),
         )
         .order_by("participant__display_name", "pk")
     )
@@ -144,11 +166,30 @@ def roster_row(ambassador: Ambassador, *, today: date) -> RosterRow:
         overdue_count=a.overdue_count,
         hours_this_month=a.hours_this_month,
         last_checkin=a.last_checkin,
-        checkin_due=checkin_due_for(a, held_count=a.checkin_count, last_held_on=a.last_checkin),
+        checkin_due=_checkin_due(a),
         last_debrief=a.last_debrief,
         debrief_due=a.debrief_due,
         today=today,
     )
+
+
+def ambassadors_owed_care(*, organisation: Organisation, today: date) -> list[CareRow]:
+    """The ambassadors whose check-in is overdue or who wait for a debrief, by name, judged as
+    the roster judges them: one query that reads only what the judgement and their names need.
+    The roster's seven subqueries took about twice as long to build as to run, for the two
+    thirds of them (tasks, hours, debriefs held) that the home page does not show."""
+    ambassadors = (
+        Ambassador.objects.for_org(organisation)
+        .select_related("participant")
+        .only("organisation_id", "status", "active_since", "participant__display_name")
+        .annotate(**_care_annotations(organisation))
+        .order_by("participant__display_name", "pk")
+    )
+    rows = (
+        CareRow(ambassador=a, checkin_due=_checkin_due(a), debrief_due=a.debrief_due, today=today)
+        for a in ambassadors
+    )
+    return [row for row in rows if row.checkin_overdue or row.debrief_pending]
 
 
 def ambassador_roster(*, organisation: Organisation, today: date | None = None) -> list[RosterRow]:

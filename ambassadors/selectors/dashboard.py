@@ -1,6 +1,7 @@
-"""Reads behind the coordinator's home: ambassadors who are owed a check-in or a debrief, what
-ambassadors proposed that waits for an answer, and peers reached per month. A fixed number of
-queries whatever the number of ambassadors and tasks."""
+"""Reads behind the coordinator's home: what ambassadors proposed that waits for an answer,
+and peers reached per month (who is owed a check-in or a debrief is the roster's judgement:
+ambassadors_owed_care in .ambassadors). A fixed number of queries whatever the number of
+ambassadors and tasks."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -12,19 +13,8 @@ from cocora.core.suppression import Cell, count_cells, threshold_for
 from cocora.organisations.models import Organisation
 
 from ..models import FINISHED_STATUSES, InsightStatus, OutreachTask, PeerInsight, TaskStatus
-from .ambassadors import RosterRow, ambassador_roster
 
 REACH_MONTHS = 12
-
-
-def ambassadors_needing_care(*, organisation: Organisation, today: date) -> list[RosterRow]:
-    """Ambassadors whose check-in is overdue or who wait for a debrief after a difficult moment:
-    the roster's own judgement, one query."""
-    return [
-        row
-        for row in ambassador_roster(organisation=organisation, today=today)
-        if row.checkin_overdue or row.debrief_pending
-    ]
 
 
 @dataclass
