@@ -338,6 +338,10 @@ def _scale_totals_changes(
     cohort_of: dict[str, int] = {}
     scores: dict[str, dict[str, dict[str, float]]] = {s: {PRE: {}, POST: {}} for s in needed}
     for scale, kind, cohort_id, person, total, answered in totals:
+        if scale not in needed:
+            # The sums are a second statement, which sees what was committed since the count:
+            # a scale first answered in between waits for the next read.
+            continue
         cohort_of[person] = cohort_id
         if answered >= needed[scale]:
             scores[scale][kind][person] = total / answered
