@@ -30,6 +30,8 @@ import io
 import logging
 import multiprocessing
 import os
+import stat
+import time
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
@@ -42,7 +44,6 @@ import pikepdf
 import weasyprint
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.utils import timezone
 
 from .rendering import render_pdf
 from .storage import private_document_storage
@@ -160,35 +161,59 @@ class _PartCache:
             logger.warning("Dropped an incomplete cached part %s.", name)
             private_document_storage.delete(name)
             return None
-        # Read now: its time moves, so that pruning keeps the parts that books still use.
-        with contextlib.suppress(OSError):
-            os.utime(private_document_storage.path(name))
+        self._mark_used(name)
         return pdf
 
     def put(self, part: _Part, pdf: bytes) -> None:
+        """Keeps a rendered part, if it can: a book never fails for want of its cache."""
         name = self._name(part)
-        if not private_document_storage.exists(name):
-            private_document_storage.save(name, ContentFile(pdf))
+        try:
+            if not private_document_storage.exists(name):
+                private_document_storage.save(name, ContentFile(pdf))
+        except OSError as error:
+            logger.warning("Could not keep the rendered part %s: %s", name, error)
+            return
+        self._mark_used(name)
+
+    @staticmethod
+    def _mark_used(name: str) -> None:
+        """Sets the part's file time to now, by the clock prune_part_cache reads, so that
+        pruning keeps the parts that books still use."""
+        now = time.time()
+        try:
+            os.utime(private_document_storage.path(name), (now, now))
+        except FileNotFoundError:
+            pass  # pruned meanwhile: the book has it
+        except OSError as error:
+            logger.warning("Could not mark the cached part %s as used: %s", name, error)
 
 
 def prune_part_cache(root: str, *, unused_for: timedelta) -> int:
     """Deletes the cached parts under `root` of the private document storage (every folder in
-    it) that were neither written nor read for `unused_for`, and returns how many. A book that
-    needs one renders it again; a part a book reads is marked as read (_PartCache.get)."""
-    cutoff = timezone.now() - unused_for
-    storage = private_document_storage
+    it) that were neither written nor read for `unused_for`, and returns how many; folders left
+    empty go too, `root` itself stays. A book that needs a deleted part renders it
+    again; a part a book reads is marked as read (_PartCache.get).
+
+    Only regular files inside `root` are touched: a link is neither followed nor deleted, so
+    nothing outside the cache can go, and a folder that vanishes meanwhile (emptied by hand) is
+    passed over."""
+    top = private_document_storage.path(root)
+    cutoff = time.time() - unused_for.total_seconds()
     removed = 0
-    folders = [root] if storage.exists(root) else []
-    while folders:
-        folder = folders.pop()
-        subfolders, files = storage.listdir(folder)
-        folders += [f"{folder}/{sub}" for sub in subfolders]
+    # Bottom-up, so that a folder is looked at after what it held.
+    for folder, _subfolders, files in os.walk(top, topdown=False, followlinks=False):
         for file in files:
-            name = f"{folder}/{file}"
-            with contextlib.suppress(FileNotFoundError):  # deleted meanwhile
-                if storage.get_modified_time(name) < cutoff:
-                    storage.delete(name)
+            path = os.path.join(folder, file)
+            with contextlib.suppress(FileNotFoundError):
+                status = os.lstat(path)
+                if stat.S_ISREG(status.st_mode) and status.st_mtime < cutoff:
+                    os.unlink(path)
                     removed += 1
+        if folder != top:
+            # Fails, as it should, while the folder holds anything. A part being saved into
+            # it meanwhile is not kept (_PartCache.put); its book is not affected.
+            with contextlib.suppress(OSError):
+                os.rmdir(folder)
     return removed
 
 

@@ -25,7 +25,7 @@ def handbook_render(organisation_id: int, export_id: int) -> None:
 @shared_task(name="programmes.handbook_parts_prune")
 def handbook_parts_prune() -> int:
     """Deletes the cached handbook parts that no export wrote or read for
-    COCORA_HANDBOOK_PART_CACHE_DAYS days (every organisation's: files, no tenant data)."""
+    COCORA_HANDBOOK_PART_CACHE_DAYS days, every organisation's (files, not database rows)."""
     from cocora.documents.book import prune_part_cache
 
     from .services import PART_CACHE_ROOT

@@ -262,3 +262,44 @@ def test_pruning_deletes_the_parts_no_book_used_for_the_period_and_keeps_the_res
     # A second prune finds nothing more; a missing folder is nothing to prune
     assert prune_part_cache("book-test", unused_for=timedelta(days=30)) == 0
     assert prune_part_cache("no-such-folder", unused_for=timedelta(days=30)) == 0
+
+
+def test_pruning_touches_nothing_outside_the_cache_and_clears_folders_left_empty(
+    settings, tmp_path
+):
+    root = settings.COCORA_PRIVATE_MEDIA_ROOT / "prune-test"
+
+    def age(*paths, days=40):
+        # The suite may run on a moved clock: every time is set by it, none left to the disk's.
+        then = time.time() - days * 86400
+        for path in paths:
+            os.utime(path, (then, then), follow_symlinks=False)
+
+    def part(path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"%PDF")
+        age(path, days=0)
+        return path
+
+    # An old part, a fresh part, and empty folders
+    part(root / "1" / "ab" / "old.pdf")
+    age(root / "1" / "ab" / "old.pdf")
+    fresh = part(root / "1" / "cd" / "fresh.pdf")
+    (root / "2" / "ef").mkdir(parents=True)
+    # Links out of the cache: to a folder of old files, to an old file, and back to the root
+    outside = part(tmp_path / "outside" / "old.pdf")
+    age(outside)
+    (root / "out").symlink_to(outside.parent)
+    (root / "1" / "cd" / "link.pdf").symlink_to(outside)
+    (root / "loop").symlink_to(root)
+    age(root / "out", root / "1" / "cd" / "link.pdf", root / "loop")
+
+    assert prune_part_cache("prune-test", unused_for=timedelta(days=30)) == 1
+
+    assert not (root / "1" / "ab" / "old.pdf").exists() and fresh.exists()
+    assert outside.exists()
+    links = (root / "out", root / "loop", root / "1" / "cd" / "link.pdf")
+    assert all(link.is_symlink() for link in links)
+    # The folders left empty go, the root stays
+    assert sorted(path.name for path in root.iterdir()) == ["1", "loop", "out"]
+    assert sorted(path.name for path in (root / "1").iterdir()) == ["cd"]
