@@ -7,7 +7,7 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 
 from cocora.organisations.context import org_context, set_db_context
-from cocora.organisations.models import Membership, Role
+from cocora.organisations.models import Invitation, Membership, Role
 from cocora.organisations.rls import POLICY_TENANT, tenant_models
 from cocora.organisations.tests.factories import (
     InvitationFactory,
@@ -144,3 +144,30 @@ def test_a_user_sees_only_their_own_memberships_across_organisations(populated) 
         set_db_context(organisation_id=None, user_id=person.pk)
         visible = list(Membership.objects.values_list("user_id", flat=True))
     assert visible == [person.pk, person.pk]
+
+
+def test_a_statement_kept_prepared_for_one_organisation_shows_another_nothing_of_it(
+    populated,
+) -> None:
+    """Statements are kept prepared on a connection once run a few times, their plans with
+    them: the policies are in the plan and read the organisation at each run, never the one
+    the plan was made under."""
+    a, b = populated
+
+    def invitations_seen() -> set[int]:
+        # The ORM's own statement, as the pages run it, with no filter of ours.
+        return {invitation.organisation_id for invitation in Invitation.objects.all()}
+
+    with org_context(a.pk):
+        for _ in range(8):
+            assert invitations_seen() == {a.pk}
+        prepared = _scalar(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+            ['%FROM "organisations_invitation"%'],
+        )
+    assert prepared == 1
+    with org_context(b.pk):
+        assert invitations_seen() == {b.pk}
+    with transaction.atomic():
+        set_db_context(organisation_id=None, user_id=None)
+        assert invitations_seen() == set()

@@ -134,6 +134,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.boo
     "DATABASE_POOL", default=False
 ):
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.bool(
+    "DATABASE_PREPARED_STATEMENTS", default=True
+):
+    # A statement run five times on a connection is kept prepared there (psycopg's default
+    # threshold), so that PostgreSQL parses it, applies the row-level security policies and
+    # plans it once, not at every request: planning under the policies cost more than running
+    # most of our queries (docs/performance.md). Parameters are then sent apart from the SQL
+    # (server-side binding), which is what makes the same statement recur. Turn it off behind
+    # a pooler that cannot keep prepared statements (PgBouncer in transaction mode before 1.21).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        server_side_binding=True,
+        prepare_threshold=env.int("DATABASE_PREPARE_THRESHOLD", default=5),
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite (`make run`) serving several browsers at once. Each request is one transaction;
     # a deferred one starts as a reader and fails at once ("database is locked"), without

@@ -449,26 +449,41 @@ def _production_database(tmp_path: Path, **extra: str) -> dict[str, Any]:
     code = (
         "import django, json; django.setup(); from django.conf import settings; "
         "d = settings.DATABASES['default']; "
+        "o = d.get('OPTIONS', {}); "
         "print(json.dumps([d.get('CONN_MAX_AGE'), d.get('CONN_HEALTH_CHECKS'), "
-        "d.get('OPTIONS', {}).get('pool', False)]))"
+        "o.get('pool', False), o.get('server_side_binding', False), "
+        "o.get('prepare_threshold')]))"
     )
     result = subprocess.run(  # noqa: S603 — our own interpreter
         [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
     )
     assert result.returncode == 0, result.stderr
-    age, checks, pool = json.loads(result.stdout.strip().splitlines()[-1])
-    return {"age": age, "checks": checks, "pool": pool}
+    age, checks, pool, binding, threshold = json.loads(result.stdout.strip().splitlines()[-1])
+    return {"age": age, "checks": checks, "pool": pool, "prepared": binding and threshold}
 
 
 def test_production_keeps_database_connections_between_requests(tmp_path):
     # Kept for a minute and checked before reuse, unless told otherwise; the pool replaces it.
-    assert _production_database(tmp_path) == {"age": 60, "checks": True, "pool": False}
+    assert _production_database(tmp_path) == {
+        "age": 60,
+        "checks": True,
+        "pool": False,
+        "prepared": 5,
+    }
     assert _production_database(tmp_path, DATABASE_CONN_MAX_AGE="0")["age"] == 0
     assert _production_database(tmp_path, DATABASE_POOL="true") == {
         "age": 0,
         "checks": False,
         "pool": True,
+        "prepared": 5,
     }
+
+
+def test_production_keeps_statements_prepared_unless_a_pooler_cannot(tmp_path):
+    # After five runs on a connection (the threshold can move), or not at all.
+    assert _production_database(tmp_path)["prepared"] == 5
+    assert _production_database(tmp_path, DATABASE_PREPARE_THRESHOLD="2")["prepared"] == 2
+    assert not _production_database(tmp_path, DATABASE_PREPARED_STATEMENTS="false")["prepared"]
 
 
 def test_check_deploy_warns_about_a_local_cache_and_no_two_factor(tmp_path):
