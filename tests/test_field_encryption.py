@@ -193,6 +193,21 @@ def _stored_snapshot() -> list[Any]:
     return snapshot + _raw("SELECT id, value FROM core_encryptioncanary")
 
 
+@pytest.mark.parametrize("size", ["0", "2001"])
+def test_rotation_refuses_a_batch_size_that_postgresql_could_not_take_and_changes_nothing(
+    settings: Any, size: str
+) -> None:
+    settings.COCORA_FIELD_KEYS = [KEY_A]
+    _populate([OrganisationFactory(slug="rot-size")])
+    before = _stored_snapshot()
+    settings.COCORA_FIELD_KEYS = [KEY_B, KEY_A]
+
+    with pytest.raises(CommandError, match="between 1 and 2000"):
+        call_command("rotate_keys", "--batch-size", size, stdout=StringIO())
+
+    assert _stored_snapshot() == before
+
+
 def test_rotation_leaves_every_row_readable_with_the_new_key_alone(settings: Any) -> None:
     # Given rows of two organisations and the canary, all under key A
     settings.COCORA_FIELD_KEYS = [KEY_A]

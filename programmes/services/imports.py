@@ -227,7 +227,9 @@ def participants_import(
             for participant in merged:
                 # bulk_update skips save(): the time that `changed_since` syncs by is set here.
                 participant.updated_at = timezone.now()
-            Participant.objects.bulk_update(merged, [*MERGED_FIELDS, "updated_at"])
+            # In batches: bound by the server, one statement takes at most 65,535 parameters,
+            # and each row passes about twenty.
+            Participant.objects.bulk_update(merged, [*MERGED_FIELDS, "updated_at"], batch_size=1000)
             # Each merged participant's own trail says it was changed, as an edit would:
             # which fields, never their values. One insert for all of them.
             audit_record_many(

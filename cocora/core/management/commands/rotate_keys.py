@@ -83,6 +83,9 @@ def encrypted_targets() -> list[Target]:
     return sorted(targets, key=lambda target: target.label)
 
 
+MAX_BATCH = 2000
+
+
 class Command(BaseCommand):
     help = (
         "Re-encrypts every encrypted field, the encryption canary and two-factor secrets with "
@@ -101,8 +104,10 @@ class Command(BaseCommand):
         parser.add_argument("--batch-size", type=int, default=500)
 
     def handle(self, *args: Any, check: bool, batch_size: int, **options: Any) -> None:
-        if batch_size < 1:
-            raise CommandError("--batch-size must be at least 1.")
+        if not 1 <= batch_size <= MAX_BATCH:
+            # A batch's UPDATE passes about a dozen parameters a row; PostgreSQL takes at most
+            # 65,535 in one statement once they are bound by the server.
+            raise CommandError(f"--batch-size must be between 1 and {MAX_BATCH}.")
         try:
             keys = crypto.fernets()
         except crypto.FieldKeysError as error:
