@@ -4,6 +4,10 @@ be is ignored, never passed on to the database (where an oversized number would 
 from collections.abc import Iterable
 
 MAX_ID = 2**63 - 1
+# How many ids one request may name in a list. PostgreSQL takes at most 65,535 parameters in
+# one statement once they are bound by the server; lists far shorter than that are refused with
+# a clear error instead.
+MAX_IDS = 1000
 
 
 def parse_id(value: object) -> int | None:

@@ -27,7 +27,7 @@ from cocora.api.serializers import (
     PlausibleDateField,
     moment_writer,
 )
-from cocora.core.ids import MAX_ID
+from cocora.core.ids import MAX_ID, MAX_IDS
 from cocora.organisations.models import Membership
 
 from ..models import Cohort, Enrolment, EnrolmentStage, Programme
@@ -89,7 +89,7 @@ class MemberField(OrgObjectField):
 
 def _user_ids(**kwargs: Any) -> serializers.ListField:
     return serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), **kwargs
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), max_length=MAX_IDS, **kwargs
     )
 
 

@@ -25,6 +25,7 @@ from rest_framework.response import Response
 
 from cocora.api.base import OrgViewSet, action_url, resource
 from cocora.api.serializers import InputSerializer
+from cocora.core.ids import MAX_IDS
 
 from ..models import (
     ACTIVITY_TEXT_FIELDS,
@@ -120,6 +121,7 @@ class ModuleTranslationInput(InputSerializer):
     )
     activities = serializers.ListField(
         child=ActivityTranslationInput(),
+        max_length=MAX_IDS,
         required=False,
         default=list,
         help_text="The activities' translations. An activity sent with every field empty loses "

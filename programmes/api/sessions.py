@@ -26,7 +26,7 @@ from cocora.api.serializers import (
     moment_writer,
 )
 from cocora.core.dates import organisation_today
-from cocora.core.ids import MAX_ID
+from cocora.core.ids import MAX_ID, MAX_IDS
 
 from ..models import (
     AttendanceStatus,
@@ -500,6 +500,7 @@ class SessionLogInput(InputSerializer):
     )
     activities = serializers.ListField(
         child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        max_length=MAX_IDS,
         required=False,
         default=list,
         help_text="Ids of the activities of the cohort's programme that were covered.",

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from cocora.audit.models import AuditEvent
 from cocora.core.dates import organisation_today
+from cocora.core.ids import MAX_IDS
 from cocora.organisations.context import org_context
 from cocora.organisations.models import Role
 from cocora.organisations.tests.factories import MembershipFactory
@@ -204,6 +205,27 @@ def test_a_coordinator_opens_a_cohort_with_trainers(org, api_client):
     assert [t["id"] for t in body["trainers"]] == [trainer.pk]
     assert (body["places_taken"], body["waiting"], body["capacity"]) == (0, 0, 12)
     assert "api.api-cohort-list" in _audit_actions(org)
+
+
+def test_a_longer_list_of_trainers_than_one_request_may_name_is_refused_for_its_length(
+    org, api_client
+):
+    """Beyond MAX_IDS the list is refused before any id is looked up: a list longer than one
+    database statement could carry (65,535 parameters) is never a server error."""
+    client = api_client(org, Role.COORDINATOR)
+    body = {
+        "programme": ProgrammeFactory(organisation=org).pk,
+        "name": "Spring group",
+        "starts_on": "2026-03-02",
+        "trainers": list(range(1, 70_001)),
+    }
+
+    response = client.post(_url("cohort-list", org), body, format="json")
+
+    assert response.status_code == 400
+    assert str(MAX_IDS) in str(response.json()["errors"]["trainers"])
+    with org_context(org.pk):
+        assert not Cohort.objects.for_org(org).filter(name="Spring group").exists()
 
 
 @pytest.mark.parametrize(
