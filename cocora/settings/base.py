@@ -142,7 +142,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.boo
     # plans it once, not at every request: planning under the policies cost more than running
     # most of our queries (docs/performance.md). Parameters are then sent apart from the SQL
     # (server-side binding), which is what makes the same statement recur. Turn it off behind
-    # a pooler that cannot keep prepared statements (PgBouncer in transaction mode before 1.21).
+    # a pooler that cannot keep prepared statements (PgBouncer in transaction mode before 1.22;
+    # docs/deployment.md).
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         server_side_binding=True,
         prepare_threshold=env.int("DATABASE_PREPARE_THRESHOLD", default=5),
