@@ -171,3 +171,80 @@ def test_a_statement_kept_prepared_for_one_organisation_shows_another_nothing_of
     with transaction.atomic():
         set_db_context(organisation_id=None, user_id=None)
         assert invitations_seen() == set()
+
+
+def _plans_of(table: str) -> tuple[int, int]:
+    """How many statements reading `table` are kept prepared, and how many runs of them used
+    the one plan made for every run (a generic plan)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*), coalesce(sum(generic_plans), 0) FROM pg_prepared_statements "
+            "WHERE statement LIKE %s",
+            [f'%FROM "{table}"%'],
+        )
+        count, generic = cursor.fetchone()
+    return count, generic
+
+
+def test_one_plan_for_every_run_with_parameters_still_reads_the_organisation_at_each_run(
+    populated,
+) -> None:
+    """PostgreSQL may keep one plan for every parameter after five runs: here it must. The
+    statement names every invitation of both organisations by id; each run shows only those of
+    the organisation set at that run."""
+    a, b = populated
+    everyone = {}
+    for org in (a, b):
+        with org_context(org.pk):
+            everyone[org.pk] = set(Invitation.objects.values_list("pk", flat=True))
+    assert all(len(ids) == 2 for ids in everyone.values())
+    all_ids = sorted(everyone[a.pk] | everyone[b.pk])
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL plan_cache_mode = force_generic_plan")
+
+    def seen() -> set[int]:
+        return set(Invitation.objects.filter(pk__in=all_ids).values_list("pk", flat=True))
+
+    with org_context(a.pk):
+        for _ in range(8):
+            assert seen() == everyone[a.pk]
+    count, generic = _plans_of("organisations_invitation")
+    assert count == 1 and generic >= 2
+    with org_context(b.pk):
+        assert seen() == everyone[b.pk]
+    assert _plans_of("organisations_invitation")[1] > generic
+    with transaction.atomic():
+        set_db_context(organisation_id=None, user_id=None)
+        assert seen() == set()
+
+
+def test_a_plan_kept_for_one_member_shows_another_only_their_own_memberships(populated) -> None:
+    """Memberships have a second policy: a user reads their own in every organisation. A plan
+    kept while one user was set reads the user at each run as it reads the organisation."""
+    a, b = populated
+    first = MembershipFactory(organisation=a, role=Role.TRAINER).user
+    MembershipFactory(organisation=b, user=first, role=Role.COORDINATOR)
+    second = MembershipFactory(organisation=b, role=Role.TRAINER).user
+    with transaction.atomic():
+        set_db_context(organisation_id=None, user_id=None)
+        assert not Membership.objects.exists()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL plan_cache_mode = force_generic_plan")
+
+    def seen() -> set[tuple[int, int]]:
+        return set(Membership.objects.values_list("organisation_id", "user_id"))
+
+    with transaction.atomic():
+        set_db_context(organisation_id=None, user_id=first.pk)
+        for _ in range(8):
+            assert seen() == {(a.pk, first.pk), (b.pk, first.pk)}
+    assert _plans_of("organisations_membership")[1] >= 2
+    with transaction.atomic():
+        set_db_context(organisation_id=None, user_id=second.pk)
+        assert seen() == {(b.pk, second.pk)}
+    with transaction.atomic():
+        set_db_context(organisation_id=a.pk, user_id=second.pk)
+        in_a = seen()
+    assert {org for org, _user in in_a} == {a.pk, b.pk}
+    assert {user for org, user in in_a if org == b.pk} == {second.pk}
+    assert len([1 for org, _user in in_a if org == a.pk]) == 4
