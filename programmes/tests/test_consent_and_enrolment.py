@@ -317,3 +317,50 @@ def test_an_erased_record_cannot_be_filled_in_again(org, member_client):
     )
     assert response.status_code == 400
     assert b"erased on request" in response.content
+
+
+def test_the_home_pages_consent_gaps_are_everyone_holding_a_place_who_lacks_it(org, other_org):
+    """The coordinator's card lists exactly those holding a place whose consent to take part
+    is incomplete, with what is missing, by the same rules as a person's own page."""
+    from programmes.selectors.dashboard import consent_gaps
+
+    cohort = CohortFactory(organisation=org)
+
+    def holding(name, birth_year, *givers, stage="active", **consent):
+        person = ParticipantFactory(organisation=org, display_name=name, birth_year=birth_year)
+        for giver in givers:
+            ConsentFactory(organisation=org, participant=person, given_by=giver, **consent)
+        EnrolmentFactory(organisation=org, cohort=cohort, participant=person, stage=stage)
+        return person
+
+    holding("Adult, consented", 2000, "self")
+    holding("Minor, both", 2014, "self", "guardian")
+    minor = holding("Minor, own only", 2014, "self")
+    unknown = holding("Age unknown, own only", None, "self")
+    withdrawn = holding("Withdrawn", 2000, "self", withdrawn_at=timezone.now())
+    expired = holding(
+        "Expired",
+        2000,
+        "self",
+        given_on=TODAY - timedelta(days=400),
+        expires_on=TODAY - timedelta(days=1),
+    )
+    future = holding("Given tomorrow", 2000, "self", given_on=TODAY + timedelta(days=1))
+    holding("Waiting, none", 2000, stage=EnrolmentStage.WAITLISTED)
+    holding("Withdrew from the cohort, none", 2000, stage=EnrolmentStage.WITHDRAWN)
+    elsewhere = ParticipantFactory(organisation=other_org, birth_year=2000)
+    EnrolmentFactory(organisation=other_org, participant=elsewhere)
+
+    with org_context(org.pk):
+        gaps = {
+            row.participant.pk: row.missing for row in consent_gaps(organisation=org, today=TODAY)
+        }
+
+    guardian = "a parent's or guardian's consent"
+    assert gaps == {
+        minor.pk: [guardian],
+        unknown.pk: [guardian],
+        withdrawn.pk: ["the young person's consent"],
+        expired.pk: ["the young person's consent"],
+        future.pk: ["the young person's consent"],
+    }
