@@ -142,7 +142,8 @@ def cohort_export_dataset(*, organisation: Organisation, cohort: Cohort) -> tabl
         statuses.setdefault(enrolment_id, {})[session_id] = status
 
     days = {session.pk: timezone.localtime(session.starts_at, tz).date() for session in sessions}
-    labels = {value: str(label) for value, label in AttendanceStatus.choices}
+    # Our own words, neutralised once (a translation could start with "-"), not per cell.
+    labels = {value: cell_neutralise(str(label)) for value, label in AttendanceStatus.choices}
     headers = [
         _("Code"),
         _("Name"),
@@ -162,7 +163,7 @@ def cohort_export_dataset(*, organisation: Organisation, cohort: Cohort) -> tabl
     held_days = [
         days[session.pk] if session.status == SessionStatus.HELD else None for session in sessions
     ]
-    stages = {value: str(label) for value, label in EnrolmentStage.choices}
+    stages = {value: cell_neutralise(str(label)) for value, label in EnrolmentStage.choices}
     for enrolment_id, stage, joined_on, code, display_name in enrolments:
         marks = statuses.get(enrolment_id, {})
         row_statuses = [marks.get(session_id) for session_id in session_ids]
@@ -172,17 +173,22 @@ def cohort_export_dataset(*, organisation: Organisation, cohort: Cohort) -> tabl
             if day is not None and day >= joined_on
         ]
         attended = sum(1 for status in held if status in ATTENDED)
-        row = [
-            code,
-            display_name,
-            stages.get(stage, stage),
-            joined_on,
-            *(labels.get(status, status) if status else None for status in row_statuses),
-            attended,
-            len(held),
-            round(100 * attended / len(held)) if held else None,
-        ]
-        dataset.append([cell_neutralise(value) for value in row])
+        # What a person typed is neutralised; the rest are our words, dates and numbers.
+        dataset.append(
+            [
+                cell_neutralise(code),
+                cell_neutralise(display_name),
+                stages.get(stage) or cell_neutralise(stage),
+                joined_on,
+                *(
+                    (labels.get(status) or cell_neutralise(status)) if status else None
+                    for status in row_statuses
+                ),
+                attended,
+                len(held),
+                round(100 * attended / len(held)) if held else None,
+            ]
+        )
     return dataset
 
 

@@ -85,25 +85,28 @@ def column_letter(index: int) -> str:
     return letters
 
 
+def _text(value: str, style: int) -> tuple[str, int]:
+    """What follows `<c r="…"` in the XML of a text cell (empty for no cell at all), and the
+    width the text needs."""
+    s = f' s="{style}"' if style else ""
+    text = value if value.isprintable() else ILLEGAL_CHARACTERS.sub("", value)
+    if not text:
+        # An empty text is an empty cell, as openpyxl wrote it.
+        return (f"{s}/>" if style else ""), 0
+    needed = len(text)
+    if "\n" in text:
+        needed = max(len(line) for line in text.split("\n"))
+        if not style:
+            s = f' s="{WRAP}"'
+    return f' t="inlineStr"{s}><is><t xml:space="preserve">{escape(text)}</t></is></c>', needed
+
+
 def _cell(ref: str, value: Any, style: int) -> tuple[str, int]:
     """The XML of one cell and the width its value needs."""
     s = f' s="{style}"' if style else ""
-    # Text first: most cells are.
     if isinstance(value, str):
-        text = value if value.isprintable() else ILLEGAL_CHARACTERS.sub("", value)
-        if not text:
-            # An empty text is an empty cell, as openpyxl wrote it.
-            return (f'<c r="{ref}"{s}/>' if style else ""), 0
-        needed = len(text)
-        if "\n" in text:
-            needed = max(len(line) for line in text.split("\n"))
-            if not style:
-                s = f' s="{WRAP}"'
-        return (
-            f'<c r="{ref}" t="inlineStr"{s}><is><t xml:space="preserve">{escape(text)}</t></is>'
-            "</c>",
-            needed,
-        )
+        rest, needed = _text(value, style)
+        return (f'<c r="{ref}"{rest}' if rest else ""), needed
     if value is None:
         return (f'<c r="{ref}"{s}/>' if style else ""), 0
     if isinstance(value, bool):
@@ -129,6 +132,9 @@ def xlsx_bytes(*, headers: Sequence[Any], rows: Iterable[Sequence[Any]], title: 
     letters = [column_letter(i + 1) for i in range(max(width, 1))]
     widths = [0] * len(letters)
     lines = []
+    # A sheet repeats few words many times (an attendance status in most cells): each text is
+    # escaped once per sheet. Kept for this sheet only, as it holds people's names.
+    texts: dict[tuple[str, int], tuple[str, int]] = {}
     for number, (values, style) in enumerate(
         [(headers, BOLD), *((row, 0) for row in rows)], start=1
     ):
@@ -137,7 +143,14 @@ def xlsx_bytes(*, headers: Sequence[Any], rows: Iterable[Sequence[Any]], title: 
             if index >= len(letters):
                 letters.append(column_letter(index + 1))
                 widths.append(0)
-            xml, needed = _cell(f"{letters[index]}{number}", value, style)
+            if isinstance(value, str):  # text first: most cells are
+                known = texts.get((value, style))
+                if known is None:
+                    known = texts[(value, style)] = _text(value, style)
+                rest, needed = known
+                xml = f'<c r="{letters[index]}{number}"{rest}' if rest else ""
+            else:
+                xml, needed = _cell(f"{letters[index]}{number}", value, style)
             cells.append(xml)
             if needed > widths[index]:
                 widths[index] = needed

@@ -43,6 +43,21 @@ def test_the_file_holds_the_same_cells_as_tablibs():
     assert sheet["C2"].is_date and sheet["B3"].data_type == "s"  # text, never a formula
 
 
+def test_a_word_repeated_in_many_cells_is_written_in_each_with_its_own_style():
+    """Each text is escaped once per sheet: a header and a cell of the same word keep their
+    own styles, and every repetition lands in its own cell."""
+    headers = ["Present", "a & b", "x\ny"]
+    rows = [["Present", "a & b", "x\ny"], ["", "Present", "a & b"], ["x\ny", "", "Present"]]
+    book = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(headers=headers, rows=rows, title="t")))
+    sheet = book.active
+    assert _cells(xlsx_bytes(headers=headers, rows=rows, title="t")) == [
+        headers,
+        *([value or None for value in row] for row in rows),
+    ]
+    assert sheet["A1"].font.b and not sheet["A2"].font.b and not sheet["B3"].font.b
+    assert sheet["C2"].alignment.wrap_text and sheet["A4"].alignment.wrap_text
+
+
 def test_control_characters_are_dropped_and_titles_made_acceptable():
     content = xlsx_bytes(
         headers=["A"], rows=[["bell\x07 and nul\x00"]], title="Spring: group [a]/b " * 3
