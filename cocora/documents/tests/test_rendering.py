@@ -147,3 +147,30 @@ def test_a_document_renders_without_the_resources_it_may_not_have(media, tmp_pat
         text=True,
     ).stdout
     assert "Tagged:          yes" in info
+
+
+def test_the_renderers_server_warms_up_once_and_cleanly(caplog):
+    """The forkserver that starts the handbook's renderers renders one small document first
+    (fonts, hyphenation, the PDF writer), which the renderers inherit: it must render without
+    a complaint from WeasyPrint (a missing language or title is an error under PDF/UA)."""
+    from cocora.documents import render_boot
+
+    caplog.set_level("WARNING")
+    assert render_boot.warm_up() is True
+    assert [r.getMessage() for r in caplog.records if r.levelno >= 30] == []
+
+
+def test_a_warm_up_that_fails_leaves_the_renderers_cold_but_working(caplog, monkeypatch):
+    from cocora.documents import render_boot, rendering
+
+    def broken(*args, **kwargs):
+        raise OSError("no fonts")
+
+    monkeypatch.setattr(rendering, "render_pdf", broken)
+    assert render_boot.warm_up() is False
+    assert "start without a warm-up" in caplog.text
+    monkeypatch.undo()
+    pdf, pages = render_pdf(
+        '<html lang="en"><title>t</title><p>Still renders</p>', base_url="file:///"
+    )
+    assert pages == 1 and pdf.startswith(b"%PDF")
