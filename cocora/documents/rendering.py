@@ -73,3 +73,44 @@ def render_pdf(
     if fetcher.refused:
         logger.info("Rendered a document without %d refused resource(s).", len(fetcher.refused))
     return bytes(pdf or b""), len(document.pages)
+
+
+# A long word in each language, in a column too narrow for it, so that it is hyphenated.
+_WARM_UP_WORDS = {
+    "en": "responsibilities",
+    "da": "fællesskabsorganisationer",
+    "de": "Gemeinschaftsorganisationen",
+    "fr": "responsabilités",
+    "it": "responsabilità",
+}
+
+
+def warm_up() -> bool:
+    """Renders a small tagged document with the handbook's fonts (regular, bold, italic, mono),
+    a running page number and a hyphenated word in each of the site's languages, and says
+    whether it did. Run once by the server that forks the handbook's renderers
+    (render_boot), so that what WeasyPrint sets up on first use (the fonts found and loaded,
+    the hyphenation dictionaries, the modules that write tagged PDF and subset fonts) is set up
+    once and inherited: each renderer's first part took a tenth to a third of a second more
+    without it (docs/performance.md, "Handbook PDFs"). Never raises: a renderer that starts
+    cold is only slower."""
+    from django.conf import settings
+
+    words = "".join(
+        f'<p lang="{code}">{_WARM_UP_WORDS.get(code, "")}</p>' for code, _name in settings.LANGUAGES
+    )
+    html = (
+        '<!doctype html><html lang="en"><head><title>-</title><style>'
+        "@page { size: A5; @bottom-center { content: counter(page) ' / ' counter(pages) } }"
+        "html { font-family: 'DejaVu Serif', serif; hyphens: auto }"
+        "h1 { font-family: 'DejaVu Sans', sans-serif } p { width: 3em }"
+        "code { font-family: 'DejaVu Sans Mono', monospace }"
+        "</style></head><body><h1>Cocora</h1>"
+        f"<p><b>bold</b> <i>italic</i> <code>code</code></p>{words}</body></html>"
+    )
+    try:
+        render_pdf(html, base_url="file:///")
+    except Exception:  # a cold renderer is only slower (see the docstring)
+        logger.warning("The handbook renderers start without a warm-up.", exc_info=True)
+        return False
+    return True

@@ -152,7 +152,11 @@ def participant_rows(
     today = today or timezone.localdate()
     # A whole query of people (a list filtered on consent, the home page's gaps) names them to
     # the consents' query as a subquery: hundreds of ids bound one by one cost more to send
-    # and to plan than the database takes to find them again.
+    # and to plan than the database takes to find them again. The two statements read the
+    # data a moment apart: someone who leaves the query's filter in between (a place withdrawn
+    # while the page is read) shows for that read as lacking consent, never as having it. The
+    # query must select the people it lists (no union, slice or grouping): pass a list
+    # otherwise.
     ids: list[int] | QuerySet[Any] | None = None
     if isinstance(participants, QuerySet) and not participants.query.is_sliced:
         ids = participants.values("pk")

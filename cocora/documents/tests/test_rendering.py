@@ -12,7 +12,7 @@ from cocora.documents.fetcher import (
     file_url,
     static_file_url,
 )
-from cocora.documents.rendering import render_pdf
+from cocora.documents.rendering import render_pdf, warm_up
 
 PNG_1PX = (
     "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk"
@@ -153,21 +153,19 @@ def test_the_renderers_server_warms_up_once_and_cleanly(caplog):
     """The forkserver that starts the handbook's renderers renders one small document first
     (fonts, hyphenation, the PDF writer), which the renderers inherit: it must render without
     a complaint from WeasyPrint (a missing language or title is an error under PDF/UA)."""
-    from cocora.documents import render_boot
-
     caplog.set_level("WARNING")
-    assert render_boot.warm_up() is True
+    assert warm_up() is True
     assert [r.getMessage() for r in caplog.records if r.levelno >= 30] == []
 
 
 def test_a_warm_up_that_fails_leaves_the_renderers_cold_but_working(caplog, monkeypatch):
-    from cocora.documents import render_boot, rendering
+    from cocora.documents import rendering
 
     def broken(*args, **kwargs):
         raise OSError("no fonts")
 
     monkeypatch.setattr(rendering, "render_pdf", broken)
-    assert render_boot.warm_up() is False
+    assert rendering.warm_up() is False
     assert "start without a warm-up" in caplog.text
     monkeypatch.undo()
     pdf, pages = render_pdf(
