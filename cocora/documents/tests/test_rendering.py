@@ -154,6 +154,7 @@ def test_the_renderers_server_warms_up_once_and_cleanly(caplog):
     (fonts, hyphenation, the PDF writer), which the renderers inherit: it must render without
     a complaint from WeasyPrint (a missing language or title is an error under PDF/UA)."""
     caplog.set_level("WARNING")
+    caplog.set_level("WARNING", logger="weasyprint")
     assert warm_up() is True
     assert [r.getMessage() for r in caplog.records if r.levelno >= 30] == []
 
@@ -165,6 +166,8 @@ def test_a_warm_up_that_fails_leaves_the_renderers_cold_but_working(caplog, monk
         raise OSError("no fonts")
 
     monkeypatch.setattr(rendering, "render_pdf", broken)
+    # Its own logger's level: a test before may have raised the root logger's (a worker's).
+    caplog.set_level("WARNING", logger=rendering.logger.name)
     assert rendering.warm_up() is False
     assert "start without a warm-up" in caplog.text
     monkeypatch.undo()
