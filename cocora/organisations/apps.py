@@ -9,7 +9,20 @@ class OrganisationsConfig(AppConfig):
     verbose_name = _("Organisations")
 
     def ready(self) -> None:
-        from . import rls
+        from celery.signals import task_prerun
+        from django.core.signals import request_started
+        from django.db.backends.signals import connection_created
+
+        from . import page_cache, rls
+
+        # Every connection watches its writes, so that kept parts of pages follow the data.
+        connection_created.connect(page_cache.watch_writes, dispatch_uid="cocora-watch-writes")
+        request_started.connect(
+            page_cache.forget_working_organisation, dispatch_uid="cocora-forget-organisation"
+        )
+        task_prerun.connect(
+            page_cache.forget_working_organisation, dispatch_uid="cocora-forget-organisation-task"
+        )
 
         # Row-level security is installed after every migrate, for every OrgScopedModel table,
         # so that a new tenant table is protected without anyone remembering to add a policy.

@@ -39,10 +39,14 @@ def current_db_context() -> tuple[str, str]:
 
 def set_db_context(*, organisation_id: int | str | None, user_id: int | str | None) -> None:
     """Sets who the current transaction works for. Must run inside a transaction."""
+    from .page_cache import set_working_organisation
+
     if not _uses_rls():
+        set_working_organisation(connection, organisation_id)
         return
     if not connection.in_atomic_block:
         raise RuntimeError("The tenant context can only be set inside a transaction.")
+    set_working_organisation(connection, organisation_id)
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT set_config(%s, %s, true), set_config(%s, %s, true)",

@@ -13,7 +13,7 @@ from cocora.api.selectors import api_token_counts
 from cocora.core.errors import ApplicationError
 from cocora.core.forms import add_application_error
 
-from . import home_registry, services
+from . import home_registry, page_cache, services
 from .forms import AcceptWithNewAccountForm, InvitationForm, RoleForm
 from .models import Invitation, Membership
 from .permissions import can
@@ -41,7 +41,18 @@ class OrgHomeView(OrgTemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["can_manage_members"] = can(self.membership, "members.manage")
-        context["panels"] = [
+        # The panels read the whole organisation; they are kept until its data changes (and
+        # for at most five minutes), per member and role.
+        context["panels"] = page_cache.kept(
+            "home-panels",
+            organisation=self.organisation,
+            parts=(self.membership.pk, self.membership.role),
+            render=self.render_panels,
+        )
+        return context
+
+    def render_panels(self) -> list[str]:
+        return [
             html
             for panel in home_registry.panels
             if (
@@ -50,7 +61,6 @@ class OrgHomeView(OrgTemplateView):
                 )
             )
         ]
-        return context
 
 
 class MemberListView(OrgTemplateView):

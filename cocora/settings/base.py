@@ -176,6 +176,16 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Rendered parts of pages (the home page's panels), in each process's own memory, keyed on the
+# organisation's data version (cocora/organisations/page_cache.py, docs/performance.md).
+CACHES["pages"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "cocora-pages",
+    "OPTIONS": {"MAX_ENTRIES": env.int("COCORA_PAGE_CACHE_ENTRIES", default=500)},
+}
+# The versions must reach every process: on by default only where they live in Redis. A single
+# process (the development server, the test suite) may keep them in its own memory.
+COCORA_PAGE_CACHE = env.bool("COCORA_PAGE_CACHE", default=bool(REDIS_URL))
 
 # SECTION: auth
 AUTH_USER_MODEL = "accounts.User"

@@ -11,6 +11,9 @@ vars().update(EMAIL_CONFIG)
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 
+# One process (tasks run in it too), so the kept parts' data versions may live in its memory.
+COCORA_PAGE_CACHE = env.bool("COCORA_PAGE_CACHE", default=True)
+
 # Field encryption: DEVELOPMENT ONLY fallback, a published key that protects nothing. Used when
 # COCORA_FIELD_KEYS is empty; the same key in local and test settings (see cocora.core.crypto).
 if not COCORA_FIELD_KEYS:

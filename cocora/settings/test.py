@@ -4,7 +4,7 @@ Redis servers it starts itself; without them the suite falls back to SQLite."""
 import os
 
 from .base import *  # noqa: F403
-from .base import COCORA_FIELD_KEYS, DATABASES
+from .base import COCORA_FIELD_KEYS, DATABASES, env
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -21,6 +21,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 # Serve static files straight from the app folders, no collectstatic needed.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# One process (tasks run in it too), so the kept parts' data versions may live in its memory.
+COCORA_PAGE_CACHE = env.bool("COCORA_PAGE_CACHE", default=True)
 
 # Field encryption: DEVELOPMENT ONLY fallback, a published key that protects nothing. Used when
 # COCORA_FIELD_KEYS is empty; the same key in local and test settings (see cocora.core.crypto).

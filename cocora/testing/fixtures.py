@@ -1,10 +1,11 @@
 """Fixtures shared by every app's tests."""
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any, cast
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.test import Client
 from django.utils import translation
 
@@ -17,9 +18,29 @@ from cocora.organisations.tests.factories import (
 
 @pytest.fixture(autouse=True)
 def _clear_cache() -> Iterator[None]:
-    # Rate limits and other cached state live in the real Redis; no test sees another's.
+    # Rate limits and other cached state live in the real Redis; no test sees another's. The
+    # versions of the organisations' data live there too, and the parts of pages kept under them
+    # in this process's memory go with them.
     cache.clear()
+    caches["pages"].clear()
     yield
+
+
+@pytest.fixture
+def committed() -> Callable[[], AbstractContextManager[None]]:
+    """`with committed(): ...`: as if the test's transaction committed at the end of the block,
+    for the kept parts of pages (cocora.organisations.page_cache): the data versions that the
+    writes so far move now, and the transaction no longer counts as having written."""
+    from django.db import connection
+
+    from cocora.organisations.page_cache import move_pending_versions
+
+    @contextmanager
+    def block() -> Iterator[None]:
+        yield
+        move_pending_versions(connection)
+
+    return block
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,223 @@
+"""Rendered parts of pages kept until the organisation's data changes.
+
+A part (the home page's panels, for one member) is kept in the worker process's own memory, never
+in a shared cache: it holds names and figures about young people, and the memory of the process
+that rendered it is the only place it already was. Its key holds a *version* of the
+organisation's data and one of everything outside organisations; both live in the default
+cache, shared by every worker and task process, so that a change made anywhere reaches all of
+them.
+
+A version moves on every write made through Django's database connection, whatever made it (the
+ORM, a bulk write, raw SQL): the connection watches its own statements. A write to a tenant
+table moves the version of the organisation the connection works for (`set_db_context`); a
+write to any other table (users, for example, whose names the panels show) moves the version of
+everything. The move happens after the transaction commits, so that a render in another process
+cannot store what it read before the change under the new version. A connection that has
+written in its open transaction reads and keeps nothing from here, since what it would find was
+rendered without its own change.
+
+What the key does not hold, the part must not depend on: the key has the member, their role,
+the language, the time zone, and the current five-minute window (`WINDOW_SECONDS`), so that
+what depends on the clock ("the next seven days", a session log now due) is at most that late.
+Each entry is dropped at the end of its window anyway.
+
+If the shared cache cannot be reached, parts are rendered as if nothing were kept; a version
+that could not be moved leaves the parts of that organisation at most one window late.
+"""
+
+import hashlib
+import logging
+import re
+import time
+import uuid
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.core.cache import cache, caches
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.utils import timezone, translation
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+LOCAL_CACHE = "pages"
+WINDOW_SECONDS = 300
+EVERYTHING = "all"
+# Written on its own schedule and shown in no part: moving versions for it would empty the
+# cache once a minute per signed-in user for nothing.
+IGNORED_TABLES = frozenset({"django_session"})
+
+_READS = (
+    "SELECT",
+    "SAVEPOINT",
+    "RELEASE",
+    "ROLLBACK",
+    "BEGIN",
+    "COMMIT",
+    "SET ",
+    "SHOW",
+    "EXPLAIN",
+)
+_WRITE_TABLE = re.compile(r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?([A-Za-z0-9_]+)"?', re.I)
+_tenant_tables: frozenset[str] | None = None
+
+
+def _version_key(scope: Hashable) -> str:
+    return f"data-version:{scope}"
+
+
+def tenant_tables() -> frozenset[str]:
+    global _tenant_tables
+    if _tenant_tables is None:
+        from .rls import tenant_models
+
+        _tenant_tables = frozenset(model._meta.db_table for model in tenant_models())
+    return _tenant_tables
+
+
+def set_working_organisation(connection: Any, organisation_id: int | str | None) -> None:
+    """Which organisation the connection's writes are for (kept beside the database setting)."""
+    connection.cocora_organisation_id = int(organisation_id) if organisation_id else None
+
+
+def forget_working_organisation(**kwargs: Any) -> None:
+    """`request_started` / `task_prerun` receiver: a new request or task works for nobody yet."""
+    for connection in connections.all(initialized_only=True):
+        set_working_organisation(connection, None)
+
+
+def scope_of(sql: str, organisation_id: int | None) -> Hashable | None:
+    """Whose version a statement moves: an organisation's, everything's, or nobody's (a read)."""
+    head = sql.lstrip()[:9].upper()
+    if head.startswith(_READS):
+        return None
+    match = _WRITE_TABLE.match(sql)
+    if match is None:
+        return EVERYTHING  # a statement we cannot read the table of: assume the worst
+    table = match.group(1)
+    if table in IGNORED_TABLES:
+        return None
+    if table in tenant_tables() and organisation_id is not None:
+        return organisation_id
+    return EVERYTHING
+
+
+class _MoveVersion:
+    """An on-commit callback that moves one scope's version; marks the transaction as written."""
+
+    def __init__(self, scope: Hashable) -> None:
+        self.scope = scope
+
+    def __call__(self) -> None:
+        move_version(self.scope)
+
+
+def _pending(connection: Any) -> list[_MoveVersion]:
+    return [
+        func for _sids, func, _robust in connection.run_on_commit if isinstance(func, _MoveVersion)
+    ]
+
+
+def has_uncommitted_writes(connection: Any) -> bool:
+    return bool(_pending(connection))
+
+
+def move_pending_versions(connection: Any) -> None:
+    """Moves now what the open transaction's writes would move at its commit (for tests, whose
+    transaction never commits)."""
+    pending = _pending(connection)
+    connection.run_on_commit[:] = [
+        entry for entry in connection.run_on_commit if entry[1] not in pending
+    ]
+    for move in pending:
+        move()
+
+
+class WriteWatcher:
+    """An execute wrapper on every connection: notes which versions its writes move."""
+
+    def __init__(self, connection: Any) -> None:
+        self.connection = connection
+
+    def __call__(
+        self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any
+    ) -> Any:
+        result = execute(sql, params, many, context)
+        scope = scope_of(sql, getattr(self.connection, "cocora_organisation_id", None))
+        if scope is not None:
+            self.written(scope)
+        return result
+
+    def written(self, scope: Hashable) -> None:
+        connection = self.connection
+        if not connection.in_atomic_block:
+            move_version(scope)
+            return
+        if any(func.scope == scope for func in _pending(connection)):
+            return
+        connection.on_commit(_MoveVersion(scope))
+
+
+def watch_writes(sender: Any, connection: Any, **kwargs: Any) -> None:
+    """`connection_created` receiver."""
+    if not any(isinstance(wrapper, WriteWatcher) for wrapper in connection.execute_wrappers):
+        connection.execute_wrappers.append(WriteWatcher(connection))
+
+
+def move_version(scope: Hashable) -> None:
+    try:
+        cache.set(_version_key(scope), uuid.uuid4().hex, timeout=None)
+    except Exception:  # the shared cache is down: parts stay at most one window late
+        logger.warning("Could not move the data version of %s.", scope, exc_info=True)
+
+
+def versions(*scopes: Hashable) -> list[str]:
+    keys = [_version_key(scope) for scope in scopes]
+    found = cache.get_many(keys)
+    missing = [key for key in keys if key not in found]
+    if missing:
+        # A fresh token rather than a counter from zero: after the shared cache is emptied, no
+        # version can come back equal to one that entries were kept under.
+        for key in missing:
+            cache.add(key, uuid.uuid4().hex, timeout=None)
+        found.update(cache.get_many(missing))
+    return [found[key] for key in keys]
+
+
+def kept(
+    name: str, *, organisation: Any, parts: tuple[Hashable, ...], render: Callable[[], T]
+) -> T:
+    """What `render()` returns, kept per organisation data version, for what `parts` name."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    if not settings.COCORA_PAGE_CACHE or has_uncommitted_writes(connection):
+        return render()
+    try:
+        version, everything = versions(organisation.pk, EVERYTHING)
+    except Exception:
+        logger.warning(
+            "Could not read the data versions; rendering %s afresh.", name, exc_info=True
+        )
+        return render()
+    window = int(time.time() // WINDOW_SECONDS)
+    key = "|".join(
+        str(part)
+        for part in (
+            name,
+            organisation.pk,
+            version,
+            everything,
+            window,
+            translation.get_language(),
+            timezone.get_current_timezone_name(),
+            *parts,
+        )
+    )
+    key = hashlib.sha256(key.encode()).hexdigest()
+    local = caches[LOCAL_CACHE]
+    value = local.get(key)
+    if value is None:
+        value = render()
+        local.set(key, value, timeout=WINDOW_SECONDS)
+    return value  # type: ignore[no-any-return]
