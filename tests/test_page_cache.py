@@ -2,20 +2,32 @@
 from memory, and any committed change, however it was written, shows at the next visit. Nobody
 sees another member's or another organisation's panels, and a transaction sees its own writes."""
 
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.db import connection, transaction
+from django.test import Client, RequestFactory
+from django.urls import reverse
 from django.utils import translation
 
+from ambassadors.tests.factories import AmbassadorFactory, OutreachTaskFactory
 from cocora.organisations import page_cache
 from cocora.organisations.context import org_context
 from cocora.organisations.models import Role
+from cocora.organisations.tests.factories import MembershipFactory
 from cocora.testing.queries import count_queries
 from programmes.models import Cohort
-from programmes.tests.factories import ConsentFactory
+from programmes.tests.factories import (
+    CohortFactory,
+    CohortTrainerFactory,
+    ConsentFactory,
+    EnrolmentFactory,
+    ParticipantFactory,
+)
 
 from .test_home_dashboards import build, home
 
@@ -145,7 +157,8 @@ def test_a_kept_part_follows_the_language_and_the_clock(org, committed):
         return len(renders)
 
     def kept() -> int:
-        return page_cache.kept("test", organisation=org, parts=("x",), render=render)
+        stamp = page_cache.stamp(RequestFactory().get("/"), org)
+        return page_cache.kept("test", stamp=stamp, parts=("x",), render=render)
 
     start = datetime(2026, 3, 2, 9, 0, 1, tzinfo=UTC)
     with time_machine.travel(start, tick=False):
@@ -169,3 +182,209 @@ def test_a_really_committed_change_reaches_the_next_visit(org, member_client):
 
     assert not page_cache.has_uncommitted_writes(connection)
     assert "Attendance in Renamed group" in panels(home(coordinator, org))
+
+
+# The cohort page: its content is kept per member, page asked for and form token.
+
+
+def cohort_url(org: Any, cohort: Any, query: str = "") -> str:
+    return reverse("cohort_detail", args=[org.slug, cohort.pk]) + query
+
+
+def people_rows(page: str) -> str:
+    return page.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+
+
+def signed_in(user: Any) -> Client:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    return client
+
+
+def test_a_kept_cohort_page_gives_each_browser_a_form_token_of_its_own(org, committed):
+    with committed():
+        coordinator = MembershipFactory(organisation=org, role=Role.COORDINATOR).user
+        cohort = build(org, people=3).cohorts[0]
+        first = signed_in(coordinator)
+    queries, page = count_queries(lambda: first.get(cohort_url(org, cohort)))
+    kept_queries, _ = count_queries(lambda: first.get(cohort_url(org, cohort)))
+    assert kept_queries < queries
+    assert people_rows(page.content.decode()).count(">Active<") == 3
+
+    # The same session in a browser that lost its CSRF cookie (signing in again would move every
+    # version anyway, by its last-login time): the form must carry a token of the new secret.
+    second = Client(enforce_csrf_checks=True)
+    session_cookie = first.cookies[settings.SESSION_COOKIE_NAME].value
+    second.cookies[settings.SESSION_COOKIE_NAME] = session_cookie
+    assert settings.CSRF_COOKIE_NAME in first.cookies
+    page = second.get(cohort_url(org, cohort)).content.decode()
+    action = reverse("cohort_stages", args=[org.slug, cohort.pk])
+    form = page.split(f'action="{action}"', 1)[1]
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form)
+    assert token is not None
+    with committed():
+        shown = re.findall(r'name="shown" value="(\d+)"', form)
+        response = second.post(
+            action,
+            {
+                "csrfmiddlewaretoken": token.group(1),
+                "stage": "completed",
+                "all": "1",
+                "shown": shown,
+            },
+        )
+    assert response.status_code == 302
+
+    # The change committed: the next visit shows it.
+    rows = people_rows(second.get(cohort_url(org, cohort)).content.decode())
+    assert rows.count(">Completed<") == 3
+    assert ">Active<" not in rows
+
+
+def test_a_kept_cohort_page_is_the_members_own_and_the_page_asked_for(org, committed):
+    with committed():
+        coordinator = signed_in(MembershipFactory(organisation=org, role=Role.COORDINATOR).user)
+        trainer_membership = MembershipFactory(organisation=org, role=Role.TRAINER)
+        cohort = CohortFactory(organisation=org, name="Large group")
+        CohortTrainerFactory(organisation=org, cohort=cohort, user=trainer_membership.user)
+        for index in range(27):
+            EnrolmentFactory(
+                organisation=org,
+                cohort=cohort,
+                participant=ParticipantFactory(organisation=org, display_name=f"Person {index:02}"),
+                stage="active",
+            )
+        trainer = signed_in(trainer_membership.user)
+    first_page = coordinator.get(cohort_url(org, cohort)).content.decode()
+    second_page = coordinator.get(cohort_url(org, cohort, "?page=2")).content.decode()
+    trainers_page = trainer.get(cohort_url(org, cohort)).content.decode()
+
+    assert "Person 00" in first_page and "Person 26" not in first_page
+    assert "Person 26" in second_page and "Person 00" not in second_page
+    # The coordinator's stage form is not the trainer's, though the coordinator's page was kept.
+    action = reverse("cohort_stages", args=[org.slug, cohort.pk])
+    assert action in first_page
+    assert action not in trainers_page
+    assert "Person 00" in trainers_page
+
+
+def absent(page: str) -> int:
+    """How many people the attendance page shows marked absent."""
+    return len(re.findall(r'id="s-\d+-absent" value="absent" checked', page))
+
+
+def test_a_kept_attendance_page_takes_marks_and_shows_them_saved(org, committed):
+    with committed():
+        trainer = MembershipFactory(organisation=org, role=Role.TRAINER).user
+        scenario = build(org, people=3, trainer=trainer)
+        session = scenario.unlogged[-1]  # held a week ago; the first person was absent
+        first = signed_in(trainer)
+    url = reverse("session_detail", args=[org.slug, session.pk])
+    queries, _ = count_queries(lambda: first.get(url))
+    kept_queries, page = count_queries(lambda: first.get(url))
+    assert kept_queries < queries
+    assert absent(page.content.decode()) == 1
+
+    # The same session in a browser that lost its CSRF cookie posts with a token of its own.
+    second = Client(enforce_csrf_checks=True)
+    second.cookies[settings.SESSION_COOKIE_NAME] = first.cookies[settings.SESSION_COOKIE_NAME].value
+    page = second.get(url).content.decode()
+    token = re.search(
+        r'name="csrfmiddlewaretoken" value="([^"]+)"', page.split('id="attendance-form"', 1)[1]
+    )
+    assert token is not None
+    names = sorted(set(re.findall(r'name="(status_\d+)"', page)))
+    assert len(names) == 3
+    with committed():
+        response = second.post(
+            url, {"csrfmiddlewaretoken": token.group(1), **dict.fromkeys(names, "absent")}
+        )
+    assert response.status_code == 302
+
+    assert absent(first.get(url).content.decode()) == 3
+
+
+def test_kept_home_panels_give_each_browser_a_form_token_of_its_own(org, committed):
+    with committed():
+        user = MembershipFactory(organisation=org, role=Role.AMBASSADOR).user
+        ambassador = AmbassadorFactory(organisation=org, user=user)
+        task = OutreachTaskFactory(organisation=org, ambassador=ambassador, title="Stand")
+        first = signed_in(user)
+    action = reverse("outreach_task_action", args=[org.slug, task.pk])
+    assert action in home(first, org)
+
+    second = Client(enforce_csrf_checks=True)
+    second.cookies[settings.SESSION_COOKIE_NAME] = first.cookies[settings.SESSION_COOKIE_NAME].value
+    form = home(second, org).split(f'action="{action}"', 1)[1]
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form)
+    assert token is not None
+    with committed():
+        response = second.post(
+            action, {"csrfmiddlewaretoken": token.group(1), "action": "start", "back": "home"}
+        )
+    assert response.status_code == 302
+    # Started: the panel offers the report instead of the start button.
+    assert action not in home(first, org)
+
+
+def test_two_trainers_each_see_their_own_cohorts_on_a_kept_home(org, committed):
+    with committed():
+        first = MembershipFactory(organisation=org, role=Role.TRAINER).user
+        second = MembershipFactory(organisation=org, role=Role.TRAINER).user
+        scenario = build(org, people=20, trainer=first)  # two cohorts; the first is theirs
+        CohortTrainerFactory(organisation=org, cohort=scenario.cohorts[1], user=second)
+        clients = signed_in(first), signed_in(second)
+    theirs = [
+        reverse("session_detail", args=[org.slug, session.pk]) for session in scenario.upcoming
+    ]
+
+    pages = [panels(home(client, org)) for client in clients]
+
+    assert theirs[0] in pages[0] and theirs[1] not in pages[0]
+    assert theirs[1] in pages[1] and theirs[0] not in pages[1]
+
+
+@pytest.mark.parametrize(
+    ("sql", "scope"),
+    [
+        ('SELECT "x" FROM "programmes_cohort"', None),
+        ("SAVEPOINT s1", None),
+        ('INSERT INTO "programmes_cohort" ("name") VALUES (%s)', "organisation"),
+        ('UPDATE "programmes_attendance" SET "status" = %s', "organisation"),
+        ('  delete from "programmes_enrolment" WHERE "id" = %s', "organisation"),
+        ('UPDATE "accounts_user" SET "first_name" = %s', page_cache.EVERYTHING),
+        ('UPDATE "django_session" SET "expire_date" = %s', None),
+        ('TRUNCATE "programmes_cohort"', page_cache.EVERYTHING),
+        ('WITH moved AS (DELETE FROM "programmes_cohort") SELECT 1', page_cache.EVERYTHING),
+        ("ALTER TABLE programmes_cohort ADD COLUMN x int", page_cache.EVERYTHING),
+    ],
+)
+def test_which_version_a_statement_moves(sql, scope):
+    assert page_cache.scope_of(sql, 7) == (7 if scope == "organisation" else scope)
+    # With no organisation set, a tenant table's write moves everything.
+    if scope == "organisation":
+        assert page_cache.scope_of(sql, None) == page_cache.EVERYTHING
+
+
+@pytest.mark.django_db(transaction=True)
+def test_attendance_saved_through_the_page_shows_at_the_next_visit(org):
+    trainer = MembershipFactory(organisation=org, role=Role.TRAINER).user
+    scenario = build(org, people=3, trainer=trainer)
+    session = scenario.unlogged[-1]
+    client = signed_in(trainer)
+    url = reverse("session_detail", args=[org.slug, session.pk])
+    first_queries, response = count_queries(lambda: client.get(url))
+    kept_queries, _ = count_queries(lambda: client.get(url))
+    page = response.content.decode()
+    assert kept_queries < first_queries
+    assert absent(page) == 1
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    assert token is not None
+    names = sorted(set(re.findall(r'name="(status_\d+)"', page)))
+
+    response = client.post(
+        url, {"csrfmiddlewaretoken": token.group(1), **dict.fromkeys(names, "absent")}
+    )
+
+    assert response.status_code == 302
+    assert absent(client.get(url).content.decode()) == 3

@@ -37,8 +37,9 @@ from django.utils.translation import gettext as _
 from cocora.audit.services import audit_record
 from cocora.core.emails import email_bodies
 from cocora.core.errors import ApplicationError
-from cocora.organisations.context import current_db_context, set_db_context
+from cocora.organisations.context import current_db_context, restore_db_context, set_db_context
 from cocora.organisations.models import Organisation
+from cocora.organisations.page_cache import set_working_organisation
 
 from .models import Delivery, DeliveryStatus, FailingAddress, Unsubscribe
 from .registry import Intended, Rule, rule_get, rules
@@ -203,9 +204,14 @@ def _org_transaction(organisation_id: int) -> Iterator[None]:
         # two round trips saved per message.
         previous = current_db_context() if nested else ("", "")
         set_db_context(organisation_id=organisation_id, user_id=None)
-        yield
-        if nested and not db_connection.needs_rollback:
-            set_db_context(organisation_id=previous[0] or None, user_id=previous[1] or None)
+        try:
+            yield
+        except BaseException:
+            if nested:  # rolled back: only the connection's note of its organisation is left
+                set_working_organisation(db_connection, previous[0] or None)
+            raise
+        if nested:
+            restore_db_context(previous)
 
 
 @dataclass

@@ -73,8 +73,20 @@ def org_context(organisation_id: int, *, user_id: int | None = None) -> Iterator
             with timezone.override(organisation.time_zone):
                 yield
         finally:
-            if connection.in_atomic_block and not connection.needs_rollback:
-                set_db_context(organisation_id=previous[0] or None, user_id=previous[1] or None)
+            restore_db_context(previous)
+
+
+def restore_db_context(previous: tuple[str, str]) -> None:
+    """Sets back what `current_db_context()` read before a block. After an error that rolled the
+    block back, no statement can run, and PostgreSQL's savepoint rollback has restored the
+    setting itself; the connection's note of its organisation (for the kept parts of pages)
+    follows either way."""
+    from .page_cache import set_working_organisation
+
+    if connection.in_atomic_block and not connection.needs_rollback:
+        set_db_context(organisation_id=previous[0] or None, user_id=previous[1] or None)
+    else:
+        set_working_organisation(connection, previous[0] or None)
 
 
 def org_task(func: Callable[P, R]) -> Callable[P, R]:

@@ -1,8 +1,9 @@
 """Rendered parts of pages kept until the organisation's data changes.
 
-A part (the home page's panels, for one member) is kept in the worker process's own memory, never
-in a shared cache: it holds names and figures about young people, and the memory of the process
-that rendered it is the only place it already was. Its key holds a *version* of the
+A part (the home page's panels, the content of a cohort's page or of a session's attendance
+page, for one member) is kept in the worker process's own memory, never in a shared cache: it
+holds names and figures about young people, and the memory of the process that rendered it is
+the only place it already was. Its key holds a *version* of the
 organisation's data and one of everything outside organisations; both live in the default
 cache, shared by every worker and task process, so that a change made anywhere reaches all of
 them.
@@ -16,10 +17,12 @@ cannot store what it read before the change under the new version. A connection 
 written in its open transaction reads and keeps nothing from here, since what it would find was
 rendered without its own change.
 
-What the key does not hold, the part must not depend on: the key has the member, their role,
-the language, the time zone, and the current five-minute window (`WINDOW_SECONDS`), so that
-what depends on the clock ("the next seven days", a session log now due) is at most that late.
-Each entry is dropped at the end of its window anyway.
+What the key does not hold, the part must not depend on: the key has what the page names (the
+member, their role, the cohort, the query string, a digest of the form token where the part
+holds a form), the language, the time zone, and the current five-minute window
+(`WINDOW_SECONDS`), so that what depends on the clock ("the next seven days", a session log now
+due) is at most that late. Each entry is dropped at the end of its window anyway. Only GET
+requests read kept parts.
 
 If the shared cache cannot be reached, parts are rendered as if nothing were kept; a version
 that could not be moved leaves the parts of that organisation at most one window late.
@@ -36,6 +39,7 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.middleware.csrf import get_token
 from django.utils import timezone, translation
 
 logger = logging.getLogger(__name__)
@@ -145,7 +149,10 @@ class WriteWatcher:
         self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any
     ) -> Any:
         result = execute(sql, params, many, context)
-        scope = scope_of(sql, getattr(self.connection, "cocora_organisation_id", None))
+        try:
+            scope = scope_of(sql, getattr(self.connection, "cocora_organisation_id", None))
+        except Exception:  # a statement we cannot read: assume the worst
+            scope = EVERYTHING
         if scope is not None:
             self.written(scope)
         return result
@@ -157,7 +164,11 @@ class WriteWatcher:
             return
         if any(func.scope == scope for func in _pending(connection)):
             return
-        connection.on_commit(_MoveVersion(scope))
+        # First of the commit's callbacks, and robust: a callback before it that fails (a task
+        # that cannot be queued) stops the ones after it, and the version must move anyway.
+        connection.run_on_commit.insert(
+            0, (set(connection.savepoint_ids), _MoveVersion(scope), True)
+        )
 
 
 def watch_writes(sender: Any, connection: Any, **kwargs: Any) -> None:
@@ -186,28 +197,72 @@ def versions(*scopes: Hashable) -> list[str]:
     return [found[key] for key in keys]
 
 
-def kept(
-    name: str, *, organisation: Any, parts: tuple[Hashable, ...], render: Callable[[], T]
-) -> T:
-    """What `render()` returns, kept per organisation data version, for what `parts` name."""
+def form_token(request: Any) -> str:
+    """A key part for a part that holds a form: a digest of the visitor's CSRF secret (made if
+    they have none yet, as rendering the form would), so that nobody is given a form whose
+    token is another's or their previous sign-in's."""
+    get_token(request)
+    return hashlib.sha256(request.META["CSRF_COOKIE"].encode()).hexdigest()[:32]
+
+
+class Stamp:
+    """The data versions as a page read them, before it read anything its kept part shows: a
+    change that commits after this moment is missing from no part kept under it."""
+
+    def __init__(self, organisation: Any, versions: list[str] | None) -> None:
+        self.organisation = organisation
+        self.versions = versions
+
+
+def stamp(request: Any, organisation: Any) -> Stamp:
+    """Reads the versions for `kept`; call it before reading the page's own objects."""
     connection = connections[DEFAULT_DB_ALIAS]
-    if not settings.COCORA_PAGE_CACHE or has_uncommitted_writes(connection):
-        return render()
+    if (
+        not settings.COCORA_PAGE_CACHE
+        or request.method != "GET"
+        or has_uncommitted_writes(connection)
+    ):
+        return Stamp(organisation, None)
     try:
-        version, everything = versions(organisation.pk, EVERYTHING)
-    except Exception:
-        logger.warning(
-            "Could not read the data versions; rendering %s afresh.", name, exc_info=True
-        )
+        return Stamp(organisation, versions(organisation.pk, EVERYTHING))
+    except Exception:  # the shared cache is down: render as if nothing were kept
+        logger.warning("Could not read the data versions.", exc_info=True)
+        return Stamp(organisation, None)
+
+
+_window_cleared = 0
+
+
+def _local_cache(window: int) -> Any:
+    """The process's kept parts; emptied when a new window begins, since no key of an earlier
+    window is asked for again, and an entry that is never asked for again would otherwise stay
+    in memory until the cache is full."""
+    global _window_cleared
+    local = caches[LOCAL_CACHE]
+    if window != _window_cleared:
+        local.clear()
+        _window_cleared = window
+    return local
+
+
+def member_parts(request: Any, membership: Any, *parts: Hashable) -> tuple[Hashable, ...]:
+    """The key parts of what one member is shown: the member, their role, what the page names,
+    and their form token (a kept part may hold a form)."""
+    return (membership.pk, membership.role, *parts, form_token(request))
+
+
+def kept(name: str, *, stamp: Stamp, parts: tuple[Hashable, ...], render: Callable[[], T]) -> T:
+    """What `render()` returns, kept under the versions `stamp` read, for what `parts` name.
+    Only a GET is answered from here: a page shown again with a form's errors is rendered."""
+    if stamp.versions is None or has_uncommitted_writes(connections[DEFAULT_DB_ALIAS]):
         return render()
     window = int(time.time() // WINDOW_SECONDS)
     key = "|".join(
         str(part)
         for part in (
             name,
-            organisation.pk,
-            version,
-            everything,
+            stamp.organisation.pk,
+            *stamp.versions,
             window,
             translation.get_language(),
             timezone.get_current_timezone_name(),
@@ -215,7 +270,7 @@ def kept(
         )
     )
     key = hashlib.sha256(key.encode()).hexdigest()
-    local = caches[LOCAL_CACHE]
+    local = _local_cache(window)
     value = local.get(key)
     if value is None:
         value = render()

@@ -42,11 +42,11 @@ class OrgHomeView(OrgTemplateView):
         context = super().get_context_data(**kwargs)
         context["can_manage_members"] = can(self.membership, "members.manage")
         # The panels read the whole organisation; they are kept until its data changes (and
-        # for at most five minutes), per member and role.
+        # for at most five minutes), per member, role and form token (a panel may hold a form).
         context["panels"] = page_cache.kept(
             "home-panels",
-            organisation=self.organisation,
-            parts=(self.membership.pk, self.membership.role),
+            stamp=page_cache.stamp(self.request, self.organisation),
+            parts=page_cache.member_parts(self.request, self.membership),
             render=self.render_panels,
         )
         return context

@@ -11,13 +11,18 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vDuration
 
 from cocora.accounts.models import User
-from cocora.organisations.context import current_db_context, org_context, set_db_context
+from cocora.organisations.context import (
+    current_db_context,
+    org_context,
+    restore_db_context,
+    set_db_context,
+)
 from cocora.organisations.permissions import can
 from cocora.organisations.selectors import membership_list_for_user
 
@@ -77,8 +82,7 @@ def _as_user(user: User) -> Iterator[None]:
         try:
             yield
         finally:
-            if connection.in_atomic_block and not connection.needs_rollback:
-                set_db_context(organisation_id=previous[0] or None, user_id=previous[1] or None)
+            restore_db_context(previous)
 
 
 def _event(*, session: Session, organisation_name: str, tz: ZoneInfo, stamp: datetime) -> Event:

@@ -5,7 +5,9 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +19,7 @@ from cocora.core.ids import parse_id, parse_ids
 from cocora.core.paging import Paged, page_of_rows
 from cocora.core.templatetags.cocora_dates import format_with_year
 from cocora.core.urls_many import address_for_each
+from cocora.organisations import page_cache
 from cocora.organisations.models import Membership, Role
 from cocora.organisations.permissions import can
 from cocora.organisations.views_base import OrgTemplateView
@@ -262,11 +265,27 @@ class CohortDetailView(CohortMixin, OrgTemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
+        stamp = page_cache.stamp(self.request, self.organisation)  # before the cohort is read
         cohort = self.get_cohort()
+        context.update(cohort=cohort, can_manage=can(self.membership, "cohorts.manage"))
+        # The content reads the cohort's people, sessions and panels: it is kept until the
+        # organisation's data changes (and for at most five minutes), per member, page asked
+        # for and form token.
+        context["body"] = page_cache.kept(
+            "cohort-page",
+            stamp=stamp,
+            parts=page_cache.member_parts(
+                self.request, self.membership, cohort.pk, self.request.GET.urlencode()
+            ),
+            render=lambda: self.render_body(cohort, context),
+        )
+        return context
+
+    def render_body(self, cohort: Any, context: dict[str, Any]) -> str:
         summary = cohort_summary(
             organisation=self.organisation, cohort=cohort, viewer=self.membership
         )
-        can_manage = can(self.membership, "cohorts.manage")
+        can_manage = context["can_manage"]
         # Trainers see those who hold (or held) a place; staff also the waiting list,
         # applications and withdrawals, whose stage they change here.
         stages = EnrolmentStage.values if can_manage else PROGRESS_STAGES
@@ -294,26 +313,28 @@ class CohortDetailView(CohortMixin, OrgTemplateView):
             session.when = format_with_year(session.starts_at, "DAY_TIME_FORMAT", today=today)
             session.day = format_with_year(session.starts_at, "SHORT_MONTH_DAY_FORMAT", today=today)
         attendance = cohort_attendance_of(cohort, summary.sessions)
-        context.update(
-            cohort=cohort,
-            summary=summary,
-            people=people,
-            attendance_chart=attendance_chart(attendance) if attendance else None,
-            can_manage=can_manage,
-            can_export=can(self.membership, "participants.export"),
-            can_email_trainers=can(self.membership, "cohorts.email_trainers"),
-            can_view_participants=can(self.membership, "participants.view"),
-            # Translated once for the bulk form's menu.
-            stage_choices=[(value, str(label)) for value, label in EnrolmentStage.choices],
+        return render_to_string(
+            "programmes/cohorts/_detail_body.html",
+            {
+                **context,
+                "summary": summary,
+                "people": people,
+                "attendance_chart": attendance_chart(attendance) if attendance else None,
+                "can_export": can(self.membership, "participants.export"),
+                "can_email_trainers": can(self.membership, "cohorts.email_trainers"),
+                "can_view_participants": can(self.membership, "participants.view"),
+                # Translated once for the bulk form's menu.
+                "stage_choices": [(value, str(label)) for value, label in EnrolmentStage.choices],
+                "panels": render_cohort_panels(
+                    request=self.request,
+                    organisation=self.organisation,
+                    membership=self.membership,
+                    cohort=cohort,
+                    editing=False,
+                ),
+                "csrf_token": get_token(self.request),
+            },
         )
-        context["panels"] = render_cohort_panels(
-            request=self.request,
-            organisation=self.organisation,
-            membership=self.membership,
-            cohort=cohort,
-            editing=False,
-        )
-        return context
 
 
 class CohortEnrolView(CohortMixin, OrgTemplateView):

@@ -4,13 +4,16 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from cocora.core.errors import ApplicationError
 from cocora.core.forms import add_application_error
+from cocora.organisations import page_cache
 from cocora.organisations.permissions import can
 from cocora.organisations.views_base import OrgTemplateView
 
@@ -124,31 +127,48 @@ class SessionDetailView(SessionMixin, OrgTemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
+        stamp = page_cache.stamp(self.request, self.organisation)  # before the session is read
         session = self.get_session()
+        context.update(session=session, cohort=session.cohort)
+        # The content reads the people and their marks, clashes and panels: it is kept until
+        # the organisation's data changes (and for at most five minutes), per member and form
+        # token.
+        context["body"] = page_cache.kept(
+            "attendance-page",
+            stamp=stamp,
+            parts=page_cache.member_parts(self.request, self.membership, session.pk),
+            render=lambda: self.render_body(session, context),
+        )
+        return context
+
+    def render_body(self, session: Any, context: dict[str, Any]) -> str:
         # The marks come with the people, in one query, as plain values.
         lines = attendance_services.attendance_lines(
             organisation=self.organisation, session=session, with_marks=True
         )
-        context.update(
-            session=session,
-            cohort=session.cohort,
-            rows=lines,
-            statuses=AttendanceStatus.choices,
-            has_log=session.has_log,
-            can_record=can(self.membership, "attendance.record"),
-            can_manage=can(self.membership, "sessions.manage"),
-            cancelled=session.status == SessionStatus.CANCELLED,
-            clashes=session_clashes(
-                organisation=self.organisation, sessions=[session], viewer=self.membership
-            ).get(session.pk, []),
-            panels=render_session_panels(
-                request=self.request,
-                organisation=self.organisation,
-                membership=self.membership,
-                session=session,
-            ),
+        return render_to_string(
+            "programmes/sessions/_detail_body.html",
+            {
+                **context,
+                "rows": lines,
+                "statuses": AttendanceStatus.choices,
+                "has_log": session.has_log,
+                "can_record": can(self.membership, "attendance.record"),
+                "can_manage": can(self.membership, "sessions.manage"),
+                "cancelled": session.status == SessionStatus.CANCELLED,
+                "clashes": session_clashes(
+                    organisation=self.organisation, sessions=[session], viewer=self.membership
+                ).get(session.pk, []),
+                "panels": render_session_panels(
+                    request=self.request,
+                    organisation=self.organisation,
+                    membership=self.membership,
+                    session=session,
+                ),
+                "path": self.request.path,
+                "csrf_token": get_token(self.request),
+            },
         )
-        return context
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         session = self.get_session()
