@@ -33,9 +33,13 @@ def _free_port() -> int:
 
 
 def _session_cookie(email: str) -> str:
-    """A signed-in session of `email` in the shared database, as the sign-in page would make."""
+    """A signed-in session of `email` in the shared database, as the sign-in page would make,
+    and the CSRF cookie a browser holds after its first form (the pages that keep their
+    content key it on that secret: without it, each request would make a new one)."""
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
+    from django.utils.crypto import get_random_string
 
     from cocora.accounts.models import User
     from cocora.core.middleware import LOGIN_AT_SESSION_KEY
@@ -48,7 +52,8 @@ def _session_cookie(email: str) -> str:
     # When the person signed in: sessions end 12 hours after it (SessionLifetimeMiddleware).
     store[LOGIN_AT_SESSION_KEY] = int(time.time())
     store.save()
-    return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
+    csrf = get_random_string(CSRF_SECRET_LENGTH, allowed_chars=CSRF_ALLOWED_CHARS)
+    return f"{settings.SESSION_COOKIE_NAME}={store.session_key}; {settings.CSRF_COOKIE_NAME}={csrf}"
 
 
 def _rate(port: int, path: str, cookie: str, seconds: float) -> float:
