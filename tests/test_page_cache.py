@@ -388,3 +388,26 @@ def test_attendance_saved_through_the_page_shows_at_the_next_visit(org):
 
     assert response.status_code == 302
     assert absent(client.get(url).content.decode()) == 3
+
+
+def test_kept_pages_of_one_organisation_are_a_404_to_another_s_member(org, other_org, committed):
+    with committed():
+        coordinator = signed_in(MembershipFactory(organisation=org, role=Role.COORDINATOR).user)
+        outsider = signed_in(MembershipFactory(organisation=other_org, role=Role.ADMIN).user)
+        scenario = build(org, people=3)
+    kept = [
+        reverse("cohort_detail", args=[org.slug, scenario.cohorts[0].pk]),
+        reverse("session_detail", args=[org.slug, scenario.upcoming[0].pk]),
+    ]
+    for url in kept:
+        assert coordinator.get(url).status_code == 200
+        assert coordinator.get(url).status_code == 200  # kept
+
+    # The same pages, and the same ids under the outsider's own organisation.
+    assert outsider.get(kept[0]).status_code == 404
+    assert outsider.get(kept[1]).status_code == 404
+    own = [
+        reverse("cohort_detail", args=[other_org.slug, scenario.cohorts[0].pk]),
+        reverse("session_detail", args=[other_org.slug, scenario.upcoming[0].pk]),
+    ]
+    assert [outsider.get(url).status_code for url in own] == [404, 404]
