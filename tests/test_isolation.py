@@ -250,3 +250,31 @@ def test_a_read_only_token_is_refused_every_write_of_every_api_path(org, api_cli
     with org_context(org.pk):
         actions = set(AuditEvent.objects.for_org(org).values_list("action", flat=True))
     assert not {a for a in actions if a.startswith("api.")}
+
+
+def test_a_refusal_as_the_minutes_count_expires_is_recorded_not_an_error(
+    client, two_orgs, monkeypatch
+):
+    """The per-minute count of refusals lives in the cache with a minute's lifetime; one that
+    expires while a refusal is being counted must not turn the 404 into a server error."""
+    from django.core.cache import cache
+
+    victim, _home, outsider = two_orgs
+    client.force_login(outsider.user)
+    cohort_path = f"/o/{victim.slug}/cohorts/{MAKERS['cohort_id'](victim)}/"
+    assert client.get(cohort_path).status_code == 404  # the minute's count exists now
+    key = f"cocora:denied:{victim.pk}:{outsider.user.pk}"
+    assert cache.get(key) == 1
+
+    real_add = cache.add
+
+    def add_then_expire(*args: Any, **kwargs: Any) -> bool:
+        added = real_add(*args, **kwargs)
+        cache.delete(args[0])  # the count's minute ends right after it is made
+        return added
+
+    cache.delete(key)  # the minute ended before this refusal
+    monkeypatch.setattr(cache, "add", add_then_expire)
+
+    assert client.get(cohort_path).status_code == 404
+    assert [d["status"] for d in _denials(victim)] == [404, 404]

@@ -158,8 +158,14 @@ def record_denied(
     from cocora.audit.services import audit_record
 
     key = f"cocora:denied:{organisation.pk}:{request.user.pk}"
-    cache.add(key, 0, timeout=60)
-    if cache.incr(key) > DENIALS_RECORDED_PER_MINUTE:
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        # No count yet, or it expired a moment ago: this refusal starts the minute. (Adding
+        # first and counting after failed when the count expired between the two.) If another
+        # request started it meanwhile, its count is seconds old and still there.
+        count = 1 if cache.add(key, 1, timeout=60) else cache.incr(key)
+    if count > DENIALS_RECORDED_PER_MINUTE:
         return
 
     # The line belongs to the organisation that was asked, whose context the write needs; an
