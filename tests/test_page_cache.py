@@ -15,10 +15,13 @@ from django.urls import reverse
 from django.utils import translation
 
 from ambassadors.tests.factories import AmbassadorFactory, OutreachTaskFactory
+from cocora.audit.models import AuditEvent, SignInEvent
+from cocora.audit.services import audit_record
 from cocora.organisations import page_cache
 from cocora.organisations.context import org_context
 from cocora.organisations.models import Role
 from cocora.organisations.tests.factories import MembershipFactory
+from cocora.privacy.selectors import RETENTION_APPLIED
 from cocora.testing.queries import count_queries
 from programmes.models import Cohort
 from programmes.tests.factories import (
@@ -354,6 +357,8 @@ def test_two_trainers_each_see_their_own_cohorts_on_a_kept_home(org, committed):
         ('  delete from "programmes_enrolment" WHERE "id" = %s', "organisation"),
         ('UPDATE "accounts_user" SET "first_name" = %s', page_cache.EVERYTHING),
         ('UPDATE "django_session" SET "expire_date" = %s', None),
+        ('INSERT INTO "audit_auditevent" ("action") VALUES (%s)', None),
+        ('INSERT INTO "audit_signinevent" ("kind") VALUES (%s)', None),
         ('TRUNCATE "programmes_cohort"', page_cache.EVERYTHING),
         ('WITH moved AS (DELETE FROM "programmes_cohort") SELECT 1', page_cache.EVERYTHING),
         ("ALTER TABLE programmes_cohort ADD COLUMN x int", page_cache.EVERYTHING),
@@ -411,3 +416,112 @@ def test_kept_pages_of_one_organisation_are_a_404_to_another_s_member(org, other
         reverse("session_detail", args=[other_org.slug, scenario.upcoming[0].pk]),
     ]
     assert [outsider.get(url).status_code for url in own] == [404, 404]
+
+
+def test_looking_at_a_record_leaves_the_kept_panels_and_is_still_recorded(org, committed):
+    with committed():
+        coordinator = signed_in(MembershipFactory(organisation=org, role=Role.COORDINATOR).user)
+        person = build(org, people=3).without_consent[0]
+    home(coordinator, org)
+    before = page_cache.versions(org.pk, page_cache.EVERYTHING)
+
+    with committed():
+        record = coordinator.get(reverse("participant_detail", args=[org.slug, person.pk]))
+
+    assert record.status_code == 200
+    with org_context(org.pk):
+        assert AuditEvent.objects.filter(action="participant.viewed", target_id=str(person.pk))
+    assert page_cache.versions(org.pk, page_cache.EVERYTHING) == before
+    kept_queries, page = count_queries(lambda: home(coordinator, org))
+    assert kept_queries == 5
+    assert f">{person.display_name}<" in panels(page)
+
+
+def test_refused_visits_and_failed_sign_ins_empty_nobody_s_kept_parts(org, other_org, committed):
+    with committed():
+        outsider = signed_in(MembershipFactory(organisation=other_org, role=Role.ADMIN).user)
+        cohort = build(org, people=1).cohorts[0]
+    before = page_cache.versions(org.pk, page_cache.EVERYTHING)
+
+    with committed():
+        refused = outsider.get(cohort_url(org, cohort))
+        failed = Client().post(
+            reverse("account_login"), {"login": "someone@example.org", "password": "nope"}
+        )
+
+    assert refused.status_code == 404
+    assert failed.status_code == 200  # the sign-in form again, with its error
+    # Both are on the record, and neither moved a version.
+    with org_context(org.pk):
+        assert AuditEvent.objects.filter(action="access.denied").exists()
+    assert SignInEvent.objects.filter(kind=SignInEvent.Kind.FAILED).exists()
+    assert page_cache.versions(org.pk, page_cache.EVERYTHING) == before
+
+
+def test_a_part_that_reads_a_table_whose_writes_move_nothing_is_not_kept(org, committed):
+    with committed():
+        build(org, people=1)
+    request = RequestFactory().get("/")
+    renders: list[str] = []
+
+    def part(model: Any) -> Any:
+        def render() -> str:
+            renders.append(model.__name__)
+            with org_context(org.pk):
+                return str(model.objects.count())
+
+        return render
+
+    for model in (Cohort, AuditEvent, Cohort, AuditEvent):
+        page_cache.kept(
+            model.__name__,
+            stamp=page_cache.stamp(request, org),
+            parts=(),
+            render=part(model),
+        )
+
+    # The cohorts' count is kept at the first render; the audit trail's is read each time,
+    # since a new line of it would move no version.
+    assert renders == ["Cohort", "AuditEvent", "AuditEvent"]
+
+
+def test_what_a_part_saw_of_its_own_rolled_back_write_is_not_kept(org, committed):
+    with committed():
+        cohort = build(org, people=1).cohorts[0]
+    request = RequestFactory().get("/")
+
+    def renaming() -> str:
+        with org_context(org.pk):
+            Cohort.objects.filter(pk=cohort.pk).update(name="Never committed")
+            return Cohort.objects.get(pk=cohort.pk).name
+
+    with pytest.raises(ZeroDivisionError), transaction.atomic():
+        page_cache.kept("part", stamp=page_cache.stamp(request, org), parts=(), render=renaming)
+        1 / 0  # noqa: B018 — the request fails after the part rendered
+
+    def reading() -> str:
+        with org_context(org.pk):
+            return Cohort.objects.get(pk=cohort.pk).name
+
+    part = page_cache.kept("part", stamp=page_cache.stamp(request, org), parts=(), render=reading)
+    assert part == cohort.name
+
+
+def test_an_admin_s_retention_panel_reads_the_audit_trail_at_each_visit(org, committed):
+    with committed():
+        admin = signed_in(MembershipFactory(organisation=org, role=Role.ADMIN).user)
+        build(org, people=3)
+    first_queries, first = count_queries(lambda: home(admin, org))
+    version = page_cache.versions(org.pk, page_cache.EVERYTHING)
+
+    with committed(), org_context(org.pk):
+        audit_record(organisation=org, actor=None, action=RETENTION_APPLIED)
+
+    kept_queries, page = count_queries(lambda: home(admin, org))
+    assert "No retention run yet." in first
+    # The new audit line moved no version, and the panel that shows it was read again; the
+    # other panels were kept.
+    assert page_cache.versions(org.pk, page_cache.EVERYTHING) == version
+    assert "Last retention run:" in page
+    assert "The partner with an overdue review" in panels(page)
+    assert kept_queries < first_queries - 10

@@ -12,7 +12,9 @@ A version moves on every write made through Django's database connection, whatev
 ORM, a bulk write, raw SQL): the connection watches its own statements. A write to a tenant
 table moves the version of the organisation the connection works for (`set_db_context`); a
 write to any other table (users, for example, whose names the panels show) moves the version of
-everything. The move happens after the transaction commits, so that a render in another process
+everything. Writes to the tables that no part shows (`QUIET_TABLES`: sessions, the audit trail,
+sign-in events) move nothing, and a part whose render reads one of them is not kept. The move
+happens after the transaction commits, so that a render in another process
 cannot store what it read before the change under the new version. A connection that has
 written in its open transaction reads and keeps nothing from here, since what it would find was
 rendered without its own change.
@@ -34,6 +36,7 @@ import re
 import time
 import uuid
 from collections.abc import Callable, Hashable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -49,9 +52,14 @@ T = TypeVar("T")
 LOCAL_CACHE = "pages"
 WINDOW_SECONDS = 300
 EVERYTHING = "all"
-# Written on its own schedule and shown in no part: moving versions for it would empty the
-# cache once a minute per signed-in user for nothing.
-IGNORED_TABLES = frozenset({"django_session"})
+# Tables that no kept part shows: a write to one moves no version, and a part whose render reads
+# one is not kept. Sessions are written on their own schedule (once a minute per signed-in
+# user); the audit trail and the sign-in events are written by reads (a young person's record
+# viewed, an outsider's refused visit, a failed sign-in), so that moving versions for them would
+# empty the kept parts whenever anyone looked at anything, and would let anyone who can fail a
+# sign-in empty every organisation's.
+QUIET_TABLES = frozenset({"django_session", "audit_auditevent", "audit_signinevent"})
+_QUIET_READ = re.compile(r"\b(?:" + "|".join(sorted(QUIET_TABLES)) + r")\b")
 
 _READS = (
     "SELECT",
@@ -101,7 +109,7 @@ def scope_of(sql: str, organisation_id: int | None) -> Hashable | None:
     if match is None:
         return EVERYTHING  # a statement we cannot read the table of: assume the worst
     table = match.group(1)
-    if table in IGNORED_TABLES:
+    if table in QUIET_TABLES:
         return None
     if table in tenant_tables() and organisation_id is not None:
         return organisation_id
@@ -118,25 +126,15 @@ class _MoveVersion:
         move_version(self.scope)
 
 
-def _pending(connection: Any) -> list[_MoveVersion]:
+def pending_moves(connection: Any) -> list[_MoveVersion]:
+    """The version moves waiting for the open transaction's commit."""
     return [
         func for _sids, func, _robust in connection.run_on_commit if isinstance(func, _MoveVersion)
     ]
 
 
 def has_uncommitted_writes(connection: Any) -> bool:
-    return bool(_pending(connection))
-
-
-def move_pending_versions(connection: Any) -> None:
-    """Moves now what the open transaction's writes would move at its commit (for tests, whose
-    transaction never commits)."""
-    pending = _pending(connection)
-    connection.run_on_commit[:] = [
-        entry for entry in connection.run_on_commit if entry[1] not in pending
-    ]
-    for move in pending:
-        move()
+    return bool(pending_moves(connection))
 
 
 class WriteWatcher:
@@ -149,6 +147,9 @@ class WriteWatcher:
         self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any
     ) -> Any:
         result = execute(sql, params, many, context)
+        render = getattr(self.connection, "cocora_kept_render", None)
+        if render is not None and _QUIET_READ.search(sql):
+            render.read_quiet_table = True
         try:
             scope = scope_of(sql, getattr(self.connection, "cocora_organisation_id", None))
         except Exception:  # a statement we cannot read: assume the worst
@@ -162,7 +163,7 @@ class WriteWatcher:
         if not connection.in_atomic_block:
             move_version(scope)
             return
-        if any(func.scope == scope for func in _pending(connection)):
+        if any(func.scope == scope for func in pending_moves(connection)):
             return
         # First of the commit's callbacks, and robust: a callback before it that fails (a task
         # that cannot be queued) stops the ones after it, and the version must move anyway.
@@ -205,13 +206,13 @@ def form_token(request: Any) -> str:
     return hashlib.sha256(request.META["CSRF_COOKIE"].encode()).hexdigest()[:32]
 
 
+@dataclass(frozen=True)
 class Stamp:
     """The data versions as a page read them, before it read anything its kept part shows: a
     change that commits after this moment is missing from no part kept under it."""
 
-    def __init__(self, organisation: Any, versions: list[str] | None) -> None:
-        self.organisation = organisation
-        self.versions = versions
+    organisation: Any
+    versions: list[str] | None
 
 
 def stamp(request: Any, organisation: Any) -> Stamp:
@@ -251,9 +252,33 @@ def member_parts(request: Any, membership: Any, *parts: Hashable) -> tuple[Hasha
     return (membership.pk, membership.role, *parts, form_token(request))
 
 
+@dataclass
+class _Render:
+    """What the connection did while a part rendered."""
+
+    read_quiet_table: bool = False
+
+
+def _watched(render: Callable[[], T]) -> tuple[T, bool]:
+    """`render()`, and whether what it returned may be kept: not when it read a table whose
+    writes move no version, nor when it wrote (it would keep its own uncommitted change)."""
+    connection: Any = connections[DEFAULT_DB_ALIAS]
+    outer = getattr(connection, "cocora_kept_render", None)
+    watch = connection.cocora_kept_render = _Render()
+    try:
+        value = render()
+    finally:
+        connection.cocora_kept_render = outer
+        if outer is not None and watch.read_quiet_table:
+            outer.read_quiet_table = True
+    return value, not watch.read_quiet_table and not has_uncommitted_writes(connection)
+
+
 def kept(name: str, *, stamp: Stamp, parts: tuple[Hashable, ...], render: Callable[[], T]) -> T:
     """What `render()` returns, kept under the versions `stamp` read, for what `parts` name.
-    Only a GET is answered from here: a page shown again with a form's errors is rendered."""
+    Only a GET is answered from here: a page shown again with a form's errors is rendered.
+    The connection is asked again whether it has written since the stamp: a view that wrote in
+    between would render its own uncommitted change."""
     if stamp.versions is None or has_uncommitted_writes(connections[DEFAULT_DB_ALIAS]):
         return render()
     window = int(time.time() // WINDOW_SECONDS)
@@ -273,6 +298,7 @@ def kept(name: str, *, stamp: Stamp, parts: tuple[Hashable, ...], render: Callab
     local = _local_cache(window)
     value = local.get(key)
     if value is None:
-        value = render()
-        local.set(key, value, timeout=WINDOW_SECONDS)
+        value, keep = _watched(render)
+        if keep:
+            local.set(key, value, timeout=WINDOW_SECONDS)
     return value  # type: ignore[no-any-return]

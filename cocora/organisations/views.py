@@ -1,3 +1,4 @@
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -41,26 +42,33 @@ class OrgHomeView(OrgTemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["can_manage_members"] = can(self.membership, "members.manage")
-        # The panels read the whole organisation; they are kept until its data changes (and
-        # for at most five minutes), per member, role and form token (a panel may hold a form).
-        context["panels"] = page_cache.kept(
-            "home-panels",
-            stamp=page_cache.stamp(self.request, self.organisation),
-            parts=page_cache.member_parts(self.request, self.membership),
-            render=self.render_panels,
-        )
+        context["panels"] = self.panels()
         return context
 
-    def render_panels(self) -> list[str]:
-        return [
-            html
-            for panel in home_registry.panels
-            if (
-                html := panel(
-                    request=self.request, organisation=self.organisation, membership=self.membership
-                )
+    def panels(self) -> list[str]:
+        """The panels read the whole organisation; each is kept until its data changes (and for
+        at most five minutes), per member, role and form token (a panel may hold a form). Each
+        is kept on its own, so that one that cannot be kept (the retention panel reads the
+        audit trail, whose lines move no version) is the only one rendered again."""
+        stamp = page_cache.stamp(self.request, self.organisation)
+        parts = page_cache.member_parts(self.request, self.membership)
+        rendered = (
+            page_cache.kept(
+                f"home-panel:{panel.__module__}.{panel.__qualname__}",
+                stamp=stamp,
+                parts=parts,
+                render=partial(self.render_panel, panel),
             )
-        ]
+            for panel in home_registry.panels
+        )
+        return [html for html in rendered if html]
+
+    def render_panel(self, panel: home_registry.Panel) -> str:
+        # "" for a panel that does not apply, so that its absence is kept too.
+        html = panel(
+            request=self.request, organisation=self.organisation, membership=self.membership
+        )
+        return html or ""
 
 
 class MemberListView(OrgTemplateView):

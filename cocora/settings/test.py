@@ -22,7 +22,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 
-# One process (tasks run in it too), so the kept parts' data versions may live in its memory.
+# On in the suite. The kept parts' data versions live in the default cache: the test services'
+# Redis, shared with the Celery worker that the background tests start, or without the services
+# this process's memory (tasks then run in it).
 COCORA_PAGE_CACHE = env.bool("COCORA_PAGE_CACHE", default=True)
 
 # Field encryption: DEVELOPMENT ONLY fallback, a published key that protects nothing. Used when

@@ -33,12 +33,17 @@ def committed() -> Callable[[], AbstractContextManager[None]]:
     writes so far move now, and the transaction no longer counts as having written."""
     from django.db import connection
 
-    from cocora.organisations.page_cache import move_pending_versions
+    from cocora.organisations.page_cache import pending_moves
 
     @contextmanager
     def block() -> Iterator[None]:
         yield
-        move_pending_versions(connection)
+        pending = pending_moves(connection)
+        connection.run_on_commit[:] = [
+            entry for entry in connection.run_on_commit if entry[1] not in pending
+        ]
+        for move in pending:
+            move()
 
     return block
 
