@@ -13,12 +13,14 @@ import os
 import django
 from django.apps import apps
 
-if os.environ.get("DJANGO_SETTINGS_MODULE") and not apps.ready:
+CONFIGURED = bool(os.environ.get("DJANGO_SETTINGS_MODULE"))
+
+if CONFIGURED and not apps.ready:
     django.setup()
 
-import weasyprint  # noqa: F401  (imported here so that each renderer has it already)
+import weasyprint  # noqa: E402, F401  (imported here so that each renderer has it already)
 
-if os.environ.get("DJANGO_SETTINGS_MODULE"):
+if CONFIGURED:
     from .rendering import warm_up
 
     warm_up()
