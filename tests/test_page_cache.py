@@ -19,7 +19,7 @@ from cocora.audit.models import AuditEvent, SignInEvent
 from cocora.audit.services import audit_record
 from cocora.organisations import page_cache
 from cocora.organisations.context import org_context
-from cocora.organisations.models import Role
+from cocora.organisations.models import Organisation, Role
 from cocora.organisations.tests.factories import MembershipFactory
 from cocora.privacy.selectors import RETENTION_APPLIED
 from cocora.testing.queries import count_queries
@@ -525,3 +525,28 @@ def test_an_admin_s_retention_panel_reads_the_audit_trail_at_each_visit(org, com
     assert "Last retention run:" in page
     assert "The partner with an overdue review" in panels(page)
     assert kept_queries < first_queries - 10
+
+
+def test_settings_changed_between_reading_the_organisation_and_the_versions_are_not_kept_stale(
+    org, committed
+):
+    # The page reads the organisation (and the member) first, then the versions: a change of
+    # its settings that commits in between leaves the page holding the old settings under the
+    # new version. What it renders then is keyed on the old settings, which nobody reads again.
+    request = RequestFactory().get("/")
+    as_read = Organisation.objects.get(pk=org.pk)
+    with committed():
+        Organisation.objects.filter(pk=org.pk).update(
+            small_cell_threshold=as_read.small_cell_threshold + 1
+        )
+    late = page_cache.stamp(request, as_read)
+    page_cache.kept("part", stamp=late, parts=(), render=lambda: "the old threshold")
+
+    now = page_cache.stamp(request, Organisation.objects.get(pk=org.pk))
+    new = page_cache.kept("part", stamp=now, parts=(), render=lambda: "the new threshold")
+    # With the same reading of the organisation, the part is kept.
+    again = page_cache.stamp(request, Organisation.objects.get(pk=org.pk))
+    kept = page_cache.kept("part", stamp=again, parts=(), render=lambda: "rendered again")
+
+    assert new == "the new threshold"
+    assert kept == "the new threshold"

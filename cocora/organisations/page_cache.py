@@ -20,11 +20,11 @@ written in its open transaction reads and keeps nothing from here, since what it
 rendered without its own change.
 
 What the key does not hold, the part must not depend on: the key has what the page names (the
-member, their role, the cohort, the query string, a digest of the form token where the part
-holds a form), the language, the time zone, and the current five-minute window
-(`WINDOW_SECONDS`), so that what depends on the clock ("the next seven days", a session log now
-due) is at most that late. Each entry is dropped at the end of its window anyway. Only GET
-requests read kept parts.
+member and the organisation as the page read them before the versions, the cohort, the query
+string, a digest of the form token where the part holds a form), the language, the time zone,
+and the current five-minute window (`WINDOW_SECONDS`), so that what depends on the clock ("the
+next seven days", a session log now due) is at most that late. Each entry is dropped at the
+end of its window anyway. Only GET requests read kept parts.
 
 If the shared cache cannot be reached, parts are rendered as if nothing were kept; a version
 that could not be moved leaves the parts of that organisation at most one window late.
@@ -247,9 +247,10 @@ def _local_cache(window: int) -> Any:
 
 
 def member_parts(request: Any, membership: Any, *parts: Hashable) -> tuple[Hashable, ...]:
-    """The key parts of what one member is shown: the member, their role, what the page names,
-    and their form token (a kept part may hold a form)."""
-    return (membership.pk, membership.role, *parts, form_token(request))
+    """The key parts of what one member is shown: the member as the page read them (their role
+    among it; read before the versions, like the organisation), what the page names, and their
+    form token (a kept part may hold a form)."""
+    return (*_as_loaded(membership), *parts, form_token(request))
 
 
 @dataclass
@@ -274,6 +275,14 @@ def _watched(render: Callable[[], T]) -> tuple[T, bool]:
     return value, not watch.read_quiet_table and not has_uncommitted_writes(connection)
 
 
+def _as_loaded(instance: Any) -> list[Any]:
+    """The values of a model instance's columns as they were read (none read again): the page
+    read the organisation before the versions, so its settings (time zone, consent age,
+    small-cell threshold...) go into the key, and a change of them that commits in between
+    cannot be kept under the new version."""
+    return [instance.__dict__.get(field.attname) for field in instance._meta.concrete_fields]
+
+
 def kept(name: str, *, stamp: Stamp, parts: tuple[Hashable, ...], render: Callable[[], T]) -> T:
     """What `render()` returns, kept under the versions `stamp` read, for what `parts` name.
     Only a GET is answered from here: a page shown again with a form's errors is rendered.
@@ -287,6 +296,7 @@ def kept(name: str, *, stamp: Stamp, parts: tuple[Hashable, ...], render: Callab
         for part in (
             name,
             stamp.organisation.pk,
+            *_as_loaded(stamp.organisation),
             *stamp.versions,
             window,
             translation.get_language(),
