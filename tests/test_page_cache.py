@@ -359,6 +359,12 @@ def test_two_trainers_each_see_their_own_cohorts_on_a_kept_home(org, committed):
         ('UPDATE "django_session" SET "expire_date" = %s', None),
         ('INSERT INTO "audit_auditevent" ("action") VALUES (%s)', None),
         ('INSERT INTO "audit_signinevent" ("kind") VALUES (%s)', None),
+        ('UPDATE "accounts_user" SET "last_login" = %s WHERE "accounts_user"."id" = %s', None),
+        (
+            'UPDATE "accounts_user" SET "last_login" = %s, "name" = %s '
+            'WHERE "accounts_user"."id" = %s',
+            page_cache.EVERYTHING,
+        ),
         ('TRUNCATE "programmes_cohort"', page_cache.EVERYTHING),
         ('WITH moved AS (DELETE FROM "programmes_cohort") SELECT 1', page_cache.EVERYTHING),
         ("ALTER TABLE programmes_cohort ADD COLUMN x int", page_cache.EVERYTHING),
@@ -472,6 +478,22 @@ def test_a_part_that_reads_a_table_whose_writes_move_nothing_is_not_kept(org, co
 
         return render
 
+    def raw_sessions() -> str:
+        renders.append("raw")
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT COUNT(*) FROM DJANGO_SESSION")
+            return str(cursor.fetchone()[0])
+
+    def failing() -> str:
+        renders.append("failing")
+        AuditEvent.objects.count()
+        raise ZeroDivisionError
+
+    for _ in range(2):
+        page_cache.kept("raw", stamp=page_cache.stamp(request, org), parts=(), render=raw_sessions)
+    with pytest.raises(ZeroDivisionError):
+        page_cache.kept("failing", stamp=page_cache.stamp(request, org), parts=(), render=failing)
+    assert getattr(connection, "cocora_kept_render", None) is None
     for model in (Cohort, AuditEvent, Cohort, AuditEvent):
         page_cache.kept(
             model.__name__,
@@ -482,7 +504,7 @@ def test_a_part_that_reads_a_table_whose_writes_move_nothing_is_not_kept(org, co
 
     # The cohorts' count is kept at the first render; the audit trail's is read each time,
     # since a new line of it would move no version.
-    assert renders == ["Cohort", "AuditEvent", "AuditEvent"]
+    assert renders == ["raw", "raw", "failing", "Cohort", "AuditEvent", "AuditEvent"]
 
 
 def test_what_a_part_saw_of_its_own_rolled_back_write_is_not_kept(org, committed):
@@ -550,3 +572,27 @@ def test_settings_changed_between_reading_the_organisation_and_the_versions_are_
 
     assert new == "the new threshold"
     assert kept == "the new threshold"
+
+
+def test_a_sign_in_empties_nobody_s_kept_parts(org, member_client, committed):
+    with committed():
+        coordinator = member_client(org, Role.COORDINATOR)
+        build(org, people=3)
+        someone = MembershipFactory(organisation=org, role=Role.TRAINER).user
+        someone.set_password("a long enough passphrase")
+        someone.save()
+    home(coordinator, org)
+    before = page_cache.versions(org.pk, page_cache.EVERYTHING)
+
+    with committed():
+        response = Client().post(
+            reverse("account_login"),
+            {"login": someone.email, "password": "a long enough passphrase"},
+        )
+
+    assert response.status_code == 302
+    someone.refresh_from_db()
+    assert someone.last_login is not None
+    assert page_cache.versions(org.pk, page_cache.EVERYTHING) == before
+    kept_queries, _ = count_queries(lambda: home(coordinator, org))
+    assert kept_queries == 5

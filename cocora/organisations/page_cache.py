@@ -13,7 +13,8 @@ ORM, a bulk write, raw SQL): the connection watches its own statements. A write 
 table moves the version of the organisation the connection works for (`set_db_context`); a
 write to any other table (users, for example, whose names the panels show) moves the version of
 everything. Writes to the tables that no part shows (`QUIET_TABLES`: sessions, the audit trail,
-sign-in events) move nothing, and a part whose render reads one of them is not kept. The move
+sign-in events; and a sign-in's `last_login`) move nothing, and a part whose render reads one of
+those tables is not kept. The move
 happens after the transaction commits, so that a render in another process
 cannot store what it read before the change under the new version. A connection that has
 written in its open transaction reads and keeps nothing from here, since what it would find was
@@ -24,7 +25,9 @@ member and the organisation as the page read them before the versions, the cohor
 string, a digest of the form token where the part holds a form), the language, the time zone,
 and the current five-minute window (`WINDOW_SECONDS`), so that what depends on the clock ("the
 next seven days", a session log now due) is at most that late. Each entry is dropped at the
-end of its window anyway. Only GET requests read kept parts.
+end of its window anyway. Only GET requests read kept parts. The user is in the key by the
+member alone: a part shows nothing of the signed-in person's own record or of the layout's
+counts (unread notifications), which the page read before the versions.
 
 If the shared cache cannot be reached, parts are rendered as if nothing were kept; a version
 that could not be moved leaves the parts of that organisation at most one window late.
@@ -59,7 +62,14 @@ EVERYTHING = "all"
 # empty the kept parts whenever anyone looked at anything, and would let anyone who can fail a
 # sign-in empty every organisation's.
 QUIET_TABLES = frozenset({"django_session", "audit_auditevent", "audit_signinevent"})
-_QUIET_READ = re.compile(r"\b(?:" + "|".join(sorted(QUIET_TABLES)) + r")\b")
+_QUIET_READ = re.compile(r"\b(?:" + "|".join(sorted(QUIET_TABLES)) + r")\b", re.I)
+# A sign-in writes when it happened to the user's row (Django's `update_last_login`), which is
+# outside every organisation and would move every organisation's version at every sign-in. No
+# page shows it (only the operators' admin site; a test holds that no other code reads it), so
+# that statement, exactly as Django writes it, moves nothing.
+_SIGN_IN_STAMP = re.compile(
+    r'\s*UPDATE "accounts_user" SET "last_login" = %s WHERE "accounts_user"\."id" = %s\s*$'
+)
 
 _READS = (
     "SELECT",
@@ -109,7 +119,7 @@ def scope_of(sql: str, organisation_id: int | None) -> Hashable | None:
     if match is None:
         return EVERYTHING  # a statement we cannot read the table of: assume the worst
     table = match.group(1)
-    if table in QUIET_TABLES:
+    if table in QUIET_TABLES or _SIGN_IN_STAMP.match(sql):
         return None
     if table in tenant_tables() and organisation_id is not None:
         return organisation_id
@@ -146,10 +156,10 @@ class WriteWatcher:
     def __call__(
         self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any
     ) -> Any:
-        result = execute(sql, params, many, context)
         render = getattr(self.connection, "cocora_kept_render", None)
         if render is not None and _QUIET_READ.search(sql):
             render.read_quiet_table = True
+        result = execute(sql, params, many, context)
         try:
             scope = scope_of(sql, getattr(self.connection, "cocora_organisation_id", None))
         except Exception:  # a statement we cannot read: assume the worst
@@ -291,9 +301,10 @@ def kept(name: str, *, stamp: Stamp, parts: tuple[Hashable, ...], render: Callab
     if stamp.versions is None or has_uncommitted_writes(connections[DEFAULT_DB_ALIAS]):
         return render()
     window = int(time.time() // WINDOW_SECONDS)
-    key = "|".join(
-        str(part)
-        for part in (
+    # repr() of the tuple, not the parts joined: free text among them (the organisation's
+    # contact details) cannot make two different tuples read alike.
+    key = repr(
+        (
             name,
             stamp.organisation.pk,
             *_as_loaded(stamp.organisation),
