@@ -31,6 +31,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
 from benchmarks.tables import small_large_table  # noqa: E402
 from cocora.accounts.models import User  # noqa: E402
@@ -283,6 +284,7 @@ def main() -> None:
         "large": measure(api_marks(large_session)),
     }
     results["cases"]["audit page (1k vs 300k events)"] = audit_trail(org)
+    results["compiled"] = compiled_reads(org, large, large_session)
     for case in results["cases"].values():
         case["time_ratio"] = round(case["large"]["median_ms"] / case["small"]["median_ms"], 2)
     parts = os.environ.get("BENCH_PARTS", "pages,impact,throughput,handbooks,reminders").split(",")
@@ -292,6 +294,7 @@ def main() -> None:
         for size in ("small", "large")
     }
     write_section("bench-dashboards", dashboard_lines(results))
+    write_section("bench-compiled", compiled_lines(results["compiled"]))
     if "impact" in parts:
         # Objectives and the funder report (benchmarks/impact.py), 12 against SCALE people.
         from benchmarks import impact
@@ -443,6 +446,55 @@ def api_client(org: Organisation, email: str) -> Any:
     client = APIClient(HTTP_HOST="localhost")
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
     return client
+
+
+def compiled_reads(org: Organisation, cohort: Any, session: Any) -> dict[str, Any]:
+    """Three reads of the pages above, each as a compiled read and built afresh by the ORM at
+    every call (cocora/core/compiled.py), in alternating turns: the same SQL and rows."""
+    from cocora.organisations.context import set_db_context
+    from cocora.organisations.selectors import _memberships_of_user
+    from programmes.selectors.cohorts import _sessions_counted
+    from programmes.services.attendance import _LINES
+
+    user = User.objects.get(email="coordinator@nordby.example")
+    with timezone.override(org.time_zone):
+        day = timezone.localtime(session.starts_at).date()
+    reads = {
+        "the member's organisations (every organisation page)": (
+            _memberships_of_user,
+            {"user": user.pk},
+        ),
+        f"the cohort's sessions with their marks counted ({SCALE} people)": (
+            _sessions_counted,
+            {"organisation": org.pk, "cohort": cohort.pk},
+        ),
+        f"a session's attendance list with marks ({SCALE} people)": (
+            _LINES[True],
+            {"organisation": org.pk, "cohort": cohort.pk, "day": day, "session": session.pk},
+        ),
+    }
+    found: dict[str, Any] = {}
+    with transaction.atomic(), timezone.override(org.time_zone):
+        set_db_context(organisation_id=org.pk, user_id=user.pk)
+        for name, (read, values) in reads.items():
+            assert read(**values) == read.built_afresh(**values), name
+            compiled, afresh = [], []
+            for _ in range(3):
+                compiled.append(measure(lambda r=read, v=values: r(**v))["median_ms"])
+                afresh.append(measure(lambda r=read, v=values: r.built_afresh(**v))["median_ms"])
+            found[name] = {
+                "compiled_ms": statistics.median(compiled),
+                "afresh_ms": statistics.median(afresh),
+            }
+    return found
+
+
+def compiled_lines(compiled: dict[str, Any]) -> list[str]:
+    lines = ["| read | built afresh, ms | compiled, ms | compiled / afresh |", "|---|---|---|---|"]
+    for name, row in compiled.items():
+        ratio = round(row["compiled_ms"] / row["afresh_ms"], 2)
+        lines.append(f"| {name} | {row['afresh_ms']} | {row['compiled_ms']} | {ratio} |")
+    return lines
 
 
 def dashboard_lines(results: dict[str, Any]) -> list[str]:

@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from cocora.core.compiled import Param
 from cocora.core.text import TextCheckedModel, TextLimit, validate_name
 
 TIME_ZONE_CHOICES = [(tz, tz) for tz in sorted(zoneinfo.available_timezones()) if "/" in tz]
@@ -89,11 +90,13 @@ class Organisation(TextCheckedModel):
 
 
 class OrgQuerySet(models.QuerySet[Any]):
-    def for_org(self, organisation: Organisation | int) -> Self:
+    def for_org(self, organisation: "Organisation | int | Param") -> Self:
+        """This organisation's rows. A compiled read names it `Param("organisation")`
+        (cocora/core/compiled.py) and gives its id at each call."""
         if organisation is None:
             # Fail closed: a missing organisation is a bug, never "all rows".
             raise ImproperlyConfigured("for_org() needs an organisation.")
-        org_id = organisation if isinstance(organisation, int) else organisation.pk
+        org_id = organisation if isinstance(organisation, int | Param) else organisation.pk
         return self.filter(organisation_id=org_id)
 
 

@@ -1,8 +1,10 @@
 """Reads of organisations, memberships and invitations."""
 
 from django.db.models import QuerySet
+from django.db.models.functions import Coalesce
 
 from cocora.accounts.models import User
+from cocora.core.compiled import Param, compiled_read
 
 from .models import Invitation, Membership, Organisation, Role
 
@@ -17,24 +19,28 @@ def membership_for_user(*, organisation: Organisation, user: User) -> Membership
     return Membership.objects.for_org(organisation).filter(user=user).select_related("user").first()
 
 
-def membership_list_for_user(*, user: User) -> list[Membership]:
-    """A user's memberships across organisations, by organisation name, each with its
-    organisation and its unread notifications (`unread_notifications`, for the header): one
-    query. The organisation pages find their member's membership among them and hand the list
-    to the switcher. On PostgreSQL this is the one read that crosses organisations, allowed by a
-    read-only policy on the user's own rows (memberships and notifications)."""
-    if not user.is_authenticated:
-        return []
-    from django.db.models.functions import Coalesce
-
+@compiled_read(across_organisations=True)
+def _memberships_of_user() -> QuerySet[Membership]:
     from cocora.notifications.selectors import unread_count_subquery
 
-    return list(
-        Membership.objects.filter(user=user)
+    return (
+        Membership.objects.filter(user_id=Param("user"))
         .select_related("organisation")
         .annotate(unread_notifications=Coalesce(unread_count_subquery(), 0))
         .order_by("organisation__name")
     )
+
+
+def membership_list_for_user(*, user: User) -> list[Membership]:
+    """A user's memberships across organisations, by organisation name, each with its
+    organisation and its unread notifications (`unread_notifications`, for the header): one
+    query, compiled once per process (it is read at every organisation page). The organisation
+    pages find their member's membership among them and hand the list to the switcher. On
+    PostgreSQL this is the one read that crosses organisations, allowed by a read-only policy on
+    the user's own rows (memberships and notifications)."""
+    if not user.is_authenticated:
+        return []
+    return _memberships_of_user(user=user.pk)  # type: ignore[no-any-return]
 
 
 def membership_in(memberships: list[Membership], *, slug: str) -> Membership | None:

@@ -2,9 +2,10 @@
 assigned to; admins and coordinators see all of the organisation's."""
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import partial
 from typing import Any
 
 from django.db.models import (
@@ -25,6 +26,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
+from cocora.core.compiled import CompiledRead, Param, compiled_read
 from cocora.organisations.models import Membership, Organisation, Role
 
 from ..models import (
@@ -46,15 +48,40 @@ ABSENCE_FLAG_AFTER = 3
 
 
 def _visible_cohorts(*, organisation: Organisation, membership: Membership) -> QuerySet[Cohort]:
+    return _cohorts_seen_by(
+        organisation=organisation, role=membership.role, user=membership.user_id
+    )
+
+
+def _cohorts_seen_by(
+    *, organisation: Organisation | Param, role: str, user: int | Param
+) -> QuerySet[Cohort]:
+    """The cohorts a member with this role may see; the organisation and the user may be
+    `Param`s of a compiled read."""
     cohorts = Cohort.objects.for_org(organisation)
-    if membership.role == Role.TRAINER:
+    if role == Role.TRAINER:
         assigned = CohortTrainer.objects.for_org(organisation).filter(
-            cohort=OuterRef("pk"), user_id=membership.user_id
+            cohort=OuterRef("pk"), user_id=user
         )
         cohorts = cohorts.filter(Exists(assigned))
-    elif membership.role not in (Role.ADMIN, Role.COORDINATOR):
+    elif role not in (Role.ADMIN, Role.COORDINATOR):
         cohorts = cohorts.none()
     return cohorts
+
+
+def _scope_role(membership: Membership) -> str | None:
+    """The role whose scope this member's reads take: a trainer's or the staff's (an admin's);
+    None for a role that sees no cohort."""
+    if membership.role == Role.TRAINER:
+        return Role.TRAINER
+    if membership.role in (Role.ADMIN, Role.COORDINATOR):
+        return Role.ADMIN
+    return None
+
+
+def _per_scope(build: Callable[..., QuerySet[Any]]) -> dict[str, CompiledRead[Any]]:
+    """A compiled read of `build(role=...)` for each scope (`_scope_role`)."""
+    return {role: compiled_read(partial(build, role=role)) for role in (Role.ADMIN, Role.TRAINER)}
 
 
 def cohort_list(
@@ -83,18 +110,29 @@ def cohort_list(
     return cohorts
 
 
+def _cohort_of_scope(*, role: str) -> QuerySet[Cohort]:
+    return (
+        _cohorts_seen_by(organisation=Param("organisation"), role=role, user=Param("user"))
+        .select_related("programme", "coordinator")
+        .filter(pk=Param("cohort"))[:1]
+    )
+
+
+_COHORT_GET = _per_scope(_cohort_of_scope)
+
+
 def cohort_get(*, organisation: Organisation, membership: Membership, cohort_id: Any) -> Cohort:
     """The cohort if this member may see it; 404 otherwise (the same answer as for a cohort of
-    another organisation)."""
-    cohort = (
-        _visible_cohorts(organisation=organisation, membership=membership)
-        .select_related("programme", "coordinator")
-        .filter(pk=cohort_id)
-        .first()
+    another organisation). One query, compiled once per process."""
+    read = _COHORT_GET.get(_scope_role(membership) or "")
+    found = (
+        read(organisation=organisation.pk, user=membership.user_id, cohort=cohort_id)
+        if read is not None
+        else []
     )
-    if cohort is None:
+    if not found:
         raise Http404
-    return cohort
+    return found[0]  # type: ignore[no-any-return]
 
 
 def enrolment_list(
@@ -116,8 +154,9 @@ def session_list(
 ) -> QuerySet[Session]:
     """The sessions of the cohorts this member may see (of one cohort, when given), in time
     order, with cohort, programme, coordinator and module joined: one query."""
-    visible = _visible_cohorts(organisation=organisation, membership=membership)
-    sessions = Session.objects.for_org(organisation).filter(cohort__in=visible)
+    sessions = _sessions_seen_by(
+        organisation=organisation, role=membership.role, user=membership.user_id
+    )
     if cohort is not None:
         sessions = sessions.filter(cohort=cohort)
     return sessions.select_related(
@@ -125,31 +164,51 @@ def session_list(
     ).order_by("starts_at", "pk")
 
 
-def session_get(
-    *, organisation: Organisation, membership: Membership, session_id: Any, with_log: bool = False
-) -> Session:
-    """A session of a cohort this member may see, with its cohort and module joined: what the
-    session pages show of them (names, ids, the module's title), not the module's text.
-    `with_log` adds `has_log` (whether its session log was written). One query; 404 for anything
-    else."""
-    # The sessions this member may see, as the lists read them, joined to less.
-    sessions = (
-        session_list(organisation=organisation, membership=membership)
-        .select_related(None)
-        .filter(pk=session_id)
+def _sessions_seen_by(
+    *, organisation: Organisation | Param, role: str, user: int | Param
+) -> QuerySet[Session]:
+    visible = _cohorts_seen_by(organisation=organisation, role=role, user=user)
+    return Session.objects.for_org(organisation).filter(cohort__in=visible)
+
+
+def _session_of_scope(*, role: str, with_log: bool) -> QuerySet[Session]:
+    """What `session_get` reads, for a scope: the session, its cohort and module joined, not
+    the module's text."""
+    organisation = Param("organisation")
+    sessions = _sessions_seen_by(organisation=organisation, role=role, user=Param("user")).filter(
+        pk=Param("session")
     )
     if with_log:
         sessions = sessions.annotate(
             has_log=Exists(SessionLog.objects.for_org(organisation).filter(session=OuterRef("pk")))
         )
-    session = (
-        sessions.select_related("cohort", "module")
-        .defer("module__objectives", "module__content_md")
-        .first()
+    return sessions.select_related("cohort", "module").defer(
+        "module__objectives", "module__content_md"
+    )[:1]
+
+
+_SESSION_GET = {
+    with_log: _per_scope(partial(_session_of_scope, with_log=with_log))
+    for with_log in (False, True)
+}
+
+
+def session_get(
+    *, organisation: Organisation, membership: Membership, session_id: Any, with_log: bool = False
+) -> Session:
+    """A session of a cohort this member may see, with its cohort and module joined: what the
+    session pages show of them (names, ids, the module's title), not the module's text.
+    `with_log` adds `has_log` (whether its session log was written). One query, compiled once
+    per process; 404 for anything else."""
+    read = _SESSION_GET[with_log].get(_scope_role(membership) or "")
+    found = (
+        read(organisation=organisation.pk, user=membership.user_id, session=session_id)
+        if read is not None
+        else []
     )
-    if session is None:
+    if not found:
         raise Http404
-    return session
+    return found[0]  # type: ignore[no-any-return]
 
 
 @dataclass
@@ -187,15 +246,19 @@ class CohortOverview:
     clashes: dict[int, list[TrainerClash]] = field(default_factory=dict)
 
 
-def cohort_trainers(*, organisation: Organisation, cohort: Cohort) -> list[Any]:
-    """The users assigned to train this cohort, by name: one query."""
-    return [
-        link.user
-        for link in CohortTrainer.objects.for_org(organisation)
-        .filter(cohort=cohort)
+@compiled_read
+def _trainer_links() -> QuerySet[CohortTrainer]:
+    return (
+        CohortTrainer.objects.for_org(Param("organisation"))
+        .filter(cohort_id=Param("cohort"))
         .select_related("user")
         .order_by("user__name", "user_id")
-    ]
+    )
+
+
+def cohort_trainers(*, organisation: Organisation, cohort: Cohort) -> list[Any]:
+    """The users assigned to train this cohort, by name: one query."""
+    return [link.user for link in _trainer_links(organisation=organisation.pk, cohort=cohort.pk)]
 
 
 def cohort_overview(
@@ -436,12 +499,11 @@ class CohortSummary:
         return sum(self.stage_counts.get(stage, 0) for stage in stages)
 
 
-def cohort_summary(
-    *, organisation: Organisation, cohort: Cohort, viewer: Membership | None
-) -> CohortSummary:
-    """Four queries whatever the number of people and sessions: sessions with their marks
-    counted, enrolments counted by stage, trainers, and the trainers' clashes (none for a
-    cohort nobody trains)."""
+@compiled_read
+def _sessions_counted() -> QuerySet[Session]:
+    """A cohort's sessions with their module, each with its marks counted (`marked_count`)
+    and those present or late among them (`present_count`)."""
+    organisation = Param("organisation")
     ok = [AttendanceStatus.PRESENT, AttendanceStatus.LATE]
     # Each session's marks counted by a subquery on its own rows (the attendance index by
     # session), not by grouping every mark of the cohort with the session's and module's
@@ -452,9 +514,9 @@ def cohort_summary(
         .order_by()
         .values("session")
     )
-    sessions = list(
+    return (
         Session.objects.for_org(organisation)
-        .filter(cohort=cohort)
+        .filter(cohort_id=Param("cohort"))
         .select_related("module")
         .annotate(
             present_count=Coalesce(
@@ -464,14 +526,28 @@ def cohort_summary(
         )
         .order_by("starts_at", "pk")
     )
-    stage_counts = dict(
-        Enrolment.objects.for_org(organisation)
-        .filter(cohort=cohort)
+
+
+@compiled_read
+def _stage_counts() -> QuerySet[Enrolment, tuple[str, int]]:
+    return (
+        Enrolment.objects.for_org(Param("organisation"))
+        .filter(cohort_id=Param("cohort"))
         .order_by()
         .values("stage")
         .annotate(n=Count("pk"))
         .values_list("stage", "n")
     )
+
+
+def cohort_summary(
+    *, organisation: Organisation, cohort: Cohort, viewer: Membership | None
+) -> CohortSummary:
+    """Four queries whatever the number of people and sessions: sessions with their marks
+    counted, enrolments counted by stage, trainers, and the trainers' clashes (none for a
+    cohort nobody trains)."""
+    sessions = _sessions_counted(organisation=organisation.pk, cohort=cohort.pk)
+    stage_counts = dict(_stage_counts(organisation=organisation.pk, cohort=cohort.pk))
     trainers = cohort_trainers(organisation=organisation, cohort=cohort)
     return CohortSummary(
         cohort=cohort,

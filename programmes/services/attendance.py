@@ -1,14 +1,17 @@
 """Attendance: one row per session and enrolment, saved idempotently."""
 
 from collections.abc import Collection, Mapping
+from datetime import date
+from functools import partial
 from typing import Any, NamedTuple
 
 from django.db import transaction
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import DateField, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cocora.audit.services import audit_record
+from cocora.core.compiled import Param, compiled_read
 from cocora.core.errors import ApplicationError
 from cocora.organisations.models import Organisation
 
@@ -23,9 +26,18 @@ from ..models import (
 
 
 def _attendance_list(*, organisation: Organisation, session: Session) -> QuerySet[Enrolment]:
-    day = timezone.localtime(session.starts_at).date()
+    return _attendance_list_of(
+        organisation=organisation,
+        cohort=session.cohort_id,
+        day=timezone.localtime(session.starts_at).date(),
+    )
+
+
+def _attendance_list_of(
+    *, organisation: Organisation | Param, cohort: int | Param, day: date | Param
+) -> QuerySet[Enrolment]:
     return Enrolment.objects.for_org(organisation).filter(
-        cohort_id=session.cohort_id, stage__in=ATTENDING_STAGES, joined_on__lte=day
+        cohort_id=cohort, stage__in=ATTENDING_STAGES, joined_on__lte=day
     )
 
 
@@ -40,6 +52,31 @@ class AttendanceLine(NamedTuple):
     mark: str = ""
 
 
+def _lines(*, with_marks: bool) -> QuerySet[Enrolment, tuple[Any, ...]]:
+    """What `attendance_lines` reads, as a compiled read's queryset."""
+    organisation = Param("organisation")
+    lines = _attendance_list_of(
+        organisation=organisation, cohort=Param("cohort"), day=Param("day", DateField())
+    ).order_by("participant__display_name", "participant__code")
+    fields = ["pk", "participant_id", "participant__display_name", "participant__code"]
+    if with_marks:
+        lines = lines.annotate(
+            mark=Subquery(
+                Attendance.objects.for_org(organisation)
+                .filter(session_id=Param("session"), enrolment_id=OuterRef("pk"))
+                .values("status")[:1]
+            )
+        )
+        fields.append("mark")
+    return lines.values_list(*fields)
+
+
+_LINES = {
+    with_marks: compiled_read(partial(_lines, with_marks=with_marks))
+    for with_marks in (False, True)
+}
+
+
 def attendance_lines(
     *, organisation: Organisation, session: Session, with_marks: bool = False
 ) -> list[AttendanceLine]:
@@ -47,25 +84,18 @@ def attendance_lines(
     and who had joined by the session's day, by name. Plain values, for lists written in one
     pass: no model object per enrolment and person, and only the names and codes of the people
     (not their encrypted contact columns). `with_marks` reads each one's mark in the same query.
-    One query."""
-    lines = _attendance_list(organisation=organisation, session=session).order_by(
-        "participant__display_name", "participant__code"
+    One query, compiled once per process."""
+    rows = _LINES[with_marks](
+        organisation=organisation.pk,
+        cohort=session.cohort_id,
+        day=timezone.localtime(session.starts_at).date(),
+        session=session.pk,
     )
-    fields = ["pk", "participant_id", "participant__display_name", "participant__code"]
-    if with_marks:
-        lines = lines.annotate(
-            mark=Subquery(
-                Attendance.objects.for_org(organisation)
-                .filter(session_id=session.pk, enrolment_id=OuterRef("pk"))
-                .values("status")[:1]
-            )
-        )
-        fields.append("mark")
     if not with_marks:
-        return [AttendanceLine(*values) for values in lines.values_list(*fields)]
+        return [AttendanceLine(*values) for values in rows]
     return [
         AttendanceLine(pk, participant_id, name, code, mark or "")
-        for pk, participant_id, name, code, mark in lines.values_list(*fields)
+        for pk, participant_id, name, code, mark in rows
     ]
 
 
