@@ -16,6 +16,7 @@ from typing import Any
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
 from ambassadors.models import WORKING_STATUSES, Ambassador
+from cocora.core.compiled import Param, compiled_read
 from cocora.organisations.models import Membership, Organisation, Role
 from cocora.organisations.permissions import can
 from programmes.models import CohortTrainer
@@ -216,17 +217,23 @@ class Gap:
     standing: Standing
 
 
+@compiled_read
+def _courses_required() -> QuerySet[Course]:
+    return Course.objects.for_org(Param("organisation")).filter(required_for_trainers=True)
+
+
 def required_courses(*, organisation: Organisation, programme_kind: str) -> list[Course]:
     return [
         course
-        for course in Course.objects.for_org(organisation).filter(required_for_trainers=True)
+        for course in required_courses_of_staff(organisation=organisation)
         if programme_kind in course.programme_kinds
     ]
 
 
 def required_courses_of_staff(*, organisation: Organisation) -> list[Course]:
-    """Courses required of the trainers of any programme kind."""
-    return list(Course.objects.for_org(organisation).filter(required_for_trainers=True))
+    """Courses required of the trainers of any programme kind: one query, compiled once per
+    process (the cohort page's training panel reads it)."""
+    return _courses_required(organisation=organisation.pk)  # type: ignore[no-any-return]
 
 
 def training_gaps(

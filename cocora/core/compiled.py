@@ -24,28 +24,38 @@ The rules, which keep one call's values out of another's answer:
   that the variants of one read are called alike.
 - Everything else in the builder is fixed for the life of the process: constants of the code
   (statuses, orderings, a `[:1]`), never the time, the language or a request's state.
-- A read of a tenant table names the organisation with `for_org(Param("organisation"))`; the
-  build fails otherwise. The one exception says so (`across_organisations=True`: the member's
-  own memberships, which row-level security allows across organisations).
-- No slicing with a call's values (a page's offset is written into the SQL): paged lists stay
-  ordinary querysets.
+- A read of a tenant table names the organisation with `for_org(Param("organisation"))` in
+  its own conditions (not only in a subquery's); the build fails otherwise. The one exception
+  says so (`across_organisations=True`: the member's own memberships, which row-level
+  security allows across organisations).
+- No slicing in the builder (Django writes a slice's bounds into the SQL). A page is read with
+  `read.rows(...)[start:stop]`, which gives the bounds as values.
 
 The SQL is kept per time zone and language, so that
-nothing the ORM writes into SQL from the active settings is reused under others. Execution goes
-through the connection's cursor like any query: row-level security, the statement watchers and
-the tests' query counts see it as before.
+nothing the ORM writes into SQL from the active settings is reused under others. Each call runs
+on its own thread's connection, through its cursor like any query: row-level security, the
+statement watchers and the tests' query counts see it as before.
 """
 
 import copy
 import threading
 from collections.abc import Callable
+from contextvars import ContextVar
 from typing import Any, Generic, TypeVar
 
 from django.db import connections, models
-from django.db.models import Expression
+from django.db.models import Expression, Value
+from django.db.models.lookups import Exact
+from django.db.models.sql.where import AND, WhereNode
 from django.utils import timezone, translation
 
 T = TypeVar("T")
+
+# The values of a read being built afresh, for its `Param`s to resolve to.
+_bound: ContextVar[dict[str, Any] | None] = ContextVar("compiled_read_values", default=None)
+
+# Every compiled read made in this process.
+every_read: list["CompiledRead[Any]"] = []
 
 
 class Param(Expression):
@@ -53,11 +63,18 @@ class Param(Expression):
     as `output_field` prepares a value (an id by default; a `DateField()` for a date, ...)."""
 
     def __init__(self, name: str, output_field: "models.Field[Any, Any] | None" = None) -> None:
-        super().__init__(output_field=output_field or models.IntegerField())
+        super().__init__(output_field=output_field or models.BigIntegerField())
         self.name = name
 
-    def resolve_expression(self, *args: Any, **kwargs: Any) -> "Param":
-        return self
+    def resolve_expression(self, *args: Any, **kwargs: Any) -> Any:
+        bound = _bound.get()
+        if bound is None:
+            return self
+        # Built afresh (`CompiledRead.built_afresh`): the call's value, as a plain queryset
+        # holds it, so that the ORM compiles and prepares it its own way.
+        return Value(bound[self.name], output_field=self.output_field).resolve_expression(
+            *args, **kwargs
+        )
 
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
         # The placeholder's parameter is this object: the call puts its value in its place.
@@ -80,19 +97,38 @@ class _Template:
         self.sql, self.params = self.compiler.as_sql()
         self.names = {p.name for p in self.params if isinstance(p, Param)}
 
-    def run(self, values: dict[str, Any]) -> list[Any]:
+    def run(
+        self, values: dict[str, Any], *, offset: int = 0, limit: int | None = None
+    ) -> list[Any]:
         missing = self.names - values.keys()
         if missing:
             raise TypeError(f"This read needs {sorted(missing)} as well.")
+        # This thread's connection: the kept compiler holds the one of the thread that built
+        # it, which may be another request's, or closed.
         connection = connections[self.queryset.db]
-        params = [
-            p.output_field.get_db_prep_value(values[p.name], connection)
-            if isinstance(p, Param)
-            else p
-            for p in self.params
-        ]
+        params = []
+        for param in self.params:
+            if not isinstance(param, Param):
+                params.append(param)
+                continue
+            field = param.output_field
+            value = field.get_db_prep_value(values[param.name], connection)
+            if isinstance(field, models.IntegerField):
+                low, high = connection.ops.integer_field_range(field.get_internal_type())
+                if not (low is None or low <= value) or not (high is None or value <= high):
+                    # As Django's own lookups answer an id no column can hold: nothing found
+                    # (a 404), not a database error.
+                    return []
+            params.append(value)
         compiler = copy.copy(self.compiler)
+        compiler.connection = connection
         sql = self.sql
+        if limit is not None:
+            # A page: its bounds are values too (PostgreSQL and SQLite both take them so).
+            if self.queryset.query.is_sliced or not self.queryset.ordered:
+                raise ValueError("A page is read from an ordered read that is not sliced.")
+            sql += " LIMIT %s OFFSET %s"
+            params += [int(limit), int(offset)]
         compiler.as_sql = lambda *args, **kwargs: (sql, params)  # type: ignore[method-assign]
         query = copy.copy(self.queryset.query)
         query.get_compiler = lambda *args, **kwargs: compiler  # type: ignore[method-assign]
@@ -117,6 +153,10 @@ class CompiledRead(Generic[T]):
         self._lock = threading.Lock()
         self.__doc__ = build.__doc__
         self.__name__ = getattr(build, "__name__", repr(build))
+        # Where it was written: the suite compares every read of the product with the same read
+        # built afresh (cocora/core/tests/test_compiled.py).
+        self.module = getattr(build, "func", build).__module__
+        every_read.append(self)
 
     def _template(self) -> _Template:
         # Keyed on what the ORM may write into SQL from the active settings. Building the
@@ -136,7 +176,7 @@ class CompiledRead(Generic[T]):
 
         if self.across_organisations or not issubclass(template.queryset.model, OrgScopedModel):
             return
-        if "organisation" not in template.names:
+        if not _names_organisation(template.queryset.query.where):
             raise ValueError(
                 f'{self.__name__} reads a tenant table: it takes for_org(Param("organisation")).'
             )
@@ -144,12 +184,59 @@ class CompiledRead(Generic[T]):
     def __call__(self, **values: Any) -> list[T]:
         return self._template().run(values)
 
+    def rows(self, **values: Any) -> "Rows[T]":
+        """The read's rows as a paginator slices them (`cocora/core/paging.py`, given the
+        count): each slice one query, its bounds given as values."""
+        return Rows(self, values)
+
     def built_afresh(self, **values: Any) -> list[T]:
-        """The same read, its queryset built and compiled at this call as the ORM does at each
-        evaluation: what a compiled read is measured against (`make bench`)."""
-        template = _Template(self.build())
-        self._check_tenancy(template)
-        return template.run(values)
+        """The same read as a plain queryset holding this call's values, built, compiled and
+        evaluated by the ORM alone: what a compiled read is compared with (the suite) and
+        measured against (`make bench`)."""
+        token = _bound.set(values)
+        try:
+            queryset = self.build()
+        finally:
+            _bound.reset(token)
+        return list(queryset)
+
+
+def _names_organisation(where: WhereNode) -> bool:
+    """Whether these conditions, all of which must hold, include the query's own
+    `organisation_id = Param("organisation")` (a subquery's does not count)."""
+    if where.negated or (where.connector != AND and len(where.children) > 1):
+        return False
+    for child in where.children:
+        if isinstance(child, WhereNode):
+            if _names_organisation(child):
+                return True
+        elif (
+            isinstance(child, Exact)
+            and getattr(child.lhs, "target", None) is not None
+            and child.lhs.target.attname == "organisation_id"
+            and child.lhs.alias == child.lhs.target.model._meta.db_table
+            and isinstance(child.rhs, Param)
+            and child.rhs.name == "organisation"
+        ):
+            return True
+    return False
+
+
+class Rows(Generic[T]):
+    """A compiled read's rows to be sliced: `rows[50:100]` reads those fifty."""
+
+    ordered = True  # The paginator asks; `run` refuses a page of an unordered read.
+
+    def __init__(self, read: CompiledRead[T], values: dict[str, Any]) -> None:
+        self.read, self.values = read, values
+
+    def __getitem__(self, index: slice) -> list[T]:
+        if not isinstance(index, slice) or index.step is not None or index.stop is None:
+            raise TypeError("Rows are read a page at a time: rows[start:stop].")
+        start = index.start or 0
+        return self.read._template().run(
+            self.values, offset=start, limit=max(index.stop - start, 0)
+        )
 
 
 def compiled_read(

@@ -26,7 +26,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
-from cocora.core.compiled import CompiledRead, Param, compiled_read
+from cocora.core.compiled import CompiledRead, Param, Rows, compiled_read
 from cocora.organisations.models import Membership, Organisation, Role
 
 from ..models import (
@@ -391,15 +391,17 @@ def participant_progress(
     )
 
 
-def last_counted_marks(
-    *, organisation: Organisation, cohorts: Iterable[Cohort | int] | QuerySet[Cohort]
-) -> dict[int, datetime]:
+def last_counted_marks_of(
+    *,
+    organisation: Organisation | Param,
+    cohorts: Iterable[Cohort | int] | QuerySet[Cohort],
+) -> QuerySet[Attendance, tuple[int, datetime]]:
     """Per enrolment of these cohorts, when they last attended (present or late) or were
-    excused at a held session: one grouped query over the marks and their sessions. What
-    `attendance_totals` reads besides (the counts since each person joined) needs every mark
-    compared with its enrolment's joined day; a run of missed sessions does not
-    (`HeldTimeline.missed_in_a_row`)."""
-    return dict(
+    excused at a held session, as (enrolment id, when) pairs: one grouped query over the marks
+    and their sessions. What `attendance_totals` reads besides (the counts since each person
+    joined) needs every mark compared with its enrolment's joined day; a run of missed sessions
+    does not (`HeldTimeline.missed_in_a_row`)."""
+    return (
         Attendance.objects.for_org(organisation)
         .filter(
             session__cohort__in=cohorts,
@@ -544,8 +546,8 @@ def cohort_summary(
     *, organisation: Organisation, cohort: Cohort, viewer: Membership | None
 ) -> CohortSummary:
     """Four queries whatever the number of people and sessions: sessions with their marks
-    counted, enrolments counted by stage, trainers, and the trainers' clashes (none for a
-    cohort nobody trains)."""
+    counted, enrolments counted by stage, trainers (these three compiled once per process),
+    and the trainers' clashes (none for a cohort nobody trains)."""
     sessions = _sessions_counted(organisation=organisation.pk, cohort=cohort.pk)
     stage_counts = dict(_stage_counts(organisation=organisation.pk, cohort=cohort.pk))
     trainers = cohort_trainers(organisation=organisation, cohort=cohort)
@@ -563,15 +565,10 @@ def cohort_summary(
     )
 
 
-def cohort_people(
-    *, organisation: Organisation, cohort: Cohort, stages: Iterable[str]
-) -> QuerySet[Enrolment]:
-    """The cohort's enrolments at these stages with their participants: those holding a place
-    first, then the waiting list, then the rest, each by name. A page of them is one query;
-    `people_progress` adds their attendance with one more."""
+def _people(*, stages: tuple[str, ...]) -> QuerySet[Enrolment]:
     return (
-        Enrolment.objects.for_org(organisation)
-        .filter(cohort=cohort, stage__in=list(stages))
+        Enrolment.objects.for_org(Param("organisation"))
+        .filter(cohort_id=Param("cohort"), stage__in=list(stages))
         .select_related("participant")
         # Only what a row shows of the person: the encrypted contact columns stay out of the
         # sort of the whole cohort that picks the page.
@@ -585,6 +582,24 @@ def cohort_people(
         )
         .order_by("place_order", "participant__display_name", "participant__code", "pk")
     )
+
+
+# Staff see everyone (the waiting list, applications and withdrawals too); trainers and the
+# grid those who hold or held a place.
+_PEOPLE = {
+    stages: compiled_read(partial(_people, stages=stages))
+    for stages in (tuple(EnrolmentStage.values), PROGRESS_STAGES)
+}
+
+
+def cohort_people(
+    *, organisation: Organisation, cohort: Cohort, stages: Iterable[str]
+) -> Rows[Enrolment]:
+    """The cohort's enrolments at these stages (every stage, or `PROGRESS_STAGES`) with their
+    participants: those holding a place first, then the waiting list, then the rest, each by
+    name. A page of them is one query, compiled once per process; `people_progress` adds their
+    attendance with one more."""
+    return _PEOPLE[tuple(stages)].rows(organisation=organisation.pk, cohort=cohort.pk)  # type: ignore[no-any-return]
 
 
 def people_progress(

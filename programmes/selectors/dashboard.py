@@ -10,10 +10,12 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, DateField, DateTimeField, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from cocora.core.compiled import Param
 from cocora.core.suppression import Cell, measure_cell, sequence_cells, threshold_for
 from cocora.organisations.models import Membership, Organisation
 
@@ -33,8 +35,11 @@ from ..models import (
 from .cohorts import (
     ABSENCE_FLAG_AFTER,
     HeldTimeline,
-    _visible_cohorts,
-    last_counted_marks,
+    _cohorts_seen_by,
+    _per_scope,
+    _scope_role,
+    _sessions_seen_by,
+    last_counted_marks_of,
     session_list,
 )
 from .participants import ConsentState, ParticipantRow, participant_queryset, participant_rows
@@ -64,20 +69,48 @@ def running_cohorts(
     *, organisation: Organisation, membership: Membership, today: date
 ) -> QuerySet[Cohort]:
     """The cohorts this member may see that have started and not ended."""
-    return _visible_cohorts(organisation=organisation, membership=membership).filter(
+    return _running_cohorts_seen_by(
+        organisation=organisation, role=membership.role, user=membership.user_id, today=today
+    )
+
+
+def _running_cohorts_seen_by(
+    *, organisation: Organisation | Param, role: str, user: int | Param, today: date | Param
+) -> QuerySet[Cohort]:
+    return _cohorts_seen_by(organisation=organisation, role=role, user=user).filter(
         Q(ends_on__isnull=True) | Q(ends_on__gte=today), starts_on__lte=today
     )
+
+
+def _sessions_between(*, role: str) -> QuerySet[Session]:
+    return (
+        _sessions_seen_by(organisation=Param("organisation"), role=role, user=Param("user"))
+        .filter(
+            starts_at__gte=Param("start", DateTimeField()),
+            starts_at__lt=Param("end", DateTimeField()),
+        )
+        .exclude(status=SessionStatus.CANCELLED)
+        .select_related("cohort", "cohort__programme", "cohort__coordinator", "module")
+        .order_by("starts_at", "pk")
+    )
+
+
+_SESSIONS_BETWEEN = _per_scope(_sessions_between)
 
 
 def sessions_next_days(
     *, organisation: Organisation, membership: Membership, now: datetime, days: int = UPCOMING_DAYS
 ) -> list[Session]:
     """The sessions of the coming `days` days in the cohorts this member may see, cancelled ones
-    left out: one query."""
-    return list(
-        session_list(organisation=organisation, membership=membership)
-        .filter(starts_at__gte=now, starts_at__lt=now + timedelta(days=days))
-        .exclude(status=SessionStatus.CANCELLED)
+    left out: one query, compiled once per process."""
+    read = _SESSIONS_BETWEEN.get(_scope_role(membership) or "")
+    if read is None:
+        return []
+    return read(  # type: ignore[no-any-return]
+        organisation=organisation.pk,
+        user=membership.user_id,
+        start=now,
+        end=now + timedelta(days=days),
     )
 
 
@@ -129,29 +162,19 @@ class AbsenceFlag:
     consecutive_missed: int
 
 
-def absence_flags(
-    *, organisation: Organisation, membership: Membership, today: date
-) -> list[AbsenceFlag]:
-    """People in the running cohorts this member may see who missed the last held sessions in a
-    row (the cohort page's check-in flag), by cohort and name: three queries (held sessions,
-    places, when each person last came), whatever the number of cohorts and people. The places
-    are read as plain values, only what a flag shows: most people are not flagged, and none
-    needs their encrypted contact columns read."""
-    cohorts = running_cohorts(organisation=organisation, membership=membership, today=today)
-    held = list(
-        Session.objects.for_org(organisation)
-        .filter(cohort__in=cohorts, status=SessionStatus.HELD)
+def _held_sessions(*, role: str) -> QuerySet[Session]:
+    return (
+        Session.objects.for_org(Param("organisation"))
+        .filter(cohort__in=_running(role), status=SessionStatus.HELD)
         .only("pk", "cohort_id", "starts_at")
         .order_by("starts_at", "pk")
     )
-    if not held:
-        return []
-    held_by_cohort: dict[int, list[Session]] = defaultdict(list)
-    for session in held:
-        held_by_cohort[session.cohort_id].append(session)
-    places = (
-        Enrolment.objects.for_org(organisation)
-        .filter(cohort__in=cohorts, stage__in=PLACE_STAGES)
+
+
+def _places(*, role: str) -> QuerySet[Enrolment, tuple[Any, ...]]:
+    return (
+        Enrolment.objects.for_org(Param("organisation"))
+        .filter(cohort__in=_running(role), stage__in=PLACE_STAGES)
         .order_by("cohort__name", "cohort_id", "participant__display_name", "participant__code")
         .values_list(
             "pk",
@@ -162,7 +185,50 @@ def absence_flags(
             "joined_on",
         )
     )
-    last_counted = last_counted_marks(organisation=organisation, cohorts=cohorts)
+
+
+def _last_counted(*, role: str) -> QuerySet[Attendance, tuple[int, datetime]]:
+    return last_counted_marks_of(organisation=Param("organisation"), cohorts=_running(role))
+
+
+def _running(role: str) -> QuerySet[Cohort]:
+    """The running cohorts a member with this role sees, as a compiled read's subquery."""
+    return _running_cohorts_seen_by(
+        organisation=Param("organisation"),
+        role=role,
+        user=Param("user"),
+        today=Param("today", DateField()),
+    )
+
+
+_ABSENCE_READS = {
+    "held": _per_scope(_held_sessions),
+    "places": _per_scope(_places),
+    "last_counted": _per_scope(_last_counted),
+}
+
+
+def absence_flags(
+    *, organisation: Organisation, membership: Membership, today: date
+) -> list[AbsenceFlag]:
+    """People in the running cohorts this member may see who missed the last held sessions in a
+    row (the cohort page's check-in flag), by cohort and name: three queries (held sessions,
+    places, when each person last came; each compiled once per process), whatever the number of
+    cohorts and people. The places
+    are read as plain values, only what a flag shows: most people are not flagged, and none
+    needs their encrypted contact columns read."""
+    role = _scope_role(membership)
+    if role is None:
+        return []
+    values = {"organisation": organisation.pk, "user": membership.user_id, "today": today}
+    held: list[Session] = _ABSENCE_READS["held"][role](**values)
+    if not held:
+        return []
+    held_by_cohort: dict[int, list[Session]] = defaultdict(list)
+    for session in held:
+        held_by_cohort[session.cohort_id].append(session)
+    places = _ABSENCE_READS["places"][role](**values)
+    last_counted = dict(_ABSENCE_READS["last_counted"][role](**values))
     timelines = {
         cohort_id: HeldTimeline.of(sessions) for cohort_id, sessions in held_by_cohort.items()
     }

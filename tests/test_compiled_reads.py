@@ -1,21 +1,25 @@
 """Compiled reads (cocora/core/compiled.py): the SQL is built once, and each call answers with
 its own values: another organisation, member, cohort or day never gets the first call's rows."""
 
-from datetime import date, datetime
+import threading
+from datetime import date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import transaction
-from django.db.models import CharField, DateField, QuerySet
+from django.db import connection, transaction
+from django.db.models import CharField, DateField, Q, QuerySet
 from django.http import Http404
+from django.urls import get_resolver
 from django.utils import timezone
 
-from cocora.core.compiled import Param, compiled_read
+from cocora.core.compiled import Param, compiled_read, every_read
 from cocora.organisations.context import org_context, set_db_context
 from cocora.organisations.models import Membership, Role
 from cocora.organisations.selectors import membership_list_for_user
 from cocora.organisations.tests.factories import MembershipFactory
 from cocora.testing.queries import count_queries
+from evaluation.tests.factories import WaveFactory
 from programmes.models import Cohort, Enrolment
 from programmes.selectors.cohorts import cohort_get, cohort_summary, session_get
 from programmes.services.attendance import attendance_lines
@@ -26,6 +30,7 @@ from programmes.tests.factories import (
     EnrolmentFactory,
     SessionFactory,
 )
+from training.tests.factories import CourseFactory
 
 pytestmark = pytest.mark.django_db
 CPH = ZoneInfo("Europe/Copenhagen")
@@ -202,8 +207,54 @@ def test_a_tenant_read_without_its_organisation_is_refused():
     def every_enrolment() -> QuerySet[Enrolment]:
         return Enrolment.objects.filter(cohort_id=Param("cohort"))
 
-    with pytest.raises(ValueError, match="organisation"):
-        every_enrolment(cohort=1)
+    @compiled_read
+    def named_in_a_subquery_only() -> QuerySet[Enrolment]:
+        mine = Cohort.objects.for_org(Param("organisation")).values("pk")
+        return Enrolment.objects.filter(cohort_id__in=mine)
+
+    @compiled_read
+    def or_any_other() -> QuerySet[Enrolment]:
+        return Enrolment.objects.filter(
+            Q(organisation_id=Param("organisation")) | Q(cohort_id=Param("cohort"))
+        )
+
+    for read in (every_enrolment, named_in_a_subquery_only, or_any_other):
+        with pytest.raises(ValueError, match="organisation"):
+            read(organisation=1, cohort=1)
+
+
+def test_an_id_no_column_can_hold_finds_nothing():
+    cohort = CohortFactory()
+    staff = MembershipFactory(organisation=cohort.organisation, role=Role.ADMIN)
+    with org_context(cohort.organisation_id), pytest.raises(Http404):
+        cohort_get(organisation=cohort.organisation, membership=staff, cohort_id=10**20)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_read_built_in_one_thread_runs_on_the_connection_of_another():
+    """A web process serves requests in threads: each call runs on its own thread's
+    connection (and so in its own request's transaction), whichever thread built the read."""
+    _, cohorts_named = _built_counter()
+    cohort = CohortFactory(name="Spring")
+    with org_context(cohort.organisation_id):
+        assert [c.pk for c in cohorts_named(organisation=cohort.organisation_id, name="Spring")]
+    found: list[Any] = []
+
+    def elsewhere() -> None:
+        try:
+            with org_context(cohort.organisation_id):
+                found.extend(
+                    c.pk for c in cohorts_named(organisation=cohort.organisation_id, name="Spring")
+                )
+        except Exception as error:
+            found.append(error)
+        finally:
+            connection.close()
+
+    worker = threading.Thread(target=elsewhere)
+    worker.start()
+    worker.join()
+    assert found == [cohort.pk]
 
 
 def test_a_page_of_rows_cannot_be_compiled():
@@ -232,15 +283,21 @@ def test_a_date_value_is_prepared_as_a_date():
 
 
 def test_every_read_compiled_answers_as_the_orm_built_afresh():
-    """The pages' compiled reads against the same reads built and compiled at the call."""
-    from cocora.organisations.selectors import _memberships_of_user
-    from programmes.selectors.cohorts import _sessions_counted, _stage_counts, _trainer_links
-    from programmes.services.attendance import _LINES
-
-    session = SessionFactory()
+    """Each compiled read of the product (every module loaded, as a web process loads them),
+    for a staff member and a trainer, against the same read built and compiled at the call:
+    the same rows, whole, and never none (the data below gives each read something to find)."""
+    get_resolver().url_patterns  # noqa: B018 - loads every view, and the reads they use
+    today = timezone.localdate()
+    session = SessionFactory(
+        status="held", starts_at=timezone.now() - timedelta(days=1), cohort__starts_on=today
+    )
     organisation, cohort = session.organisation, session.cohort
+    upcoming = SessionFactory(
+        organisation=organisation, cohort=cohort, starts_at=timezone.now() + timedelta(days=1)
+    )
     trainer = MembershipFactory(organisation=organisation, role=Role.TRAINER)
     CohortTrainerFactory(organisation=organisation, cohort=cohort, user=trainer.user)
+    WaveFactory(organisation=organisation, cohort=cohort)
     for status in ("present", "absent"):
         enrolment = EnrolmentFactory(organisation=organisation, cohort=cohort)
         AttendanceFactory(
@@ -252,24 +309,58 @@ def test_every_read_compiled_answers_as_the_orm_built_afresh():
         "session": session.pk,
         "user": trainer.user_id,
         "day": timezone.localtime(session.starts_at).date(),
+        "today": today,
+        "start": timezone.now(),
+        "end": upcoming.ends_at,
     }
-    reads = (
-        _memberships_of_user,
-        _sessions_counted,
-        _stage_counts,
-        _trainer_links,
-        *_LINES.values(),
-    )
+    CourseFactory(organisation=organisation, required_for_trainers=True)
+    reads = [read for read in every_read if not read.module.startswith("tests.")]
+    assert len(reads) >= 20
     with transaction.atomic():
         set_db_context(organisation_id=organisation.pk, user_id=trainer.user_id)
         for read in reads:
             compiled, afresh = _plain(read(**values)), _plain(read.built_afresh(**values))
-            assert compiled and compiled == afresh, read.__name__
+            assert compiled and compiled == afresh, (read.module, read.__name__)
 
 
 def _plain(rows: list) -> list:
-    """Each row's values (an object's columns and annotations), to compare rows whole."""
-    return [
-        {k: v for k, v in vars(row).items() if k != "_state"} if hasattr(row, "_state") else row
-        for row in rows
-    ]
+    """Each row's values, to compare rows whole: an object's columns and annotations, which of
+    its columns were left unread, and the objects joined to it, alike."""
+    return [_plain_object(row) if hasattr(row, "_state") else row for row in rows]
+
+
+def _plain_object(row: Any) -> dict[str, Any]:
+    return {
+        **{k: v for k, v in vars(row).items() if k != "_state"},
+        "deferred": row.get_deferred_fields(),
+        "joined": {k: _plain_object(v) for k, v in row._state.fields_cache.items() if v},
+    }
+
+
+def test_a_page_of_rows_is_read_with_its_bounds_as_values():
+    enrolment = EnrolmentFactory()
+    organisation, cohort = enrolment.organisation, enrolment.cohort
+    for _ in range(4):
+        EnrolmentFactory(organisation=organisation, cohort=cohort)
+
+    @compiled_read
+    def people() -> QuerySet[Enrolment]:
+        return (
+            Enrolment.objects.for_org(Param("organisation"))
+            .filter(cohort_id=Param("cohort"))
+            .order_by("pk")
+        )
+
+    @compiled_read
+    def unordered() -> QuerySet[Enrolment]:
+        return Enrolment.objects.for_org(Param("organisation")).order_by()
+
+    values = {"organisation": organisation.pk, "cohort": cohort.pk}
+    with org_context(organisation.pk):
+        everyone = [e.pk for e in people(**values)]
+        rows = people.rows(**values)
+        pages = [[e.pk for e in rows[start : start + 2]] for start in (0, 2, 4, 6)]
+        assert pages == [everyone[0:2], everyone[2:4], everyone[4:], []]
+        assert count_queries(lambda: rows[2:4])[0] == 1
+        with pytest.raises(ValueError, match="ordered"):
+            unordered.rows(organisation=organisation.pk)[0:2]
