@@ -218,7 +218,11 @@ def test_a_tenant_read_without_its_organisation_is_refused():
             Q(organisation_id=Param("organisation")) | Q(cohort_id=Param("cohort"))
         )
 
-    for read in (every_enrolment, named_in_a_subquery_only, or_any_other):
+    @compiled_read
+    def a_joined_tables_only() -> QuerySet[Enrolment]:
+        return Enrolment.objects.filter(cohort__organisation_id=Param("organisation"))
+
+    for read in (every_enrolment, named_in_a_subquery_only, or_any_other, a_joined_tables_only):
         with pytest.raises(ValueError, match="organisation"):
             read(organisation=1, cohort=1)
 
@@ -362,5 +366,8 @@ def test_a_page_of_rows_is_read_with_its_bounds_as_values():
         pages = [[e.pk for e in rows[start : start + 2]] for start in (0, 2, 4, 6)]
         assert pages == [everyone[0:2], everyone[2:4], everyone[4:], []]
         assert count_queries(lambda: rows[2:4])[0] == 1
+        assert count_queries(lambda: rows[0:0]) == (0, [])
+        with pytest.raises(TypeError):
+            rows[-2:]
         with pytest.raises(ValueError, match="ordered"):
             unordered.rows(organisation=organisation.pk)[0:2]

@@ -29,7 +29,10 @@ The rules, which keep one call's values out of another's answer:
   says so (`across_organisations=True`: the member's own memberships, which row-level
   security allows across organisations).
 - No slicing in the builder (Django writes a slice's bounds into the SQL). A page is read with
-  `read.rows(...)[start:stop]`, which gives the bounds as values.
+  `read.rows(...)[start:stop]`, which gives the bounds as values; the paginator is given the
+  count (`page_of(..., count=...)`).
+- Integer values are ids that a row must equal. An id beyond its column's range finds nothing,
+  as Django's lookups answer (a 404, not a database error).
 
 The SQL is kept per time zone and language, so that
 nothing the ORM writes into SQL from the active settings is reused under others. Each call runs
@@ -44,7 +47,7 @@ from contextvars import ContextVar
 from typing import Any, Generic, TypeVar
 
 from django.db import connections, models
-from django.db.models import Expression, Value
+from django.db.models import Expression
 from django.db.models.lookups import Exact
 from django.db.models.sql.where import AND, WhereNode
 from django.utils import timezone, translation
@@ -60,21 +63,26 @@ every_read: list["CompiledRead[Any]"] = []
 
 class Param(Expression):
     """A value of a compiled read, supplied by name at each call. It is prepared for the database
-    as `output_field` prepares a value (an id by default; a `DateField()` for a date, ...)."""
+    as `output_field` prepares a value (an id by default; a `DateField()` for a date, ...).
+
+    While a read is built afresh (`CompiledRead.built_afresh`), `Param(name)` is that call's
+    value itself, so that the queryset is a plain one, as the ORM builds it without this
+    module."""
+
+    def __new__(cls, name: str = "", output_field: "models.Field[Any, Any] | None" = None) -> Any:
+        if not name:  # A copy being made (queries copy their expressions).
+            return super().__new__(cls)
+        bound = _bound.get()
+        if bound is not None:
+            return bound[name]
+        return super().__new__(cls, name, output_field)
 
     def __init__(self, name: str, output_field: "models.Field[Any, Any] | None" = None) -> None:
         super().__init__(output_field=output_field or models.BigIntegerField())
         self.name = name
 
-    def resolve_expression(self, *args: Any, **kwargs: Any) -> Any:
-        bound = _bound.get()
-        if bound is None:
-            return self
-        # Built afresh (`CompiledRead.built_afresh`): the call's value, as a plain queryset
-        # holds it, so that the ORM compiles and prepares it its own way.
-        return Value(bound[self.name], output_field=self.output_field).resolve_expression(
-            *args, **kwargs
-        )
+    def resolve_expression(self, *args: Any, **kwargs: Any) -> "Param":
+        return self
 
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
         # The placeholder's parameter is this object: the call puts its value in its place.
@@ -116,8 +124,9 @@ class _Template:
             if isinstance(field, models.IntegerField):
                 low, high = connection.ops.integer_field_range(field.get_internal_type())
                 if not (low is None or low <= value) or not (high is None or value <= high):
-                    # As Django's own lookups answer an id no column can hold: nothing found
-                    # (a 404), not a database error.
+                    # An id no column can hold finds nothing (a 404), as Django's own lookups
+                    # answer, not a database error. Integer values of compiled reads are ids
+                    # that a row must equal (the module's rules).
                     return []
             params.append(value)
         compiler = copy.copy(self.compiler)
@@ -127,6 +136,8 @@ class _Template:
             # A page: its bounds are values too (PostgreSQL and SQLite both take them so).
             if self.queryset.query.is_sliced or not self.queryset.ordered:
                 raise ValueError("A page is read from an ordered read that is not sliced.")
+            if limit == 0:
+                return []
             sql += " LIMIT %s OFFSET %s"
             params += [int(limit), int(offset)]
         compiler.as_sql = lambda *args, **kwargs: (sql, params)  # type: ignore[method-assign]
@@ -176,7 +187,8 @@ class CompiledRead(Generic[T]):
 
         if self.across_organisations or not issubclass(template.queryset.model, OrgScopedModel):
             return
-        if not _names_organisation(template.queryset.query.where):
+        query = template.queryset.query
+        if query.combinator or not _names_organisation(query.where, table=query.base_table):
             raise ValueError(
                 f'{self.__name__} reads a tenant table: it takes for_org(Param("organisation")).'
             )
@@ -201,20 +213,21 @@ class CompiledRead(Generic[T]):
         return list(queryset)
 
 
-def _names_organisation(where: WhereNode) -> bool:
-    """Whether these conditions, all of which must hold, include the query's own
-    `organisation_id = Param("organisation")` (a subquery's does not count)."""
+def _names_organisation(where: WhereNode, *, table: str | None) -> bool:
+    """Whether these conditions, all of which must hold, include `organisation_id =
+    Param("organisation")` on the query's own table (`table`, its alias): not a joined
+    table's, not a subquery's."""
     if where.negated or (where.connector != AND and len(where.children) > 1):
         return False
     for child in where.children:
         if isinstance(child, WhereNode):
-            if _names_organisation(child):
+            if _names_organisation(child, table=table):
                 return True
         elif (
             isinstance(child, Exact)
             and getattr(child.lhs, "target", None) is not None
             and child.lhs.target.attname == "organisation_id"
-            and child.lhs.alias == child.lhs.target.model._meta.db_table
+            and child.lhs.alias == table
             and isinstance(child.rhs, Param)
             and child.rhs.name == "organisation"
         ):
@@ -231,12 +244,21 @@ class Rows(Generic[T]):
         self.read, self.values = read, values
 
     def __getitem__(self, index: slice) -> list[T]:
-        if not isinstance(index, slice) or index.step is not None or index.stop is None:
-            raise TypeError("Rows are read a page at a time: rows[start:stop].")
+        if (
+            not isinstance(index, slice)
+            or index.step is not None
+            or index.stop is None
+            or index.stop < 0
+            or (index.start or 0) < 0
+        ):
+            raise TypeError("Rows are read a page at a time: rows[start:stop], both from 0.")
         start = index.start or 0
         return self.read._template().run(
             self.values, offset=start, limit=max(index.stop - start, 0)
         )
+
+    def __len__(self) -> int:
+        raise TypeError("Rows are not counted: the paginator is given the count.")
 
 
 def compiled_read(
