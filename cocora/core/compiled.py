@@ -44,6 +44,7 @@ import copy
 import threading
 from collections.abc import Callable
 from contextvars import ContextVar
+from functools import partial
 from typing import Any, Generic, TypeVar
 
 from django.db import connections, models
@@ -165,7 +166,7 @@ class CompiledRead(Generic[T]):
         self.__doc__ = build.__doc__
         self.__name__ = getattr(build, "__name__", repr(build))
         # Where it was written: the suite compares every read of the product with the same read
-        # built afresh (cocora/core/tests/test_compiled.py).
+        # built afresh (tests/test_compiled_reads.py).
         self.module = getattr(build, "func", build).__module__
         every_read.append(self)
 
@@ -259,6 +260,14 @@ class Rows(Generic[T]):
 
     def __len__(self) -> int:
         raise TypeError("Rows are not counted: the paginator is given the count.")
+
+
+def compiled_variants(
+    build: Callable[..., "models.QuerySet[Any, Any]"], name: str, choices: Any
+) -> dict[Any, CompiledRead[Any]]:
+    """A compiled read of `build(name=choice)` for each of the constant `choices`: one read per
+    role, say, or with and without a column."""
+    return {choice: compiled_read(partial(build, **{name: choice})) for choice in choices}
 
 
 def compiled_read(

@@ -26,7 +26,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
-from cocora.core.compiled import CompiledRead, Param, Rows, compiled_read
+from cocora.core.compiled import CompiledRead, Param, Rows, compiled_read, compiled_variants
 from cocora.organisations.models import Membership, Organisation, Role
 
 from ..models import (
@@ -81,7 +81,22 @@ def _scope_role(membership: Membership) -> str | None:
 
 def _per_scope(build: Callable[..., QuerySet[Any]]) -> dict[str, CompiledRead[Any]]:
     """A compiled read of `build(role=...)` for each scope (`_scope_role`)."""
-    return {role: compiled_read(partial(build, role=role)) for role in (Role.ADMIN, Role.TRAINER)}
+    return compiled_variants(build, "role", (Role.ADMIN, Role.TRAINER))
+
+
+def _in_scope(
+    reads: dict[str, CompiledRead[Any]],
+    *,
+    organisation: Organisation,
+    membership: Membership,
+    **values: Any,
+) -> list[Any]:
+    """The read of this member's scope (`_per_scope`), for them; nothing, and no query, for a
+    role that sees no cohort."""
+    read = reads.get(_scope_role(membership) or "")
+    if read is None:
+        return []
+    return read(organisation=organisation.pk, user=membership.user_id, **values)
 
 
 def cohort_list(
@@ -124,11 +139,8 @@ _COHORT_GET = _per_scope(_cohort_of_scope)
 def cohort_get(*, organisation: Organisation, membership: Membership, cohort_id: Any) -> Cohort:
     """The cohort if this member may see it; 404 otherwise (the same answer as for a cohort of
     another organisation). One query, compiled once per process."""
-    read = _COHORT_GET.get(_scope_role(membership) or "")
-    found = (
-        read(organisation=organisation.pk, user=membership.user_id, cohort=cohort_id)
-        if read is not None
-        else []
+    found = _in_scope(
+        _COHORT_GET, organisation=organisation, membership=membership, cohort=cohort_id
     )
     if not found:
         raise Http404
@@ -154,14 +166,22 @@ def session_list(
 ) -> QuerySet[Session]:
     """The sessions of the cohorts this member may see (of one cohort, when given), in time
     order, with cohort, programme, coordinator and module joined: one query."""
-    sessions = _sessions_seen_by(
+    sessions = _session_list_of(
         organisation=organisation, role=membership.role, user=membership.user_id
     )
-    if cohort is not None:
-        sessions = sessions.filter(cohort=cohort)
-    return sessions.select_related(
-        "cohort", "cohort__programme", "cohort__coordinator", "module"
-    ).order_by("starts_at", "pk")
+    return sessions if cohort is None else sessions.filter(cohort=cohort)
+
+
+def _session_list_of(
+    *, organisation: Organisation | Param, role: str, user: int | Param
+) -> QuerySet[Session]:
+    """`session_list` for a member with this role; the organisation and the user may be
+    `Param`s of a compiled read."""
+    return (
+        _sessions_seen_by(organisation=organisation, role=role, user=user)
+        .select_related("cohort", "cohort__programme", "cohort__coordinator", "module")
+        .order_by("starts_at", "pk")
+    )
 
 
 def _sessions_seen_by(
@@ -200,11 +220,8 @@ def session_get(
     session pages show of them (names, ids, the module's title), not the module's text.
     `with_log` adds `has_log` (whether its session log was written). One query, compiled once
     per process; 404 for anything else."""
-    read = _SESSION_GET[with_log].get(_scope_role(membership) or "")
-    found = (
-        read(organisation=organisation.pk, user=membership.user_id, session=session_id)
-        if read is not None
-        else []
+    found = _in_scope(
+        _SESSION_GET[with_log], organisation=organisation, membership=membership, session=session_id
     )
     if not found:
         raise Http404
@@ -586,10 +603,7 @@ def _people(*, stages: tuple[str, ...]) -> QuerySet[Enrolment]:
 
 # Staff see everyone (the waiting list, applications and withdrawals too); trainers and the
 # grid those who hold or held a place.
-_PEOPLE = {
-    stages: compiled_read(partial(_people, stages=stages))
-    for stages in (tuple(EnrolmentStage.values), PROGRESS_STAGES)
-}
+_PEOPLE = compiled_variants(_people, "stages", (tuple(EnrolmentStage.values), PROGRESS_STAGES))
 
 
 def cohort_people(

@@ -36,9 +36,10 @@ from .cohorts import (
     ABSENCE_FLAG_AFTER,
     HeldTimeline,
     _cohorts_seen_by,
+    _in_scope,
     _per_scope,
     _scope_role,
-    _sessions_seen_by,
+    _session_list_of,
     last_counted_marks_of,
     session_list,
 )
@@ -84,14 +85,12 @@ def _running_cohorts_seen_by(
 
 def _sessions_between(*, role: str) -> QuerySet[Session]:
     return (
-        _sessions_seen_by(organisation=Param("organisation"), role=role, user=Param("user"))
+        _session_list_of(organisation=Param("organisation"), role=role, user=Param("user"))
         .filter(
             starts_at__gte=Param("start", DateTimeField()),
             starts_at__lt=Param("end", DateTimeField()),
         )
         .exclude(status=SessionStatus.CANCELLED)
-        .select_related("cohort", "cohort__programme", "cohort__coordinator", "module")
-        .order_by("starts_at", "pk")
     )
 
 
@@ -103,12 +102,10 @@ def sessions_next_days(
 ) -> list[Session]:
     """The sessions of the coming `days` days in the cohorts this member may see, cancelled ones
     left out: one query, compiled once per process."""
-    read = _SESSIONS_BETWEEN.get(_scope_role(membership) or "")
-    if read is None:
-        return []
-    return read(  # type: ignore[no-any-return]
-        organisation=organisation.pk,
-        user=membership.user_id,
+    return _in_scope(
+        _SESSIONS_BETWEEN,
+        organisation=organisation,
+        membership=membership,
         start=now,
         end=now + timedelta(days=days),
     )
@@ -214,9 +211,8 @@ def absence_flags(
     """People in the running cohorts this member may see who missed the last held sessions in a
     row (the cohort page's check-in flag), by cohort and name: three queries (held sessions,
     places, when each person last came; each compiled once per process), whatever the number of
-    cohorts and people. The places
-    are read as plain values, only what a flag shows: most people are not flagged, and none
-    needs their encrypted contact columns read."""
+    cohorts and people. The places are read as plain values, only what a flag shows: most
+    people are not flagged, and none needs their encrypted contact columns read."""
     role = _scope_role(membership)
     if role is None:
         return []

@@ -2,7 +2,6 @@
 
 from collections.abc import Collection, Mapping
 from datetime import date
-from functools import partial
 from typing import Any, NamedTuple
 
 from django.db import transaction
@@ -11,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cocora.audit.services import audit_record
-from cocora.core.compiled import Param, compiled_read
+from cocora.core.compiled import Param, compiled_variants
 from cocora.core.errors import ApplicationError
 from cocora.organisations.models import Organisation
 
@@ -27,10 +26,14 @@ from ..models import (
 
 def _attendance_list(*, organisation: Organisation, session: Session) -> QuerySet[Enrolment]:
     return _attendance_list_of(
-        organisation=organisation,
-        cohort=session.cohort_id,
-        day=timezone.localtime(session.starts_at).date(),
+        organisation=organisation, cohort=session.cohort_id, day=_day_of(session)
     )
+
+
+def _day_of(session: Session) -> date:
+    """The session's day in the active (the organisation's) time zone: who had joined by then
+    belongs on its list."""
+    return timezone.localtime(session.starts_at).date()
 
 
 def _attendance_list_of(
@@ -71,10 +74,7 @@ def _lines(*, with_marks: bool) -> QuerySet[Enrolment, tuple[Any, ...]]:
     return lines.values_list(*fields)
 
 
-_LINES = {
-    with_marks: compiled_read(partial(_lines, with_marks=with_marks))
-    for with_marks in (False, True)
-}
+_LINES = compiled_variants(_lines, "with_marks", (False, True))
 
 
 def attendance_lines(
@@ -88,7 +88,7 @@ def attendance_lines(
     rows = _LINES[with_marks](
         organisation=organisation.pk,
         cohort=session.cohort_id,
-        day=timezone.localtime(session.starts_at).date(),
+        day=_day_of(session),
         session=session.pk,
     )
     if not with_marks:
@@ -130,7 +130,7 @@ def attendance_save(
             _("This session was cancelled. Reinstate it before taking attendance."),
             code="conflict",
         )
-    if timezone.localtime(session.starts_at).date() > timezone.localdate():
+    if _day_of(session) > timezone.localdate():
         raise ApplicationError(
             _("This session has not happened yet: take attendance on the day."), code="conflict"
         )
