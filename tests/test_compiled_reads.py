@@ -21,7 +21,7 @@ from cocora.organisations.tests.factories import MembershipFactory
 from cocora.testing.queries import count_queries
 from evaluation.tests.factories import WaveFactory
 from programmes.models import Cohort, Enrolment
-from programmes.selectors.cohorts import cohort_get, cohort_summary, session_get
+from programmes.selectors.cohorts import TOTALS_SLOTS, cohort_get, cohort_summary, session_get
 from programmes.services.attendance import attendance_lines
 from programmes.tests.factories import (
     AttendanceFactory,
@@ -30,7 +30,7 @@ from programmes.tests.factories import (
     EnrolmentFactory,
     SessionFactory,
 )
-from training.tests.factories import CourseFactory
+from training.tests.factories import CourseFactory, TrainingRecordFactory
 
 pytestmark = pytest.mark.django_db
 CPH = ZoneInfo("Europe/Copenhagen")
@@ -316,8 +316,11 @@ def test_every_read_compiled_answers_as_the_orm_built_afresh():
         "today": today,
         "start": timezone.now(),
         "end": upcoming.ends_at,
+        # A page of people: the last one named in every slot.
+        **{f"enrolment_{i}": enrolment.pk for i in range(TOTALS_SLOTS)},
     }
-    CourseFactory(organisation=organisation, required_for_trainers=True)
+    course = CourseFactory(organisation=organisation, required_for_trainers=True)
+    TrainingRecordFactory(organisation=organisation, course=course, membership=trainer)
     reads = [read for read in every_read if not read.module.startswith("tests.")]
     assert len(reads) >= 20
     with transaction.atomic():

@@ -3,9 +3,10 @@
 never completed or lapsed. Assigning them is not refused: the coordinator decides, knowingly.
 
 Shown to those who manage training only (a trainer does not read colleagues' training). Costs
-one query when no course is required, two otherwise (the courses; the trainers with their latest
-completions), however many trainers and records. It renders without the request: it has links
-and no form, so the context processors need not run a second time.
+one query when no course is required, three otherwise (the courses; the trainers; their latest
+completions), however many trainers and records, each compiled once per process. It renders
+without the request: it has links and no form, so the context processors need not run a second
+time.
 """
 
 from typing import Any
@@ -16,12 +17,7 @@ from cocora.core.dates import organisation_today
 from cocora.organisations.permissions import can
 from programmes.panels import register_cohort_panel
 
-from .selectors import (
-    cohort_trainer_memberships,
-    required_courses,
-    trainer_candidates,
-    training_gaps,
-)
+from .selectors import cohort_training_gaps
 
 
 @register_cohort_panel
@@ -30,21 +26,12 @@ def trainers_lacking_training(
 ) -> str | None:
     if not can(membership, "training.manage"):
         return None
-    kind = cohort.programme.kind
-    courses = required_courses(organisation=organisation, programme_kind=kind)
-    if not courses:
-        return None
-    people = (
-        trainer_candidates(organisation=organisation, cohort=cohort)
-        if editing
-        else cohort_trainer_memberships(organisation=organisation, cohort=cohort)
-    )
-    gaps = training_gaps(
+    gaps = cohort_training_gaps(
         organisation=organisation,
-        programme_kind=kind,
-        memberships=people,
+        cohort=cohort,
+        editing=editing,
+        programme_kind=cohort.programme.kind,
         today=organisation_today(organisation),
-        courses=courses,
     )
     if not gaps:
         return None

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Max, Q, QuerySet
 
 from ambassadors.models import WORKING_STATUSES, Ambassador
-from cocora.core.compiled import Param, compiled_read
+from cocora.core.compiled import Param, compiled_read, compiled_variants
 from cocora.organisations.models import Membership, Organisation, Role
 from cocora.organisations.permissions import can
 from programmes.models import CohortTrainer
@@ -236,40 +236,60 @@ def required_courses_of_staff(*, organisation: Organisation) -> list[Course]:
     return _courses_required(organisation=organisation.pk)  # type: ignore[no-any-return]
 
 
-def training_gaps(
-    *,
-    organisation: Organisation,
-    programme_kind: str,
-    memberships: QuerySet[Membership],
-    today: date,
-    courses: list[Course] | None = None,
-) -> list[Gap]:
-    """For each member of `memberships`, each course required of the trainers of
-    `programme_kind` that they lack (`courses`: those required, where the caller has read them
-    already). The members come with their latest completion of each course in the same query:
-    two queries however many members, one with `courses` given.
+def _people_to_train(*, editing: bool) -> QuerySet[Membership]:
+    """The cohort's trainers; or, on the form where they are assigned (`editing`), those a
+    coordinator is likely to assign: the trainers, and whoever is assigned already (a
+    coordinator or admin who runs sessions too)."""
+    organisation = Param("organisation")
+    assigned = (
+        CohortTrainer.objects.for_org(organisation)
+        .filter(cohort_id=Param("cohort"))
+        .values("user_id")
+    )
+    people = Membership.objects.for_org(organisation)
+    if editing:
+        people = people.filter(Q(role=Role.TRAINER) | Q(role__in=STAFF_ROLES, user_id__in=assigned))
+    else:
+        people = people.filter(user_id__in=assigned)
+    return people.select_related("user").order_by("user__name", "pk")
 
-    A standing rests on the latest completion alone, so each member's record of a course is
-    read as that date (the record here carries the course, the member and the date, nothing
-    else)."""
-    if courses is None:
-        courses = required_courses(organisation=organisation, programme_kind=programme_kind)
+
+def _their_latest(*, editing: bool) -> QuerySet[TrainingRecord, tuple[int, int, date]]:
+    """Each of `_people_to_train`'s latest completion of each course required of trainers, as
+    (membership id, course id, day). A standing rests on the latest completion alone."""
+    people = _people_to_train(editing=editing).order_by().values("pk")
+    return (
+        TrainingRecord.objects.for_org(Param("organisation"))
+        .filter(course__required_for_trainers=True, membership_id__in=people)
+        .values_list("membership_id", "course_id")
+        .annotate(latest=Max("completed_on"))
+        .order_by()
+    )
+
+
+_PEOPLE_TO_TRAIN = compiled_variants(_people_to_train, "editing", (False, True))
+_THEIR_LATEST = compiled_variants(_their_latest, "editing", (False, True))
+
+
+def cohort_training_gaps(
+    *, organisation: Organisation, cohort: Any, editing: bool, programme_kind: str, today: date
+) -> list[Gap]:
+    """For each of the cohort's trainers (or, `editing`, of those likely to be assigned: see
+    `_people_to_train`), each course required of the trainers of `programme_kind` that they
+    lack, by name of person, then of course. Three queries however many people and records,
+    each compiled once per process: the courses required; the people; their latest completion
+    of each course (none but the courses' when no course is required)."""
+    courses = required_courses(organisation=organisation, programme_kind=programme_kind)
     if not courses:
         return []
-    latest = {
-        f"latest_{course.pk}": Subquery(
-            TrainingRecord.objects.for_org(organisation)
-            .filter(membership_id=OuterRef("pk"), course_id=course.pk)
-            .order_by("-completed_on")
-            .values("completed_on")[:1]
-        )
-        for course in courses
-    }
+    values = {"organisation": organisation.pk, "cohort": cohort.pk}
+    people = _PEOPLE_TO_TRAIN[editing](**values)
+    latest = {(m, c): day for m, c, day in _THEIR_LATEST[editing](**values)}
     by_name = sorted(courses, key=lambda c: (c.name, c.pk))
     gaps = []
-    for membership in memberships.annotate(**latest):
+    for membership in people:
         for course in by_name:
-            completed_on = getattr(membership, f"latest_{course.pk}")
+            completed_on = latest.get((membership.pk, course.pk))
             record = (
                 None
                 if completed_on is None
@@ -279,24 +299,3 @@ def training_gaps(
             if standing.lacking:
                 gaps.append(Gap(membership=membership, standing=standing))
     return gaps
-
-
-def _trainer_memberships(*, organisation: Organisation) -> QuerySet[Membership]:
-    return (
-        Membership.objects.for_org(organisation).select_related("user").order_by("user__name", "pk")
-    )
-
-
-def cohort_trainer_memberships(*, organisation: Organisation, cohort: Any) -> QuerySet[Membership]:
-    """The members assigned as trainers of the cohort."""
-    user_ids = CohortTrainer.objects.for_org(organisation).filter(cohort=cohort).values("user_id")
-    return _trainer_memberships(organisation=organisation).filter(user_id__in=user_ids)
-
-
-def trainer_candidates(*, organisation: Organisation, cohort: Any) -> QuerySet[Membership]:
-    """Those a coordinator is likely to assign: the trainers, and whoever is assigned already
-    (a coordinator or admin who runs sessions too)."""
-    assigned = CohortTrainer.objects.for_org(organisation).filter(cohort=cohort).values("user_id")
-    return _trainer_memberships(organisation=organisation).filter(
-        Q(role=Role.TRAINER) | Q(role__in=STAFF_ROLES, user_id__in=assigned)
-    )

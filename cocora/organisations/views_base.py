@@ -36,6 +36,12 @@ class OrgViewMixin:
     membership: Membership
     request: HttpRequest
 
+    @classmethod
+    def as_view(cls, **initkwargs: Any) -> Any:
+        # The page's own savepoint (dispatch) is the one a failed page rolls back: the view-wide
+        # one of ATOMIC_REQUESTS around it would be a second, two more round trips a page.
+        return transaction.non_atomic_requests(super().as_view(**initkwargs))  # type: ignore[misc]
+
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())

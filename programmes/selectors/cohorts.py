@@ -355,6 +355,11 @@ class HeldTimeline:
         return len(self.days) - max(first, since_last)
 
 
+# How many enrolments one read of `attendance_totals` names: a page of the cohort page's
+# people. Fewer are padded by repeating the last, so that the read is the same at every call.
+TOTALS_SLOTS = 25
+
+
 def attendance_totals(
     *,
     organisation: Organisation,
@@ -364,32 +369,53 @@ def attendance_totals(
     """Per enrolment of these cohorts, or of these enrolments (a page of people), one grouped
     row: how many held sessions since they joined they attended (present or late) or were
     excused from, and when they last came or were excused. One query whatever the number of
-    people and sessions; no mark is read into Python one by one.
+    people and sessions (enrolments: one per `TOTALS_SLOTS` of them, compiled once per
+    process); no mark is read into Python one by one.
 
     Enrolments are asked for by their ids alone: their marks are of their own cohort's
     sessions. Naming the cohort too made PostgreSQL's plan for the prepared statement (the
     same for every cohort) walk every mark of every held session of a large cohort to find a
     page's people (docs/performance.md)."""
-    ok = [AttendanceStatus.PRESENT, AttendanceStatus.LATE]
-    counted = [*ok, AttendanceStatus.EXCUSED]
-    marks = Attendance.objects.for_org(organisation).filter(
+    if enrolment_ids is None:
+        marks = _held_marks(organisation).filter(session__cohort__in=cohorts)
+        return {row["enrolment_id"]: row for row in _totals_of(marks)}
+    ids = list(enrolment_ids)
+    totals = {}
+    for start in range(0, len(ids), TOTALS_SLOTS):
+        chunk = ids[start : start + TOTALS_SLOTS]
+        slots = {f"enrolment_{i}": chunk[min(i, len(chunk) - 1)] for i in range(TOTALS_SLOTS)}
+        for row in _totals_of_enrolments(organisation=organisation.pk, **slots):
+            totals[row["enrolment_id"]] = row
+    return totals
+
+
+def _held_marks(organisation: Organisation | Param) -> QuerySet[Attendance]:
+    """The marks of held sessions since each one's enrolment joined."""
+    return Attendance.objects.for_org(organisation).filter(
         session__status=SessionStatus.HELD,
         session__starts_at__date__gte=F("enrolment__joined_on"),
     )
-    if enrolment_ids is not None:
-        marks = marks.filter(enrolment_id__in=list(enrolment_ids))
-    else:
-        marks = marks.filter(session__cohort__in=cohorts)
-    return {
-        row["enrolment_id"]: row
-        for row in marks.order_by()
+
+
+def _totals_of(marks: QuerySet[Attendance]) -> QuerySet[Attendance, dict[str, Any]]:
+    ok = [AttendanceStatus.PRESENT, AttendanceStatus.LATE]
+    counted = [*ok, AttendanceStatus.EXCUSED]
+    return (
+        marks.order_by()
         .values("enrolment_id")
         .annotate(
             attended=Count("pk", filter=Q(status__in=ok)),
             excused=Count("pk", filter=Q(status=AttendanceStatus.EXCUSED)),
             last_counted=Max("session__starts_at", filter=Q(status__in=counted)),
         )
-    }
+    )
+
+
+@compiled_read
+def _totals_of_enrolments() -> QuerySet[Attendance, dict[str, Any]]:
+    slots = [Param(f"enrolment_{i}") for i in range(TOTALS_SLOTS)]
+    # `enrolment__id`: the lookup of a key column takes values that are expressions.
+    return _totals_of(_held_marks(Param("organisation")).filter(enrolment__id__in=slots))
 
 
 def participant_progress(

@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import DateTimeField, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cocora.accounts.models import User
+from cocora.core.compiled import Param, compiled_read
 from cocora.core.templatetags.cocora_dates import format_with_year
 from cocora.organisations.models import Membership, Organisation, Role
 
@@ -126,6 +127,48 @@ class TrainerClash:
         }
 
 
+def _clash_rows(sessions: QuerySet[Session]) -> QuerySet[Session, tuple[Any, ...]]:
+    """The rows `session_clashes` reads from these sessions: one per session and trainer."""
+    return (
+        sessions.exclude(status=SessionStatus.CANCELLED)
+        .values_list(
+            "pk",
+            "cohort_id",
+            "cohort__name",
+            "starts_at",
+            "ends_at",
+            "cohort__trainer_links__user_id",
+            "cohort__trainer_links__user__name",
+            "cohort__trainer_links__user__email",
+        )
+        .order_by("starts_at", "pk", "cohort__trainer_links__user__name")
+    )
+
+
+@compiled_read
+def _clashes_of_cohort() -> QuerySet[Session, tuple[Any, ...]]:
+    """The sessions, within a span of time, of one cohort's trainers."""
+    return _clash_rows(
+        Session.objects.for_org(Param("organisation")).filter(
+            starts_at__lt=Param("end", DateTimeField()),
+            ends_at__gt=Param("start", DateTimeField()),
+            cohort__trainer_links__user_id__in=CohortTrainer.objects.for_org(Param("organisation"))
+            .filter(cohort_id=Param("cohort"))
+            .values("user_id"),
+        )
+    )
+
+
+@compiled_read
+def _cohorts_trained() -> QuerySet[CohortTrainer, int]:
+    """The cohorts a member trains."""
+    return (
+        CohortTrainer.objects.for_org(Param("organisation"))
+        .filter(user_id=Param("user"))
+        .values_list("cohort_id", flat=True)
+    )
+
+
 def session_clashes(
     *,
     organisation: Organisation,
@@ -144,46 +187,32 @@ def session_clashes(
     for coordinators) and means all.
 
     `trainer_ids`: the users who train the given sessions' cohorts, where the caller has read
-    them already (a cohort's page). The query then names them instead of asking for them in a
-    subquery, which PostgreSQL plans in half the time, and is not made at all when there are
-    none."""
+    them already (a cohort's page): when there are none, there is no clash to look for and no
+    query. The sessions of one cohort (its page, one of its sessions) are read with SQL built
+    once per process (a compiled read, which asks for the cohort's trainers in a subquery);
+    those of several cohorts (a list, a new schedule) with SQL built at each call."""
     given = [s for s in sessions if s.pk is not None and s.status != SessionStatus.CANCELLED]
     if not given or (trainer_ids is not None and not trainer_ids):
         return {}
     visible: set[int] | None = None
     if viewer is not None and viewer.role not in (Role.ADMIN, Role.COORDINATOR):
-        visible = set(
-            CohortTrainer.objects.for_org(organisation)
-            .filter(user_id=viewer.user_id)
-            .values_list("cohort_id", flat=True)
+        visible = set(_cohorts_trained(organisation=organisation.pk, user=viewer.user_id))
+    span = {"start": min(s.starts_at for s in given), "end": max(s.ends_at for s in given)}
+    cohorts = {s.cohort_id for s in given}
+    rows: Iterable[tuple[Any, ...]]
+    if len(cohorts) == 1:
+        # One cohort (its page, one of its sessions): the same read at every call, compiled.
+        rows = _clashes_of_cohort(organisation=organisation.pk, cohort=cohorts.pop(), **span)
+    else:
+        rows = _clash_rows(
+            Session.objects.for_org(organisation).filter(
+                starts_at__lt=span["end"],
+                ends_at__gt=span["start"],
+                cohort__trainer_links__user_id__in=CohortTrainer.objects.for_org(organisation)
+                .filter(cohort_id__in=cohorts)
+                .values("user_id"),
+            )
         )
-    trainers: Collection[int] | QuerySet[CohortTrainer, dict[str, Any]] = (
-        CohortTrainer.objects.for_org(organisation)
-        .filter(cohort_id__in={s.cohort_id for s in given})
-        .values("user_id")
-        if trainer_ids is None
-        else sorted(trainer_ids)
-    )
-    rows = (
-        Session.objects.for_org(organisation)
-        .exclude(status=SessionStatus.CANCELLED)
-        .filter(
-            starts_at__lt=max(s.ends_at for s in given),
-            ends_at__gt=min(s.starts_at for s in given),
-            cohort__trainer_links__user_id__in=trainers,
-        )
-        .values_list(
-            "pk",
-            "cohort_id",
-            "cohort__name",
-            "starts_at",
-            "ends_at",
-            "cohort__trainer_links__user_id",
-            "cohort__trainer_links__user__name",
-            "cohort__trainer_links__user__email",
-        )
-        .order_by("starts_at", "pk", "cohort__trainer_links__user__name")
-    )
     sessions_of: dict[int, tuple[Any, ...]] = {}
     trainers_of: dict[int, dict[int, str]] = defaultdict(dict)
     for pk, cohort_id, cohort_name, starts_at, ends_at, user_id, name, email in rows:

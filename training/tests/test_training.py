@@ -13,7 +13,7 @@ from cocora.audit.models import AuditEvent
 from cocora.core.dates import organisation_today
 from cocora.core.errors import ApplicationError
 from cocora.organisations.context import org_context
-from cocora.organisations.models import Membership, Role
+from cocora.organisations.models import Role
 from cocora.organisations.tests.factories import MembershipFactory
 from cocora.testing.queries import count_queries, tenant_settings_queries
 from programmes.tests.factories import (
@@ -24,7 +24,7 @@ from programmes.tests.factories import (
 )
 from training import services
 from training.models import Course, TrainingRecord
-from training.selectors import State, add_months, refreshers_due, training_gaps
+from training.selectors import State, add_months, cohort_training_gaps, refreshers_due
 from training.tests.factories import CourseFactory, TrainingRecordFactory
 
 pytestmark = pytest.mark.django_db
@@ -326,36 +326,40 @@ def test_a_trainer_without_the_required_training_is_warned_about_not_refused(org
 
 
 @time_machine.travel(MIDYEAR, tick=False)
-def test_no_warning_for_another_programme_kind_and_gaps_cost_two_queries(org):
+def test_no_warning_for_another_programme_kind_and_gaps_cost_three_queries(org):
     course = CourseFactory(organisation=org, required_for_trainers=True)
 
     def measure(people):
+        cohort = CohortFactory(organisation=org)
         created = MembershipFactory.create_batch(people, organisation=org, role=Role.TRAINER)
-        members = Membership.objects.filter(pk__in=[member.pk for member in created])
         for member in created:
+            CohortTrainerFactory(organisation=org, cohort=cohort, user=member.user)
             TrainingRecordFactory(
                 organisation=org, course=course, membership=member, completed_on=date(2025, 1, 1)
             )
-        with org_context(org.pk):
-            count, gaps = count_queries(
-                lambda: training_gaps(
-                    organisation=org,
-                    programme_kind="prevention",
-                    memberships=members,
-                    today=date(2026, 7, 2),
-                )
-            )
-            assert not training_gaps(
+        # Trained this year: no gap.
+        TrainingRecordFactory(
+            organisation=org, course=course, membership=created[0], completed_on=date(2026, 6, 1)
+        )
+
+        def gaps(kind):
+            return cohort_training_gaps(
                 organisation=org,
-                programme_kind="ambassador",
-                memberships=members,
+                cohort=cohort,
+                editing=False,
+                programme_kind=kind,
                 today=date(2026, 7, 2),
             )
-        assert len(gaps) == people
+
+        with org_context(org.pk):
+            count, found = count_queries(lambda: gaps("prevention"))
+            assert not gaps("ambassador")
+        assert sorted(gap.membership.pk for gap in found) == sorted(m.pk for m in created[1:])
+        assert {gap.standing.state for gap in found} == {"lapsed"}
         return count
 
-    # The required courses; the members with their latest completion of each.
-    assert measure(5) == measure(50) == 2
+    # The required courses; the trainers; their latest completion of each.
+    assert measure(5) == measure(50) == 3
 
 
 @time_machine.travel(MIDYEAR, tick=False)
@@ -378,9 +382,9 @@ def test_the_cohort_page_with_its_training_warning_costs_the_same_for_5_and_50_p
         assert "Train-the-trainer" in response.content.decode()
         return count
 
-    # The cohort page's 11 (programmes' own test says which) and the warning's second query:
-    # the trainers with their latest completions (+2 tenant settings on PostgreSQL).
-    assert measure(5) == measure(50) == 12 + 2 * tenant_settings_queries()
+    # The cohort page's 11 (programmes' own test says which) and the warning's second and
+    # third queries: the trainers, their latest completions (+2 tenant settings on PostgreSQL).
+    assert measure(5) == measure(50) == 13 + 2 * tenant_settings_queries()
 
 
 # -- the home panel and the people page ------------------------------------------------------
