@@ -123,6 +123,34 @@ def test_no_name_or_contact_ends_up_in_the_audit_trail(org, member_client):
     assert "CanaryName" not in trail and "canary@example.org" not in trail
 
 
+def test_a_change_whose_audit_line_fails_is_not_kept(org, member_client, monkeypatch):
+    """A change and its line in the audit trail are one transaction: when the line cannot be
+    written, the change is undone and the person sees an error, not a change nobody can trace."""
+    coordinator = member_client(org, Role.COORDINATOR)
+    participant = ParticipantFactory(organisation=org)
+
+    def fails(*args, **kwargs):
+        raise DatabaseError("the audit trail could not be written")
+
+    monkeypatch.setattr("cocora.organisations.views_base.record_write", fails)
+    with pytest.raises(DatabaseError):
+        coordinator.post(
+            reverse("consent_create", args=[org.slug, participant.pk]),
+            {"scope": "participation", "given_by": "self", "given_on": "2026-01-05"},
+        )
+
+    with org_context(org.pk):
+        assert not participant.consents.exists()
+    monkeypatch.undo()
+    response = coordinator.post(
+        reverse("consent_create", args=[org.slug, participant.pk]),
+        {"scope": "participation", "given_by": "self", "given_on": "2026-01-05"},
+    )
+    assert response.status_code == 302
+    with org_context(org.pk):
+        assert participant.consents.count() == 1
+
+
 def test_the_audit_page_is_for_admins_and_filters(org, member_client):
     admin = member_client(org, Role.ADMIN)
     coordinator = member_client(org, Role.COORDINATOR)

@@ -254,7 +254,9 @@ def test_a_kept_cohort_page_is_the_members_own_and_the_page_asked_for(org, commi
             EnrolmentFactory(
                 organisation=org,
                 cohort=cohort,
-                participant=ParticipantFactory(organisation=org, display_name=f"Person {index:02}"),
+                participant=ParticipantFactory(
+                    organisation=org, display_name=f"Young person {index:02}"
+                ),
                 stage="active",
             )
         trainer = signed_in(trainer_membership.user)
@@ -262,13 +264,13 @@ def test_a_kept_cohort_page_is_the_members_own_and_the_page_asked_for(org, commi
     second_page = coordinator.get(cohort_url(org, cohort, "?page=2")).content.decode()
     trainers_page = trainer.get(cohort_url(org, cohort)).content.decode()
 
-    assert "Person 00" in first_page and "Person 26" not in first_page
-    assert "Person 26" in second_page and "Person 00" not in second_page
+    assert "Young person 00" in first_page and "Young person 26" not in first_page
+    assert "Young person 26" in second_page and "Young person 00" not in second_page
     # The coordinator's stage form is not the trainer's, though the coordinator's page was kept.
     action = reverse("cohort_stages", args=[org.slug, cohort.pk])
     assert action in first_page
     assert action not in trainers_page
-    assert "Person 00" in trainers_page
+    assert "Young person 00" in trainers_page
 
 
 def absent(page: str) -> int:

@@ -38,8 +38,9 @@ class OrgViewMixin:
 
     @classmethod
     def as_view(cls, **initkwargs: Any) -> Any:
-        # The page's own savepoint (dispatch) is the one a failed page rolls back: the view-wide
-        # one of ATOMIC_REQUESTS around it would be a second, two more round trips a page.
+        # The page's own transaction (dispatch) is the one a failed page rolls back, with the
+        # change's line in the audit trail: ATOMIC_REQUESTS' around it would be one more
+        # savepoint on PostgreSQL (inside the request's transaction), two more round trips.
         return transaction.non_atomic_requests(super().as_view(**initkwargs))  # type: ignore[misc]
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
@@ -73,21 +74,24 @@ class OrgViewMixin:
             activate_language(request, organisation.language)
         try:
             try:
-                # A savepoint: a page that fails half-way leaves nothing behind, while the
-                # record of the refusal below is kept.
+                # The page's own transaction (a savepoint in the request's on PostgreSQL): a
+                # page that fails half-way leaves nothing behind, a change is kept only with
+                # its line in the audit trail, and the record of a refusal below is kept.
                 with transaction.atomic():
                     response = super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
                     # Render inside the organisation's transaction and time zone.
                     if hasattr(response, "render") and not response.is_rendered:
                         response.render()
+                    if request.method not in ("GET", "HEAD", "OPTIONS") and (
+                        response.status_code < 400
+                    ):
+                        record_write(request, organisation, status=response.status_code)
             except Http404 as error:
                 record_denied(request, organisation, status=404, member=True)
                 return page_not_found(request, error)
             except PermissionDenied as error:
                 record_denied(request, organisation, status=403, member=True)
                 return permission_denied(request, error)
-            if request.method not in ("GET", "HEAD", "OPTIONS") and response.status_code < 400:
-                record_write(request, organisation, status=response.status_code)
             return response  # type: ignore[no-any-return]
         finally:
             timezone.deactivate()

@@ -129,6 +129,8 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'cocora.sqlite3'}"),
 }
 # Every view runs in one transaction: the organisation is set for that transaction only.
+# Organisation pages open their own instead (OrgViewMixin.dispatch); on PostgreSQL the request
+# runs in one besides (TenantTransactionMiddleware).
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.bool(
     "DATABASE_POOL", default=False
