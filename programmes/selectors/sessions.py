@@ -127,10 +127,17 @@ class TrainerClash:
         }
 
 
-def _clash_rows(sessions: QuerySet[Session]) -> QuerySet[Session, tuple[Any, ...]]:
-    """The rows `session_clashes` reads from these sessions: one per session and trainer."""
+def _clash_rows(
+    *, organisation: Organisation | Param, cohorts: Q, start: Any, end: Any
+) -> QuerySet[Session, tuple[Any, ...]]:
+    """The rows `session_clashes` reads: the sessions overlapping [start, end) of the trainers
+    of the cohorts `cohorts` picks (a condition on their trainer links), cancelled ones left
+    out, one row per session and trainer."""
+    trainers = CohortTrainer.objects.for_org(organisation).filter(cohorts).values("user_id")
     return (
-        sessions.exclude(status=SessionStatus.CANCELLED)
+        Session.objects.for_org(organisation)
+        .filter(starts_at__lt=end, ends_at__gt=start, cohort__trainer_links__user_id__in=trainers)
+        .exclude(status=SessionStatus.CANCELLED)
         .values_list(
             "pk",
             "cohort_id",
@@ -147,15 +154,12 @@ def _clash_rows(sessions: QuerySet[Session]) -> QuerySet[Session, tuple[Any, ...
 
 @compiled_read
 def _clashes_of_cohort() -> QuerySet[Session, tuple[Any, ...]]:
-    """The sessions, within a span of time, of one cohort's trainers."""
+    """`_clash_rows` of one cohort's trainers."""
     return _clash_rows(
-        Session.objects.for_org(Param("organisation")).filter(
-            starts_at__lt=Param("end", DateTimeField()),
-            ends_at__gt=Param("start", DateTimeField()),
-            cohort__trainer_links__user_id__in=CohortTrainer.objects.for_org(Param("organisation"))
-            .filter(cohort_id=Param("cohort"))
-            .values("user_id"),
-        )
+        organisation=Param("organisation"),
+        cohorts=Q(cohort_id=Param("cohort")),
+        start=Param("start", DateTimeField()),
+        end=Param("end", DateTimeField()),
     )
 
 
@@ -204,15 +208,7 @@ def session_clashes(
         # One cohort (its page, one of its sessions): the same read at every call, compiled.
         rows = _clashes_of_cohort(organisation=organisation.pk, cohort=cohorts.pop(), **span)
     else:
-        rows = _clash_rows(
-            Session.objects.for_org(organisation).filter(
-                starts_at__lt=span["end"],
-                ends_at__gt=span["start"],
-                cohort__trainer_links__user_id__in=CohortTrainer.objects.for_org(organisation)
-                .filter(cohort_id__in=cohorts)
-                .values("user_id"),
-            )
-        )
+        rows = _clash_rows(organisation=organisation, cohorts=Q(cohort_id__in=cohorts), **span)
     sessions_of: dict[int, tuple[Any, ...]] = {}
     trainers_of: dict[int, dict[int, str]] = defaultdict(dict)
     for pk, cohort_id, cohort_name, starts_at, ends_at, user_id, name, email in rows:
