@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.db import DatabaseError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cocora.audit.labels import ACTION_LABELS, GROUP_LABELS
@@ -149,6 +150,66 @@ def test_a_change_whose_audit_line_fails_is_not_kept(org, member_client, monkeyp
     assert response.status_code == 302
     with org_context(org.pk):
         assert participant.consents.count() == 1
+
+
+def test_a_page_that_fails_while_reading_keeps_nothing_it_wrote(org, member_client, monkeypatch):
+    """A reading takes no savepoint of its own (two round trips fewer a page on PostgreSQL),
+    yet a page that fails half-way still leaves nothing behind: here the record that a
+    participant was viewed, written before the page failed, is taken back with it."""
+    coordinator = member_client(org, Role.COORDINATOR)
+    participant = ParticipantFactory(organisation=org)
+    url = reverse("participant_detail", args=[org.slug, participant.pk])
+
+    def fails(*args, **kwargs):
+        raise RuntimeError("the page failed after the read was recorded")
+
+    monkeypatch.setattr("programmes.views.participants.audit_events_for", fails)
+    with pytest.raises(RuntimeError):
+        coordinator.get(url)
+    assert _events(org, "participant.viewed") == []
+
+    monkeypatch.undo()
+    assert coordinator.get(url).status_code == 200
+    assert [event.target_id for event in _events(org, "participant.viewed")] == [
+        str(participant.pk)
+    ]
+
+
+@pytest.mark.postgres
+def test_a_reading_takes_no_savepoint_of_its_own(org, member_client):
+    """On PostgreSQL a page lies inside the request's transaction: a reading adds no savepoint
+    to it (a change adds one, so that a refused change is taken back and its refusal kept:
+    the next test)."""
+    coordinator = member_client(org, Role.COORDINATOR)
+    participant = ParticipantFactory(organisation=org)
+    with CaptureQueriesContext(connection) as statements:
+        page = coordinator.get(reverse("participant_detail", args=[org.slug, participant.pk]))
+    assert page.status_code == 200
+    savepoints = [s["sql"] for s in statements.captured_queries if s["sql"].startswith("SAVEPOINT")]
+    # One: the request's own transaction, a savepoint inside the test's.
+    assert len(savepoints) == 1
+
+
+def test_a_refused_reading_is_recorded_and_a_refused_change_taken_back(org, member_client):
+    """Another organisation's record asked for inside a page: 404 and a line for the admins,
+    whether the page was read or posted to; the posted change is not kept."""
+    coordinator = member_client(org, Role.COORDINATOR)
+    other = ParticipantFactory()
+    assert (
+        coordinator.get(reverse("participant_detail", args=[org.slug, other.pk])).status_code == 404
+    )
+    response = coordinator.post(
+        reverse("consent_create", args=[org.slug, other.pk]),
+        {"scope": "participation", "given_by": "self", "given_on": "2026-01-05"},
+    )
+    assert response.status_code == 404
+    refusals = [event.details for event in _events(org, "access.denied")]
+    assert sorted((r["status"], r["method"], r["member"]) for r in refusals) == [
+        (404, "GET", True),
+        (404, "POST", True),
+    ]
+    with org_context(other.organisation_id):
+        assert not other.consents.exists()
 
 
 def test_the_audit_page_is_for_admins_and_filters(org, member_client):
