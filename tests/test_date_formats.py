@@ -93,3 +93,28 @@ def test_a_day_in_each_languages_own_form(language, day, long_day):
 def test_a_literal_format_is_refused_rather_than_shown_in_english_order():
     with pytest.raises(LookupError):
         format_with_year(date(2026, 11, 6), "D j M", today=date(2026, 1, 1))
+
+
+def test_a_date_written_once_is_written_again_for_each_zone_language_and_year():
+    """Written texts are kept per process: the same moment asked for again, in another time
+    zone, in another language or in another year, is written for that one, never another's."""
+    moment = datetime(2026, 11, 6, 13, 0, tzinfo=ZoneInfo("UTC"))
+    in_2026, in_2027 = date(2026, 1, 1), date(2027, 1, 1)
+
+    def written(language: str, zone: str, today: date) -> str:
+        with translation.override(language), timezone.override(zone):
+            return format_with_year(moment, "DAY_TIME_FORMAT", today=today)
+
+    asked = [
+        ("en", "Europe/Copenhagen", in_2026),
+        ("en", "Europe/London", in_2026),
+        ("de", "Europe/Copenhagen", in_2026),
+        ("en", "Europe/Copenhagen", in_2027),
+    ]
+    first = [written(*question) for question in asked]
+    again = [written(*question) for question in reversed(asked)][::-1]
+    assert first == again
+    copenhagen, london, german, next_year = first
+    assert "14:00" in copenhagen and "13:00" in london
+    assert german.startswith("Fr") and copenhagen.startswith("Fri")
+    assert "2026" in next_year and "2026" not in copenhagen

@@ -9,11 +9,14 @@ cannot fall back to the English order in every language."""
 
 import re
 from datetime import date, datetime
+from functools import lru_cache
 from types import ModuleType
 from typing import Any
 
 from django import template
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.utils import formats, timezone, translation
 from django.utils.dateformat import format as date_format
 
@@ -49,15 +52,36 @@ def _lowercase_names() -> bool:
 def format_with_year(value: date | datetime, name: str, *, today: date) -> str:
     """`value` in the named format of the active language, in the current time zone, with the
     year after the month when it is not `today`'s year."""
+    return _format_with_year(
+        value, name, today.year, translation.get_language(), str(timezone.get_current_timezone())
+    )
+
+
+@lru_cache(maxsize=4096)
+def _format_with_year(
+    value: date | datetime, name: str, this_year: int, language: str | None, zone: str
+) -> str:
+    """format_with_year's text, worked out once per process for each date, format, year,
+    language and time zone: what the text depends on is all in the key (the language and the
+    zone are the active ones, named so that another one's text is never returned). Django's
+    formatting takes some 20 µs a date, and a cohort page shows three dozen, the same ones to
+    everyone who opens it."""
     fmt = named_format(name)
     if isinstance(value, datetime) and timezone.is_aware(value):
         value = timezone.localtime(value)
-    if value.year != today.year:
+    if value.year != this_year:
         fmt = _MONTH.sub(lambda month: month.group(0) + " Y", fmt, count=1)
     text = date_format(value, fmt)
     # Some catalogues capitalise day and month names (Django's Italian, and ours, where
     # "Fredag" is a form's label) in languages that write them in lower case in a date.
     return text.lower() if _lowercase_names() else text
+
+
+@receiver(setting_changed)
+def _forget_formatted_dates(*, setting: str, **kwargs: Any) -> None:
+    # Tests that change the format modules or the languages get texts of the new ones.
+    if setting in ("FORMAT_MODULE_PATH", "LANGUAGES", "LANGUAGE_CODE", "USE_TZ"):
+        _format_with_year.cache_clear()
 
 
 @register.filter(name="date_year")
