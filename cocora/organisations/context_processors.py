@@ -1,10 +1,13 @@
 from functools import lru_cache
+from types import MappingProxyType
 from typing import Any
 
+from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, get_script_prefix, reverse
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from .permissions import can
@@ -102,8 +105,50 @@ def _navigation_urls(script_prefix: str, org_slug: str) -> tuple[str | None, ...
     return tuple(urls)
 
 
+def layout(request: HttpRequest) -> dict[str, Any]:
+    """What the layout (templates/base.html) shows on every page and that changes with nothing
+    but the organisation's address: its links and the languages to choose from. Reversed and
+    looked up once per process, as the navigation's addresses are, not on every page."""
+    organisation = getattr(request, "organisation", None)
+    return {
+        "layout_urls": _layout_urls(
+            get_script_prefix(), organisation.slug if organisation is not None else ""
+        ),
+        "layout_languages": _layout_languages(tuple(settings.LANGUAGES)),
+    }
+
+
+@lru_cache(maxsize=512)
+def _layout_urls(script_prefix: str, org_slug: str) -> MappingProxyType[str, str]:
+    """The layout's links; an organisation's own ones when `org_slug` names it. The key makes
+    the same assumptions as `_navigation_urls`'."""
+    urls = {
+        "home": reverse("home"),
+        "profile": reverse("profile"),
+        "sign_out": reverse("account_logout"),
+        "set_language": reverse("set_language"),
+    }
+    if org_slug:
+        for key, url_name in (
+            ("org_home", "org_home"),
+            ("search", "search"),
+            ("notifications", "notification_list"),
+            ("transparency", "transparency"),
+            ("logo", "organisation_logo"),
+        ):
+            urls[key] = reverse(url_name, kwargs={"org_slug": org_slug})
+    return MappingProxyType(urls)
+
+
+@lru_cache(maxsize=8)
+def _layout_languages(languages: tuple[tuple[str, Any], ...]) -> tuple[tuple[str, str], ...]:
+    """Each language's code and its name in itself ("Deutsch"), the same whichever is active."""
+    return tuple((code, get_language_info(code)["name_local"]) for code, _name in languages)
+
+
 @receiver(setting_changed)
 def _forget_navigation_urls(*, setting: str, **kwargs: Any) -> None:
     # Tests that swap the URLconf or the installed apps get addresses of the new one.
     if setting in ("ROOT_URLCONF", "INSTALLED_APPS"):
         _navigation_urls.cache_clear()
+        _layout_urls.cache_clear()

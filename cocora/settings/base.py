@@ -100,6 +100,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "cocora.organisations.context_processors.navigation",
+                "cocora.organisations.context_processors.layout",
             ],
         },
     }

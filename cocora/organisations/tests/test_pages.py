@@ -90,6 +90,31 @@ def test_navigation_links_belong_to_the_organisation_and_the_address_it_is_serve
     assert cohort_links(other) == ["/o/gamma/cohorts/"]
     assert cohort_links(prefixed) == ["/cocora/o/gamma/cohorts/"]
     assert b'href="/cocora/o/gamma/cohorts/"' in prefixed.content
+    # The layout's own links (search, notifications, the transparency page, signing out) are
+    # worked out the same way.
+    for response, prefix, slug in ((first, "", org.slug), (other, "", "gamma")):
+        page = response.content.decode()
+        for address in ("search/", "notifications/", "transparency/"):
+            assert f'"{prefix}/o/{slug}/{address}' in page
+        assert f'action="{prefix}/accounts/logout/"' in page
+    prefixed_page = prefixed.content.decode()
+    assert 'action="/cocora/o/gamma/search/"' in prefixed_page
+    assert 'action="/cocora/accounts/logout/"' in prefixed_page
+    assert f"/o/{org.slug}/" not in other.content.decode().replace(f'href="/o/{org.slug}/"', "")
+
+
+def test_the_language_menu_names_each_language_in_itself(org, member_client):
+    client = member_client(org, Role.COORDINATOR)
+    user = client.membership.user
+    for language in ("de", "fr"):
+        user.language = language
+        user.save(update_fields=["language"])
+        page = client.get(reverse("org_home", kwargs={"org_slug": org.slug})).content.decode()
+        assert f'<html lang="{language}">' in page
+        for code, name in (("en", "English"), ("de", "Deutsch"), ("da", "dansk")):
+            assert f'<option value="{code}" lang="{code}"' in page and f">{name}</option>" in page
+        assert f'<option value="{language}" lang="{language}" selected>' in page
+        assert page.count(" selected>") == 1
 
 
 def test_no_membership_explains_how_to_join(client, db):
