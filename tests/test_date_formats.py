@@ -118,3 +118,16 @@ def test_a_date_written_once_is_written_again_for_each_zone_language_and_year():
     assert "14:00" in copenhagen and "13:00" in london
     assert german.startswith("Fr") and copenhagen.startswith("Fri")
     assert "2026" in next_year and "2026" not in copenhagen
+
+
+def test_the_two_moments_of_an_hour_that_repeats_are_written_apart():
+    """At the autumn clock change Copenhagen lives 02:30 twice; the two moments compare equal
+    as written there, yet are an hour apart and written apart elsewhere."""
+    first = datetime(2026, 10, 25, 2, 30, tzinfo=ZoneInfo("Europe/Copenhagen"))
+    second = first.replace(fold=1)
+    assert first == second  # as Python compares them in their own zone
+    with translation.override("en"), timezone.override("UTC"):
+        texts = [
+            format_with_year(m, "DAY_TIME_FORMAT", today=date(2026, 1, 1)) for m in (first, second)
+        ]
+    assert "00:30" in texts[0] and "01:30" in texts[1]

@@ -106,20 +106,15 @@ def _navigation_urls(script_prefix: str, org_slug: str) -> tuple[str | None, ...
 
 
 def layout(request: HttpRequest) -> dict[str, Any]:
-    """What the layout (templates/base.html) shows on every page and that changes with nothing
-    but the organisation's address: its links and the languages to choose from. Reversed and
-    looked up once per process, as the navigation's addresses are, not on every page."""
-    organisation = getattr(request, "organisation", None)
-    return {
-        "layout_urls": _layout_urls(
-            get_script_prefix(), organisation.slug if organisation is not None else ""
-        ),
-        "layout_languages": _layout_languages(tuple(settings.LANGUAGES)),
-    }
+    """The languages the layout (templates/base.html) offers, each named in itself: looked up
+    once per process, not on every page. Its links come from the `layout_url` tag
+    (templatetags/cocora_layout.py), given the organisation the page shows: a public page (a
+    guardian's, a survey's) names it in its own context, not on the request."""
+    return {"layout_languages": _layout_languages(tuple(settings.LANGUAGES))}
 
 
 @lru_cache(maxsize=512)
-def _layout_urls(script_prefix: str, org_slug: str) -> MappingProxyType[str, str]:
+def layout_urls(script_prefix: str, org_slug: str) -> MappingProxyType[str, str]:
     """The layout's links; an organisation's own ones when `org_slug` names it. The key makes
     the same assumptions as `_navigation_urls`'."""
     urls = {
@@ -151,4 +146,4 @@ def _forget_navigation_urls(*, setting: str, **kwargs: Any) -> None:
     # Tests that swap the URLconf or the installed apps get addresses of the new one.
     if setting in ("ROOT_URLCONF", "INSTALLED_APPS"):
         _navigation_urls.cache_clear()
-        _layout_urls.cache_clear()
+        layout_urls.cache_clear()

@@ -36,6 +36,8 @@ def test_a_link_answers_once_and_then_thanks_kindly(client, org):
     text = page.content.decode()
     assert "voluntary" in text and "anonymous" in text
     assert enrolment.participant.display_name not in text
+    # The layout links to the organisation's notice on personal data, not back to this page.
+    assert f'<a href="/o/{org.slug}/transparency/?lang=' in text
     # Any question can be skipped: only two of them answered here.
     sent = client.post(
         url, {"lang": "en", f"item_{items['se1']}": "4", f"item_{items['open_other']}": "Fun"}

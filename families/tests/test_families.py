@@ -19,6 +19,7 @@ from cocora.core.errors import ApplicationError
 from cocora.notifications.models import Delivery
 from cocora.notifications.services import deliveries_send_now
 from cocora.organisations.context import org_context
+from cocora.organisations.models import Organisation
 from cocora.organisations.tests.factories import OrganisationFactory
 from families import services
 from families.links import link_secret
@@ -170,11 +171,18 @@ def test_the_guardian_link_by_email_opens_the_childs_sessions_and_the_guardians_
         assert page in _body(message)
         with org_context(org.pk):
             assert not Delivery.objects.for_org(org).filter(context__icontains=secret).exists()
+        Organisation.objects.filter(pk=org.pk).update(logo="logos/nordby.png")
 
         response = client.get(page)
 
     html = response.content.decode()
     assert response.status_code == 200
+    # The layout links to the organisation's own pages (its notice on personal data first), and
+    # its logo is the logo's address: a logo that pointed back at this page would open the link
+    # a second time.
+    assert '<a class="brand me-auto" href="/o/nordby/">' in html
+    assert 'src="/o/nordby/logo/?v=' in html
+    assert '<a href="/o/nordby/transparency/?lang=en">' in html
     assert response["X-Robots-Tag"] == "noindex, nofollow"
     assert response["Referrer-Policy"] == "no-referrer"
     assert "no-store" in response["Cache-Control"]

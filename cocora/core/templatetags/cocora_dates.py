@@ -8,7 +8,7 @@ Italian "ven 6 nov". Templates never spell a format out (a test sweeps them), so
 cannot fall back to the English order in every language."""
 
 import re
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from types import ModuleType
 from typing import Any
@@ -52,6 +52,10 @@ def _lowercase_names() -> bool:
 def format_with_year(value: date | datetime, name: str, *, today: date) -> str:
     """`value` in the named format of the active language, in the current time zone, with the
     year after the month when it is not `today`'s year."""
+    if isinstance(value, datetime) and timezone.is_aware(value):
+        # The moment in UTC, which has no clock changes: two moments an hour apart during the
+        # autumn change can compare equal in a zone that has one, and would share a text.
+        value = value.astimezone(UTC)
     return _format_with_year(
         value, name, today.year, translation.get_language(), str(timezone.get_current_timezone())
     )
@@ -80,7 +84,7 @@ def _format_with_year(
 @receiver(setting_changed)
 def _forget_formatted_dates(*, setting: str, **kwargs: Any) -> None:
     # Tests that change the format modules or the languages get texts of the new ones.
-    if setting in ("FORMAT_MODULE_PATH", "LANGUAGES", "LANGUAGE_CODE", "USE_TZ"):
+    if setting in ("FORMAT_MODULE_PATH", "LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS", "USE_TZ"):
         _format_with_year.cache_clear()
 
 
