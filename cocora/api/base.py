@@ -26,12 +26,10 @@ from cocora.organisations.context import set_db_context
 from cocora.organisations.models import Membership, Organisation
 from cocora.organisations.permissions import can
 from cocora.organisations.selectors import membership_for_user, organisation_get_by_slug
-from cocora.organisations.views_base import record_denied, record_write
+from cocora.organisations.views_base import SAFE_METHODS, record_denied, record_write
 
 from .models import ApiToken
 from .services import api_token_touch
-
-SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
 class ReadOnlyToken(exceptions.PermissionDenied):

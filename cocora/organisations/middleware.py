@@ -18,6 +18,8 @@ class TenantTransactionMiddleware:
         if connection.vendor != "postgresql":
             return self.get_response(request)
         with transaction.atomic():
+            # Pages that only read lean on it to take back a failure (views_base).
+            request.in_request_transaction = True  # type: ignore[attr-defined]
             user = getattr(request, "user", None)
             user_id = user.pk if user is not None and user.is_authenticated else None
             set_db_context(organisation_id=None, user_id=user_id)

@@ -29,9 +29,9 @@ from .selectors import membership_in, membership_list_for_user, organisation_get
 
 M = TypeVar("M", bound=Model)
 
-# Requests that read: a page answers them without changing anything of its own accord (a
-# record that something was read aside).
-READING_METHODS = ("GET", "HEAD", "OPTIONS")
+# Requests that read: a page (or the API) answers them without changing anything of its own
+# accord (a record that something was read aside).
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
 class OrgViewMixin:
@@ -76,35 +76,39 @@ class OrgViewMixin:
         if not request.user.language:  # type: ignore[union-attr]
             # A member without a language of their own reads their organisation's.
             activate_language(request, organisation.language)
-        reading = request.method in READING_METHODS
+        # A reading inside the request's transaction (PostgreSQL) needs no savepoint of its own.
+        reading = request.method in SAFE_METHODS and getattr(
+            request, "in_request_transaction", False
+        )
         refusal: Http404 | PermissionDenied | None = None
         try:
-            try:
-                # The page's own transaction: a page that fails half-way leaves nothing
-                # behind, a change is kept only with its line in the audit trail, and the record
-                # of a refusal below is kept. On PostgreSQL it lies inside the request's
-                # (TenantTransactionMiddleware), where a change takes a savepoint, so that a
-                # refused change is taken back and its refusal recorded. A reading takes none
-                # (two round trips fewer): a refusal keeps what it wrote before (at most the
-                # record that something was read), and any other failure takes back the whole
-                # request's transaction, as the savepoint would have.
-                with transaction.atomic(savepoint=not reading):
-                    try:
-                        response = super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
-                        # Render inside the organisation's transaction and time zone.
-                        if hasattr(response, "render") and not response.is_rendered:
-                            response.render()
-                    except (Http404, PermissionDenied) as error:
-                        if not reading:
-                            raise
-                        refusal = error
-                    else:
-                        if not reading and response.status_code < 400:
-                            record_write(request, organisation, status=response.status_code)
-            except (Http404, PermissionDenied) as error:
-                refusal = error
+            # The page's own transaction: a page that fails half-way leaves nothing behind, a
+            # change is kept only with its line in the audit trail, and the record of a refusal
+            # below is kept. On PostgreSQL it lies inside the request's
+            # (TenantTransactionMiddleware), where a change takes a savepoint, so that a refused
+            # change is taken back and its refusal recorded. A reading takes none (two round
+            # trips fewer): a refusal keeps what it wrote before (at most the record that
+            # something was read), and any other failure takes back the whole request's
+            # transaction, as the savepoint would have.
+            with transaction.atomic(savepoint=not reading):
+                try:
+                    response = super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+                    # Render inside the organisation's transaction and time zone.
+                    if hasattr(response, "render") and not response.is_rendered:
+                        response.render()
+                except (Http404, PermissionDenied) as error:
+                    refusal = error
+                    if not reading:
+                        transaction.set_rollback(True)
+                else:
+                    if request.method not in SAFE_METHODS and response.status_code < 400:
+                        record_write(request, organisation, status=response.status_code)
+            if isinstance(refusal, Http404):
+                record_denied(request, organisation, status=404, member=True)
+                return page_not_found(request, refusal)
             if refusal is not None:
-                return refuse(request, organisation, refusal)
+                record_denied(request, organisation, status=403, member=True)
+                return permission_denied(request, refusal)
             return response  # type: ignore[no-any-return]
         finally:
             timezone.deactivate()
@@ -148,18 +152,6 @@ class PublicOrgView(View):
             with translation.override(organisation.language):
                 # The handlers render at once (no lazy template response), inside the transaction.
                 return super().dispatch(request, *args, **kwargs)
-
-
-def refuse(
-    request: HttpRequest, organisation: Organisation, error: Http404 | PermissionDenied
-) -> HttpResponse:
-    """A member's refused request: recorded for the organisation's admins, answered 404 or
-    403."""
-    if isinstance(error, Http404):
-        record_denied(request, organisation, status=404, member=True)
-        return page_not_found(request, error)
-    record_denied(request, organisation, status=403, member=True)
-    return permission_denied(request, error)
 
 
 def record_write(
