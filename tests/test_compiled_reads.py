@@ -20,6 +20,7 @@ from cocora.organisations.selectors import membership_list_for_user
 from cocora.organisations.tests.factories import MembershipFactory
 from cocora.testing.queries import count_queries
 from evaluation.tests.factories import WaveFactory
+from evaluation.tests.helpers import open_round, person, send
 from programmes.models import Cohort, Enrolment
 from programmes.selectors.cohorts import TOTALS_SLOTS, cohort_get, cohort_summary, session_get
 from programmes.services.attendance import attendance_lines
@@ -302,6 +303,9 @@ def test_every_read_compiled_answers_as_the_orm_built_afresh():
     trainer = MembershipFactory(organisation=organisation, role=Role.TRAINER)
     CohortTrainerFactory(organisation=organisation, cohort=cohort, user=trainer.user)
     WaveFactory(organisation=organisation, cohort=cohort)
+    # A young person's answers in the cohort's end round (the targets' scale changes).
+    answering = person(organisation, cohort)
+    send(organisation, open_round(organisation, cohort, "end"), answering, {"se1": 4})
     for status in ("present", "absent"):
         enrolment = EnrolmentFactory(organisation=organisation, cohort=cohort)
         AttendanceFactory(
@@ -316,6 +320,9 @@ def test_every_read_compiled_answers_as_the_orm_built_afresh():
         "today": today,
         "start": timezone.now(),
         "end": upcoming.ends_at,
+        "programme": cohort.programme_id,
+        "period_start": today,
+        "period_end": today,
         # A page of people: the last one named in every slot.
         **{f"enrolment_{i}": enrolment.pk for i in range(TOTALS_SLOTS)},
     }

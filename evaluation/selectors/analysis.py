@@ -22,13 +22,26 @@ Method (docs/impact.md says it for readers):
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from typing import Any
 
-from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    F,
+    IntegerField,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 
+from cocora.core.compiled import Param, compiled_read
 from cocora.core.suppression import Cell, count_cell, measure_cell, threshold_for
 from cocora.organisations.models import Organisation
 
@@ -132,11 +145,11 @@ def _cells(change: Change, *, threshold: int) -> dict[str, Cell]:
 
 def _answers(
     *,
-    organisation: Organisation,
+    organisation: Organisation | Param,
     programme: Any = None,
     cohort: Any = None,
-    start: date | None = None,
-    end: date | None = None,
+    start: date | Param | None = None,
+    end: date | Param | None = None,
 ) -> QuerySet[Answer]:
     """The agreement answers of baseline and end rounds that the analysis reads."""
     answers = Answer.objects.for_org(organisation).filter(
@@ -177,11 +190,30 @@ def scale_changes(
     no items: the database adds up each person's answers per scale and round, so the rows read
     are one per person, scale and round instead of one per answer (two grouped queries)."""
     threshold = threshold_for(organisation)
+    if not items and cohort is None and None not in (programme, start, end):
+        # A target's period of a programme: the reads compiled once per process.
+        values = {
+            "organisation": organisation.pk,
+            "programme": getattr(programme, "pk", programme),
+            "period_start": start,
+            "period_end": end,
+        }
+        return _scale_totals_changes(
+            partial(_period_scale_items, **values),
+            partial(_period_scale_totals, **values),
+            threshold=threshold,
+            pooled=True,
+        )
     answers = _answers(
         organisation=organisation, programme=programme, cohort=cohort, start=start, end=end
     )
     if not items:
-        return _scale_totals_changes(answers, threshold=threshold, pooled=cohort is None)
+        return _scale_totals_changes(
+            partial(list, _scale_items(answers)),
+            partial(list, _scale_totals(answers)),
+            threshold=threshold,
+            pooled=cohort is None,
+        )
     rows = answers.values_list(
         "response__wave__cohort_id",
         "response__pairing_key",
@@ -299,18 +331,22 @@ def _scale_changes(
     return result
 
 
-def _scale_totals_changes(
-    answers: QuerySet[Answer], *, threshold: int, pooled: bool
-) -> list[ScaleChange]:
-    """The scale figures of `_scale_changes` from what the database adds up: the items of each
-    scale that someone answered (a score needs at least half of them), then each person's
-    scored answers per scale and round, their sum and number (the mean is the same division)."""
+def _scale_items(answers: QuerySet[Answer]) -> QuerySet[Answer, tuple[str, str]]:
+    """The items of each scale that someone answered (a score needs at least half of them). The
+    distinct pairs are counted in Python: the database hashes them, where COUNT(DISTINCT)
+    sorts."""
+    return answers.values_list("item__scale", "item__key").distinct().order_by()
+
+
+def _scale_totals(answers: QuerySet[Answer]) -> QuerySet[Answer, tuple[Any, ...]]:
+    """Each person's scored answers per scale and round: their sum and number (the mean is
+    the same division)."""
     scored_value = Case(
         When(item__reverse=True, then=Value(SCALE_MIN + SCALE_MAX) - F("value")),
         default=F("value"),
         output_field=IntegerField(),
     )
-    totals = (
+    return (
         answers.values(
             "item__scale",
             "response__wave__kind",
@@ -328,16 +364,47 @@ def _scale_totals_changes(
             "answered",
         )
     )
-    # The distinct pairs, counted here: the database hashes them, where COUNT(DISTINCT) sorts.
+
+
+def _period_answers() -> QuerySet[Answer]:
+    return _answers(
+        organisation=Param("organisation"),
+        programme=Param("programme"),
+        start=Param("period_start", DateField()),
+        end=Param("period_end", DateField()),
+    )
+
+
+@compiled_read
+def _period_scale_items() -> QuerySet[Answer, tuple[str, str]]:
+    """`_scale_items` of a programme's cohorts whose end round opened in a period."""
+    return _scale_items(_period_answers())
+
+
+@compiled_read
+def _period_scale_totals() -> QuerySet[Answer, tuple[Any, ...]]:
+    """`_scale_totals` of a programme's cohorts whose end round opened in a period."""
+    return _scale_totals(_period_answers())
+
+
+def _scale_totals_changes(
+    items: Callable[[], Iterable[tuple[str, str]]],
+    totals: Callable[[], Iterable[tuple[Any, ...]]],
+    *,
+    threshold: int,
+    pooled: bool,
+) -> list[ScaleChange]:
+    """The scale figures of `_scale_changes` from what the database adds up (`_scale_items`,
+    then `_scale_totals`: each read when called)."""
     items_of: dict[str, int] = defaultdict(int)
-    for scale, _key in answers.values_list("item__scale", "item__key").distinct().order_by():
+    for scale, _key in items():
         items_of[scale] += 1
     needed = {scale: _items_needed(n) for scale, n in items_of.items()}
     if not needed:
         return []  # no answers: the sums are not asked for
     cohort_of: dict[str, int] = {}
     scores: dict[str, dict[str, dict[str, float]]] = {s: {PRE: {}, POST: {}} for s in needed}
-    for scale, kind, cohort_id, person, total, answered in totals:
+    for scale, kind, cohort_id, person, total, answered in totals():
         if scale not in needed:
             # The sums are a second statement, which sees what was committed since the count:
             # a scale first answered in between waits for the next read.

@@ -4,9 +4,11 @@ number of queries that does not grow with the answers."""
 import dataclasses
 import math
 import random
+from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from cocora.organisations.context import org_context
 from cocora.testing.queries import count_queries
@@ -124,16 +126,41 @@ def test_the_scales_alone_add_up_in_the_database_to_the_same_figures(org):
                 chosen = [key for key in keys if chance.random() < 0.7] or ["se1"]
                 send(org, wave, enrolment, {key: chance.randint(1, 5) for key in chosen})
 
+    # A target's period: the days around the end rounds' opening (whatever the zone).
+    day = timezone.now().date()
+    around, before = (
+        (day - timedelta(days=1), day + timedelta(days=1)),
+        (day - timedelta(days=30), day - timedelta(days=2)),
+    )
     with org_context(org.pk):
         full = scale_changes(organisation=org, programme=big.programme)
         lean = scale_changes(organisation=org, programme=big.programme, items=False)
+        # A target reads its period's scales through reads compiled once per process.
+        queries, period = count_queries(
+            lambda: scale_changes(
+                organisation=org,
+                programme=big.programme,
+                start=around[0],
+                end=around[1],
+                items=False,
+            )
+        )
+        earlier = scale_changes(
+            organisation=org, programme=big.programme, start=before[0], end=before[1], items=False
+        )
 
     assert [scale.key for scale in full] == [scale.key for scale in lean]
     assert len(full) == 4 and all(scale.items == [] for scale in lean)
-    for whole, alone in zip(full, lean, strict=True):
+    for whole, alone, in_period in zip(full, lean, period, strict=True):
         assert [getattr(alone, field) for field in SCALE_FIELDS] == [
             getattr(whole, field) for field in SCALE_FIELDS
         ], whole.key
+        assert [getattr(in_period, field) for field in SCALE_FIELDS] == [
+            getattr(whole, field) for field in SCALE_FIELDS
+        ], whole.key
+    assert queries == 2
+    # No end round opened in a period before: nothing to compare there.
+    assert earlier == []
     # The figures are there to compare: the big cohort's pairs are shown.
     assert all(scale.n_paired.value and scale.mean_change.shown for scale in lean)
 

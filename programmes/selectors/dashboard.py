@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import Count, DateField, DateTimeField, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -24,6 +24,7 @@ from ..models import (
     Attendance,
     AttendanceStatus,
     Cohort,
+    ConsentScope,
     Enrolment,
     EnrolmentStage,
     HandbookExport,
@@ -32,6 +33,7 @@ from ..models import (
     Session,
     SessionStatus,
 )
+from ..services.consent import has_active_consent, participation_consent_missing
 from .cohorts import (
     ABSENCE_FLAG_AFTER,
     HeldTimeline,
@@ -43,7 +45,7 @@ from .cohorts import (
     last_counted_marks_of,
     session_list,
 )
-from .participants import ConsentState, ParticipantRow, participant_queryset, participant_rows
+from .participants import ParticipantRow, participant_consent_lines, participant_queryset
 
 UPCOMING_DAYS = 7
 PRESENT = (AttendanceStatus.PRESENT, AttendanceStatus.LATE)
@@ -124,26 +126,58 @@ def logs_to_write(
     )
 
 
+class _Holder(NamedTuple):
+    """A person holding a place as the consent rules read them (`_GAP_FIELDS`, in order)."""
+
+    id: int
+    organisation_id: int
+    display_name: str
+    code: str
+    birth_year: int | None
+
+
+# What the card shows of a person lacking consent, in the order of the model's columns (the
+# order in which `Participant.from_db` takes them).
+_GAP_FIELDS = tuple(
+    field.attname for field in Participant._meta.concrete_fields if field.attname in _Holder._fields
+)
+
+
 def consent_gaps(*, organisation: Organisation, today: date) -> list[ParticipantRow]:
     """People holding a place in a cohort whose consent to take part is incomplete (their own,
     or a guardian's below the age of digital consent): two queries (the people, their
     consents). The home page names them and what is missing: their contact details and
-    cohorts are not read."""
+    cohorts are not read. Most people have no gap: each is read as a row of values, and only
+    those the card names become a Participant."""
     with_place = Enrolment.objects.for_org(organisation).filter(stage__in=PLACE_STAGES)
-    participants = (
-        participant_queryset(organisation=organisation, listing=True)
-        .filter(pk__in=with_place.values("participant_id"))
-        # What the consent rules and the card read: most people have no gap, and each is
-        # built as an object only to be checked.
-        .only("pk", "organisation_id", "display_name", "code", "birth_year")
+    people = participant_queryset(organisation=organisation).filter(
+        pk__in=with_place.values("participant_id")
     )
-    return participant_rows(
-        participants,
-        organisation=organisation,
-        consent=ConsentState.MISSING,
-        today=today,
-        enrolments=False,
+    holders = [_Holder._make(values) for values in people.values_list(*_GAP_FIELDS)]
+    if not holders:
+        return []
+    # Read after the people, as participant_rows reads them: someone whose place is withdrawn
+    # in between shows for this read as lacking consent, never as having it.
+    consents = participant_consent_lines(
+        organisation=organisation, participant_ids=people.values("pk")
     )
+    rows = []
+    for holder in holders:
+        terms = consents.get(holder.id, ())
+        missing = participation_consent_missing(
+            holder, terms, organisation=organisation, today=today
+        )
+        if missing:
+            rows.append(
+                ParticipantRow(
+                    participant=Participant.from_db(people.db, _GAP_FIELDS, holder),
+                    missing=missing,
+                    can_be_contacted=has_active_consent(
+                        terms, scope=ConsentScope.CONTACT, today=today
+                    ),
+                )
+            )
+    return rows
 
 
 @dataclass(frozen=True)

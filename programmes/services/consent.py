@@ -40,6 +40,13 @@ class ConsentTerms(Protocol):
     def withdrawn_at(self) -> datetime | None: ...
 
 
+class BornIn(Protocol):
+    """What the rules below read of a person: a Participant, or a list's row of its values."""
+
+    @property
+    def birth_year(self) -> int | None: ...
+
+
 def consent_is_active(consent: ConsentTerms, *, today: date) -> bool:
     return (
         consent.withdrawn_at is None
@@ -49,7 +56,7 @@ def consent_is_active(consent: ConsentTerms, *, today: date) -> bool:
 
 
 def participant_needs_guardian(
-    participant: Participant, *, organisation: Organisation, today: date
+    participant: BornIn, *, organisation: Organisation, today: date
 ) -> bool:
     if participant.birth_year is None:
         return True
@@ -60,7 +67,7 @@ def participant_needs_guardian(
 
 
 def participation_consent_missing(
-    participant: Participant,
+    participant: BornIn,
     consents: Iterable[ConsentTerms],
     *,
     organisation: Organisation,

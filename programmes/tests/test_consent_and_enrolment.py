@@ -352,9 +352,14 @@ def test_the_home_pages_consent_gaps_are_everyone_holding_a_place_who_lacks_it(o
     EnrolmentFactory(organisation=other_org, participant=elsewhere)
 
     with org_context(org.pk):
-        gaps = {
-            row.participant.pk: row.missing for row in consent_gaps(organisation=org, today=TODAY)
-        }
+        rows = consent_gaps(organisation=org, today=TODAY)
+    gaps = {row.participant.pk: row.missing for row in rows}
+    # By name, as the card lists them, with their code; their contact details left unread.
+    assert [(row.participant.display_name, row.participant.code) for row in rows] == [
+        (person.display_name, person.code)
+        for person in (unknown, expired, future, minor, withdrawn)
+    ]
+    assert all({"email", "phone"} <= row.participant.get_deferred_fields() for row in rows)
 
     guardian = "a parent's or guardian's consent"
     assert gaps == {
