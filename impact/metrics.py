@@ -1,9 +1,10 @@
 """The output metrics an indicator can count, computed from what the platform records.
 
-Each metric answers many windows (a programme and a period) with ONE grouped query: a
-conditional aggregate per window, so the number of queries depends on how many metrics are
-asked for, never on the number of sessions, people or tasks. Periods are whole days in the
-organisation's time zone, both ends included.
+Each metric answers up to four windows (a programme and a period) with ONE query: a
+conditional aggregate per window, so the number of queries depends on how many metrics and
+windows are asked for, never on the number of sessions, people or tasks. The query is a
+compiled read (cocora/core/compiled.py), built once per process: the windows are its values.
+Periods are whole days in the organisation's time zone, both ends included.
 
 A metric about people (completions, peers reached, the attendance rate) is shown through the
 small-cell rule (see `shown_as`); a count of events (sessions held, partner activities) names
@@ -16,10 +17,20 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import (
+    BooleanField,
+    Count,
+    DateField,
+    DateTimeField,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+)
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from cocora.core.compiled import CompiledRead, Param, compiled_variants
 from cocora.organisations.models import Organisation
 
 
@@ -57,7 +68,15 @@ class Metric:
     compute: Compute
 
 
+# How many windows one statement answers at most (more windows: one statement per four). Each
+# metric has a statement for one, two, three and four windows, each compiled once per process.
+WINDOW_SLOTS = 4
+_SLOTS = range(1, WINDOW_SLOTS + 1)
+
+
 def _bounds(organisation: Organisation, window: Window) -> tuple[datetime, datetime]:
+    """The window's days as moments: from its first day's midnight in the organisation's time
+    zone to the midnight after its last day (excluded)."""
     zone = zoneinfo.ZoneInfo(organisation.time_zone)
     return (
         datetime.combine(window.start, time.min, tzinfo=zone),
@@ -65,151 +84,218 @@ def _bounds(organisation: Organisation, window: Window) -> tuple[datetime, datet
     )
 
 
-def _aggregate(
-    queryset: QuerySet[Any], windows: list[Window], aggregates: Callable[[Window, int], dict]
-) -> dict[str, Any]:
-    if not windows:
-        return {}
-    spec: dict[str, Any] = {}
-    for index, window in enumerate(windows):
-        spec.update(aggregates(window, index))
-    return queryset.aggregate(**spec)
+def _days(organisation: Organisation, window: Window) -> tuple[date, date]:
+    """The window's first and last day (for a metric that counts by day, both included)."""
+    return window.start, window.end
 
 
-def _programme_ids(windows: Iterable[Window]) -> set[int]:
-    return {w.programme_id for w in windows}
-
-
-def _count_in_windows(
-    organisation: Organisation,
-    windows: list[Window],
+def _per_window(
     queryset: QuerySet[Any],
     *,
     programme: str,
     moment: str,
-    counted: str = "pk",
-) -> list[Measured]:
-    """Rows of `queryset` per window: `programme` names the path to the programme id and
-    `moment` the time the row happened; `counted` is counted once per distinct value."""
-
-    def spec(window: Window, i: int) -> dict[str, Any]:
-        start, end = _bounds(organisation, window)
+    by_day: bool,
+    slots: int,
+    aggregates: Callable[[Q], list[Any]],
+) -> QuerySet[Any, tuple[Any, ...]]:
+    """`queryset`'s rows in each of `slots` windows, as one row: `aggregates(inside)` of each
+    window in turn, `inside` holding for the window's rows. `programme` names the path to
+    the programme id and `moment` the time the row happened (a day if `by_day`, both ends then
+    included)."""
+    kind: Any = DateField() if by_day else DateTimeField()
+    last = f"{moment}__lte" if by_day else f"{moment}__lt"
+    spec: dict[str, Any] = {}
+    programmes = Q()
+    for index in range(slots):
+        programme_id = Param(f"programme_{index}")
         inside = Q(
-            **{programme: window.programme_id, f"{moment}__gte": start, f"{moment}__lt": end}
+            **{
+                programme: programme_id,
+                f"{moment}__gte": Param(f"start_{index}", kind),
+                last: Param(f"end_{index}", kind),
+            }
         )
-        return {f"v{i}": Count(counted, filter=inside, distinct=counted != "pk")}
+        for position, aggregate in enumerate(aggregates(inside)):
+            spec[f"w{index}_{position}"] = aggregate
+        programmes |= Q(**{programme: programme_id})
+    # Grouped by a constant, which the database leaves out: one row over every row read, as
+    # aggregate() answers, but as a queryset, which a compiled read can keep.
+    return (
+        queryset.filter(programmes)
+        .order_by()
+        .values(_all=Value(True, output_field=BooleanField()))
+        .annotate(**spec)
+        .values_list(*spec)
+    )
 
-    queryset = queryset.filter(**{f"{programme}__in": _programme_ids(windows)})
-    rows = _aggregate(queryset, windows, spec)
-    return [Measured(rows[f"v{i}"], None) for i in range(len(windows))]
+
+Reads = dict[int, CompiledRead[tuple[Any, ...]]]
+
+
+def _answer(
+    reads: Reads,
+    organisation: Organisation,
+    windows: list[Window],
+    *,
+    by_day: bool,
+) -> list[tuple[Any, ...]]:
+    """Each window's aggregates (as `_per_window` was given them): one statement per
+    WINDOW_SLOTS windows, the read of as many windows as there are."""
+    found: list[tuple[Any, ...]] = []
+    bounds = _days if by_day else _bounds
+    for first in range(0, len(windows), WINDOW_SLOTS):
+        chunk = windows[first : first + WINDOW_SLOTS]
+        values: dict[str, Any] = {"organisation": organisation.pk}
+        for index, window in enumerate(chunk):
+            start, end = bounds(organisation, window)
+            values |= {
+                f"programme_{index}": window.programme_id,
+                f"start_{index}": start,
+                f"end_{index}": end,
+            }
+        (row,) = reads[len(chunk)](**values)
+        width = len(row) // len(chunk)
+        found.extend(row[index * width : (index + 1) * width] for index in range(len(chunk)))
+    return found
+
+
+def _counted(
+    queryset: QuerySet[Any], *, programme: str, moment: str, slots: int, counted: str = "pk"
+) -> QuerySet[Any, tuple[Any, ...]]:
+    """Rows of `queryset` per window; `counted` is counted once per distinct value."""
+    return _per_window(
+        queryset,
+        programme=programme,
+        moment=moment,
+        by_day=False,
+        slots=slots,
+        aggregates=lambda inside: [Count(counted, filter=inside, distinct=counted != "pk")],
+    )
+
+
+def _events(reads: Reads, organisation: Organisation, windows: list[Window]) -> list[Measured]:
+    return [
+        Measured(value, None) for (value,) in _answer(reads, organisation, windows, by_day=False)
+    ]
+
+
+def _sessions_held_of(*, slots: int) -> QuerySet[Any, tuple[Any, ...]]:
+    from programmes.models import Session, SessionStatus
+
+    return _counted(
+        Session.objects.for_org(Param("organisation")).filter(status=SessionStatus.HELD),
+        programme="cohort__programme_id",
+        moment="starts_at",
+        slots=slots,
+    )
+
+
+_sessions_held: Reads = compiled_variants(_sessions_held_of, "slots", _SLOTS)
 
 
 def sessions_held(organisation: Organisation, windows: list[Window]) -> list[Measured]:
-    from programmes.models import Session, SessionStatus
+    return _events(_sessions_held, organisation, windows)
 
-    return _count_in_windows(
-        organisation,
-        windows,
-        Session.objects.for_org(organisation).filter(status=SessionStatus.HELD),
-        programme="cohort__programme_id",
-        moment="starts_at",
+
+def _attendance_rate_of(*, slots: int) -> QuerySet[Any, tuple[Any, ...]]:
+    from programmes.models import Attendance, AttendanceStatus, SessionStatus
+
+    attended = [AttendanceStatus.PRESENT, AttendanceStatus.LATE]
+    return _per_window(
+        Attendance.objects.for_org(Param("organisation"))
+        .filter(session__status=SessionStatus.HELD)
+        .exclude(status=AttendanceStatus.EXCUSED),
+        programme="session__cohort__programme_id",
+        moment="session__starts_at",
+        by_day=False,
+        slots=slots,
+        aggregates=lambda inside: [
+            Count("pk", filter=inside & Q(status__in=attended)),
+            Count("pk", filter=inside),
+            Count("enrolment_id", filter=inside, distinct=True),
+        ],
     )
+
+
+_attendance_rate: Reads = compiled_variants(_attendance_rate_of, "slots", _SLOTS)
 
 
 def attendance_rate(organisation: Organisation, windows: list[Window]) -> list[Measured]:
     """Present or late among the marks of held sessions in the period, excused left out (as on
     the cohort page); n is the number of enrolments marked."""
-    from programmes.models import Attendance, AttendanceStatus, SessionStatus
-
-    attended = [AttendanceStatus.PRESENT, AttendanceStatus.LATE]
-
-    def spec(window: Window, i: int) -> dict[str, Any]:
-        start, end = _bounds(organisation, window)
-        inside = Q(
-            session__cohort__programme_id=window.programme_id,
-            session__starts_at__gte=start,
-            session__starts_at__lt=end,
-        )
-        return {
-            f"a{i}": Count("pk", filter=inside & Q(status__in=attended)),
-            f"m{i}": Count("pk", filter=inside),
-            f"n{i}": Count("enrolment_id", filter=inside, distinct=True),
-        }
-
-    rows = _aggregate(
-        Attendance.objects.for_org(organisation)
-        .filter(
-            session__status=SessionStatus.HELD,
-            session__cohort__programme_id__in=_programme_ids(windows),
-        )
-        .exclude(status=AttendanceStatus.EXCUSED),
-        windows,
-        spec,
-    )
     return [
-        Measured(
-            round(100 * rows[f"a{i}"] / rows[f"m{i}"], 1) if rows[f"m{i}"] else None,
-            rows[f"n{i}"],
+        Measured(round(100 * attended / marked, 1) if marked else None, people)
+        for attended, marked, people in _answer(
+            _attendance_rate, organisation, windows, by_day=False
         )
-        for i in range(len(windows))
     ]
+
+
+def _completions_of(*, slots: int) -> QuerySet[Any, tuple[Any, ...]]:
+    from programmes.models import Enrolment, EnrolmentStage
+
+    return _counted(
+        Enrolment.objects.for_org(Param("organisation")).filter(stage=EnrolmentStage.COMPLETED),
+        programme="cohort__programme_id",
+        moment="stage_changed_at",
+        slots=slots,
+        counted="participant_id",
+    )
+
+
+_completions: Reads = compiled_variants(_completions_of, "slots", _SLOTS)
 
 
 def completions(organisation: Organisation, windows: list[Window]) -> list[Measured]:
     """Participants whose enrolment reached "completed" in the period (the moment its stage
     last changed)."""
-    from programmes.models import Enrolment, EnrolmentStage
+    return _events(_completions, organisation, windows)
 
-    return _count_in_windows(
-        organisation,
-        windows,
-        Enrolment.objects.for_org(organisation).filter(stage=EnrolmentStage.COMPLETED),
-        programme="cohort__programme_id",
-        moment="stage_changed_at",
-        counted="participant_id",
+
+def _peers_reached_of(*, slots: int) -> QuerySet[Any, tuple[Any, ...]]:
+    from ambassadors.models import OutreachTask, TaskStatus
+
+    return _per_window(
+        OutreachTask.objects.for_org(Param("organisation")).filter(
+            status__in=[TaskStatus.DONE, TaskStatus.REVIEWED]
+        ),
+        programme="ambassador__cohort__programme_id",
+        moment="completed_on",
+        by_day=True,
+        slots=slots,
+        aggregates=lambda inside: [Sum("peers_reached", filter=inside, default=0)],
     )
+
+
+_peers_reached: Reads = compiled_variants(_peers_reached_of, "slots", _SLOTS)
 
 
 def peers_reached(organisation: Organisation, windows: list[Window]) -> list[Measured]:
     """Peers reached by the ambassadors trained in the programme's cohorts, as reported on
     tasks completed in the period (a number, never names)."""
-    from ambassadors.models import OutreachTask, TaskStatus
+    return [
+        Measured(value, None)
+        for (value,) in _answer(_peers_reached, organisation, windows, by_day=True)
+    ]
 
-    def spec(window: Window, i: int) -> dict[str, Any]:
-        return {
-            f"v{i}": Sum(
-                "peers_reached",
-                filter=Q(
-                    ambassador__cohort__programme_id=window.programme_id,
-                    completed_on__gte=window.start,
-                    completed_on__lte=window.end,
-                ),
-                default=0,
-            )
-        }
 
-    rows = _aggregate(
-        OutreachTask.objects.for_org(organisation).filter(
-            status__in=[TaskStatus.DONE, TaskStatus.REVIEWED],
-            ambassador__cohort__programme_id__in=_programme_ids(windows),
-        ),
-        windows,
-        spec,
+def _partner_activities_of(*, slots: int) -> QuerySet[Any, tuple[Any, ...]]:
+    from partners.models import CollaborationActivity
+
+    return _counted(
+        CollaborationActivity.objects.for_org(Param("organisation")),
+        programme="programme_id",
+        moment="held_at",
+        slots=slots,
     )
-    return [Measured(rows[f"v{i}"], None) for i in range(len(windows))]
+
+
+_partner_activities: Reads = compiled_variants(_partner_activities_of, "slots", _SLOTS)
 
 
 def partner_activities(organisation: Organisation, windows: list[Window]) -> list[Measured]:
     """Collaboration activities with partners held for the programme in the period."""
-    from partners.models import CollaborationActivity
-
-    return _count_in_windows(
-        organisation,
-        windows,
-        CollaborationActivity.objects.for_org(organisation),
-        programme="programme_id",
-        moment="held_at",
-    )
+    return _events(_partner_activities, organisation, windows)
 
 
 METRICS: dict[str, Metric] = {
@@ -247,7 +333,8 @@ def metric_choices() -> list[tuple[str, Promise]]:
 def measure(
     organisation: Organisation, requests: Iterable[tuple[str, Window]]
 ) -> dict[tuple[str, Window], Measured]:
-    """Every (metric, window) asked for: one query per metric, whatever the data."""
+    """Every (metric, window) asked for: one query per metric (and per four of its windows),
+    whatever the data."""
     by_metric: dict[str, list[Window]] = {}
     for key, window in requests:
         windows = by_metric.setdefault(key, [])

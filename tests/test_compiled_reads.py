@@ -13,6 +13,7 @@ from django.http import Http404
 from django.urls import get_resolver
 from django.utils import timezone
 
+from ambassadors.tests.factories import AmbassadorFactory, CheckInFactory, DebriefFactory
 from cocora.core.compiled import Param, compiled_read, every_read
 from cocora.organisations.context import org_context, set_db_context
 from cocora.organisations.models import Membership, Role
@@ -21,6 +22,7 @@ from cocora.organisations.tests.factories import MembershipFactory
 from cocora.testing.queries import count_queries
 from evaluation.tests.factories import WaveFactory
 from evaluation.tests.helpers import open_round, person, send
+from impact.metrics import WINDOW_SLOTS
 from programmes.models import Cohort, Enrolment
 from programmes.selectors.cohorts import TOTALS_SLOTS, cohort_get, cohort_summary, session_get
 from programmes.services.attendance import attendance_lines
@@ -303,6 +305,10 @@ def test_every_read_compiled_answers_as_the_orm_built_afresh():
     trainer = MembershipFactory(organisation=organisation, role=Role.TRAINER)
     CohortTrainerFactory(organisation=organisation, cohort=cohort, user=trainer.user)
     WaveFactory(organisation=organisation, cohort=cohort)
+    # An ambassador with a check-in held and a debrief due (the care they are owed).
+    ambassador = AmbassadorFactory(organisation=organisation, cohort=cohort)
+    CheckInFactory(organisation=organisation, ambassador=ambassador)
+    DebriefFactory(organisation=organisation, ambassador=ambassador)
     # A young person's answers in the cohort's end round (the targets' scale changes).
     answering = person(organisation, cohort)
     send(organisation, open_round(organisation, cohort, "end"), answering, {"se1": 4})
@@ -321,12 +327,24 @@ def test_every_read_compiled_answers_as_the_orm_built_afresh():
         "start": timezone.now(),
         "end": upcoming.ends_at,
         "programme": cohort.programme_id,
+        # The windows of a target's metric: the days around the held session.
+        **{
+            f"{name}_{index}": value
+            for index in range(WINDOW_SLOTS)
+            for name, value in (
+                ("programme", cohort.programme_id),
+                ("start", timezone.now() - timedelta(days=2)),
+                ("end", timezone.now() + timedelta(days=2)),
+            )
+        },
         "period_start": today,
         "period_end": today,
         # A page of people: the last one named in every slot.
         **{f"enrolment_{i}": enrolment.pk for i in range(TOTALS_SLOTS)},
     }
-    course = CourseFactory(organisation=organisation, required_for_trainers=True)
+    course = CourseFactory(
+        organisation=organisation, required_for_trainers=True, refresher_months=12
+    )
     TrainingRecordFactory(organisation=organisation, course=course, membership=trainer)
     reads = [read for read in every_read if not read.module.startswith("tests.")]
     assert len(reads) >= 20

@@ -103,7 +103,7 @@ def course_get(*, organisation: Organisation, course_id: int) -> Course | None:
 # -- records ---------------------------------------------------------------------------------
 
 
-def record_queryset(*, organisation: Organisation) -> QuerySet[TrainingRecord]:
+def record_queryset(*, organisation: Organisation | Param) -> QuerySet[TrainingRecord]:
     return TrainingRecord.objects.for_org(organisation).select_related(
         "course", "membership__user", "ambassador__participant", "recorded_by"
     )
@@ -181,18 +181,24 @@ def trainable_ambassadors(*, organisation: Organisation) -> QuerySet[Ambassador]
 # -- refreshers due --------------------------------------------------------------------------
 
 
+@compiled_read
+def _refresher_records() -> QuerySet[TrainingRecord]:
+    """Every completion of a course with a refresher by someone who still trains or works."""
+    return (
+        record_queryset(organisation=Param("organisation"))
+        .filter(course__refresher_months__isnull=False)
+        .filter(Q(membership__role__in=STAFF_ROLES) | Q(ambassador__status__in=WORKING_STATUSES))
+    )
+
+
 def refreshers_due(
     *, organisation: Organisation, today: date, within_days: int = DUE_SOON_DAYS
 ) -> list[Standing]:
     """Each person's latest completion of each course with a refresher, when the refresher is
     overdue or due within `within_days`; soonest (most overdue) first. Members who left, or no
     longer train, and ambassadors who no longer work are not listed. One query, however many
-    people and records."""
-    records = (
-        record_queryset(organisation=organisation)
-        .filter(course__refresher_months__isnull=False)
-        .filter(Q(membership__role__in=STAFF_ROLES) | Q(ambassador__status__in=WORKING_STATUSES))
-    )
+    people and records, compiled once per process (the home page's panel reads it)."""
+    records: list[TrainingRecord] = _refresher_records(organisation=organisation.pk)
     latest: dict[tuple[int, int | None, int | None], TrainingRecord] = {}
     for record in records:
         key = (record.course_id, record.membership_id, record.ambassador_id)

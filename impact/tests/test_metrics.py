@@ -1,5 +1,5 @@
 """Each output metric against figures counted by hand, the period read in the organisation's
-time zone, and one query per metric whatever the number of windows."""
+time zone, and one query per metric and four windows whatever the data."""
 
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -125,23 +125,57 @@ def test_each_output_metric_matches_the_figures_counted_by_hand(org, recorded):
     assert found[("attendance_rate", window)].n == 3
 
 
-def test_one_query_per_metric_whatever_the_number_of_windows(org, recorded):
+def test_one_query_per_metric_and_four_windows_each_window_its_own_figures(org, recorded):
+    """Six windows of every metric: two queries each (four windows, then two with the last
+    repeated in the free places), and each window answers for itself."""
     programme, other = recorded
     windows = [
         Window(programme.pk, *MARCH),
         Window(other.pk, *MARCH),
         Window(programme.pk, date(2026, 1, 1), date(2026, 12, 31)),
+        Window(programme.pk, date(2026, 2, 1), date(2026, 2, 28)),
+        Window(programme.pk, date(2026, 4, 1), date(2026, 4, 30)),
+        Window(other.pk, date(2026, 1, 1), date(2026, 12, 31)),
     ]
     with org_context(org.pk):
         count, found = count_queries(
             lambda: measure(org, [(key, w) for key in METRICS for w in windows])
         )
-    assert count == len(METRICS)
+    assert count == 2 * len(METRICS)
+
+    def figures(window: Window) -> dict[str, object]:
+        return {key: found[(key, window)].value for key in METRICS}
+
     # The other programme: one session held, one activity, nothing else.
-    assert found[("sessions_held", windows[1])].value == 1
-    assert found[("partner_activities", windows[1])].value == 1
-    assert found[("attendance_rate", windows[1])].value is None
+    assert (
+        figures(windows[1])
+        == figures(windows[5])
+        == {
+            "sessions_held": 1,
+            "attendance_rate": None,
+            "completions": 0,
+            "peers_reached": 0,
+            "partner_activities": 1,
+        }
+    )
     # The whole year takes in April's session, marks and task as well.
     assert found[("sessions_held", windows[2])].value == 3
     assert found[("peers_reached", windows[2])].value == 12
     assert found[("attendance_rate", windows[2])].value == pytest.approx(66.7)
+    # February: the early completion and the activity of the 28th.
+    assert figures(windows[3]) == {
+        "sessions_held": 0,
+        "attendance_rate": None,
+        "completions": 1,
+        "peers_reached": 0,
+        "partner_activities": 1,
+    }
+    # April: the session just after midnight of the 1st, its one mark, the task of the 2nd.
+    assert figures(windows[4]) == {
+        "sessions_held": 1,
+        "attendance_rate": 100.0,
+        "completions": 0,
+        "peers_reached": 5,
+        "partner_activities": 0,
+    }
+    assert found[("attendance_rate", windows[4])].n == 1
