@@ -13,7 +13,7 @@ from .selectors.dashboard import FUNNEL_STAGES, CohortAttendance, ProgrammeFunne
 def attendance_chart(series: CohortAttendance) -> Chart:
     """One cohort's attendance rate per held session, in time order."""
     return line_chart(
-        title=_("Attendance in %(cohort)s") % {"cohort": series.cohort.name},
+        title=_("Attendance in %(cohort)s") % {"cohort": series.cohort_name},
         categories=[date_format(point.day, "SHORT_DATE_FORMAT") for point in series.points],
         series=[Series(_("Present or late"), [point.rate for point in series.points])],
         unit="%",

@@ -106,11 +106,11 @@ def attendance_over_time(*, request: Any, organisation: Any, membership: Any) ->
     """Attendance per session in each running cohort, as small multiples: coordinators."""
     if membership.role != Role.COORDINATOR:
         return None
-    cohorts = dashboard.running_cohorts(
-        organisation=organisation, membership=membership, today=timezone.localdate()
-    )
     series = dashboard.attendance_over_time(
-        organisation=organisation, cohorts=list(cohorts), threshold=threshold_for(organisation)
+        organisation=organisation,
+        membership=membership,
+        today=timezone.localdate(),
+        threshold=threshold_for(organisation),
     )
     return chart_panel(
         request=request,

@@ -68,15 +68,6 @@ _REACHED: dict[str, tuple[str, ...]] = {
 }
 
 
-def running_cohorts(
-    *, organisation: Organisation, membership: Membership, today: date
-) -> QuerySet[Cohort]:
-    """The cohorts this member may see that have started and not ended."""
-    return _running_cohorts_seen_by(
-        organisation=organisation, role=membership.role, user=membership.user_id, today=today
-    )
-
-
 def _running_cohorts_seen_by(
     *, organisation: Organisation | Param, role: str, user: int | Param, today: date | Param
 ) -> QuerySet[Cohort]:
@@ -279,39 +270,43 @@ class AttendancePoint:
 
 @dataclass
 class CohortAttendance:
-    cohort: Cohort
+    cohort_id: int
+    cohort_name: str
     points: list[AttendancePoint] = field(default_factory=list)
 
 
-def attendance_over_time(
-    *,
-    organisation: Organisation,
-    cohorts: Iterable[Cohort],
-    threshold: int,
-) -> list[CohortAttendance]:
-    """The attendance rate of each held session of the given cohorts (present or late among the
-    people marked), by cohort name, in time order: one grouped query for all cohorts (and one
-    to read the cohorts when given a queryset). A session with fewer people marked than
-    `threshold` shows as suppressed: the organisation's threshold where the figures leave the
-    cohort page, 0 on the cohort page itself, whose readers see every mark anyway."""
-    series: dict[int, CohortAttendance] = {
-        cohort.pk: CohortAttendance(cohort=cohort)
-        for cohort in sorted(cohorts, key=lambda c: (c.name, c.pk))
-    }
-    rows = (
-        Attendance.objects.for_org(organisation)
-        .filter(session__cohort__in=list(series), session__status=SessionStatus.HELD)
-        .values("session_id", "session__cohort_id", "session__starts_at")
+def _running_attendance(*, role: str) -> QuerySet[Attendance, tuple[Any, ...]]:
+    """Per held session of the running cohorts a member sees, in time order: its cohort, when
+    it began, the people present or late and the people marked."""
+    return (
+        Attendance.objects.for_org(Param("organisation"))
+        .filter(session__cohort__in=_running(role), session__status=SessionStatus.HELD)
+        .values("session_id", "session__cohort_id", "session__cohort__name", "session__starts_at")
         .annotate(present=Count("pk", filter=Q(status__in=PRESENT)), marked=Count("pk"))
         .order_by("session__starts_at", "session_id")
-    )
-    for row in rows:
-        series[row["session__cohort_id"]].points.append(
-            _attendance_point(
-                row["session__starts_at"], row["present"], row["marked"], threshold=threshold
-            )
+        .values_list(
+            "session__cohort_id", "session__cohort__name", "session__starts_at", "present", "marked"
         )
-    return [s for s in series.values() if s.points]
+    )
+
+
+_RUNNING_ATTENDANCE = _per_scope(_running_attendance)
+
+
+def attendance_over_time(
+    *, organisation: Organisation, membership: Membership, today: date, threshold: int
+) -> list[CohortAttendance]:
+    """The attendance rate of each held session of the running cohorts this member may see
+    (present or late among the people marked), by cohort name, in time order: one grouped
+    query, compiled once per process. A session with fewer people marked than `threshold`
+    shows as suppressed (the organisation's threshold: the figures leave the cohort page)."""
+    series: dict[int, CohortAttendance] = {}
+    for cohort_id, cohort_name, starts_at, present, marked in _in_scope(
+        _RUNNING_ATTENDANCE, organisation=organisation, membership=membership, today=today
+    ):
+        line = series.setdefault(cohort_id, CohortAttendance(cohort_id, cohort_name))
+        line.points.append(_attendance_point(starts_at, present, marked, threshold=threshold))
+    return sorted(series.values(), key=lambda line: (line.cohort_name, line.cohort_id))
 
 
 def _attendance_point(
@@ -333,7 +328,7 @@ def cohort_attendance_of(cohort: Cohort, sessions: Iterable[Session]) -> CohortA
         for s in sessions
         if s.status == SessionStatus.HELD and s.marked_count  # type: ignore[attr-defined]
     ]
-    return CohortAttendance(cohort=cohort, points=points) if points else None
+    return CohortAttendance(cohort.pk, cohort.name, points) if points else None
 
 
 @dataclass
