@@ -17,20 +17,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import (
-    BooleanField,
-    Count,
-    DateField,
-    DateTimeField,
-    Q,
-    QuerySet,
-    Sum,
-    Value,
-)
+from django.db.models import Count, DateField, DateTimeField, Q, QuerySet, Sum
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from cocora.core.compiled import CompiledRead, Param, compiled_variants
+from cocora.core.compiled import CompiledRead, Param, aggregated, compiled_variants
 from cocora.organisations.models import Organisation
 
 
@@ -118,15 +109,7 @@ def _per_window(
         for position, aggregate in enumerate(aggregates(inside)):
             spec[f"w{index}_{position}"] = aggregate
         programmes |= Q(**{programme: programme_id})
-    # Grouped by a constant, which the database leaves out: one row over every row read, as
-    # aggregate() answers, but as a queryset, which a compiled read can keep.
-    return (
-        queryset.filter(programmes)
-        .order_by()
-        .values(_all=Value(True, output_field=BooleanField()))
-        .annotate(**spec)
-        .values_list(*spec)
-    )
+    return aggregated(queryset.filter(programmes), **spec)
 
 
 Reads = dict[int, CompiledRead[tuple[Any, ...]]]

@@ -13,7 +13,13 @@ from django.http import Http404
 from django.urls import get_resolver
 from django.utils import timezone
 
-from ambassadors.tests.factories import AmbassadorFactory, CheckInFactory, DebriefFactory
+from ambassadors.tests.factories import (
+    AmbassadorFactory,
+    CheckInFactory,
+    DebriefFactory,
+    OutreachTaskFactory,
+    PeerInsightFactory,
+)
 from cocora.core.compiled import Param, compiled_read, every_read
 from cocora.organisations.context import org_context, set_db_context
 from cocora.organisations.models import Membership, Role
@@ -23,6 +29,7 @@ from cocora.testing.queries import count_queries
 from evaluation.tests.factories import WaveFactory
 from evaluation.tests.helpers import open_round, person, send
 from impact.metrics import WINDOW_SLOTS
+from partners.tests.factories import ProposalFactory
 from programmes.models import Cohort, Enrolment
 from programmes.selectors.cohorts import TOTALS_SLOTS, cohort_get, cohort_summary, session_get
 from programmes.services.attendance import attendance_lines
@@ -309,6 +316,17 @@ def test_every_read_compiled_answers_as_the_orm_built_afresh():
     ambassador = AmbassadorFactory(organisation=organisation, cohort=cohort)
     CheckInFactory(organisation=organisation, ambassador=ambassador)
     DebriefFactory(organisation=organisation, ambassador=ambassador)
+    # What waits for a coordinator's answer, and the peers an ambassador reached this month.
+    OutreachTaskFactory(organisation=organisation, ambassador=ambassador, status="proposed")
+    OutreachTaskFactory(
+        organisation=organisation,
+        ambassador=ambassador,
+        status="done",
+        completed_on=today,
+        peers_reached=3,
+    )
+    PeerInsightFactory(organisation=organisation, ambassador=ambassador)
+    ProposalFactory(organisation=organisation)
     # A young person's answers in the cohort's end round (the targets' scale changes).
     answering = person(organisation, cohort)
     send(organisation, open_round(organisation, cohort, "end"), answering, {"se1": 4})
@@ -327,6 +345,7 @@ def test_every_read_compiled_answers_as_the_orm_built_afresh():
         "start": timezone.now(),
         "end": upcoming.ends_at,
         "programme": cohort.programme_id,
+        "since": today - timedelta(days=40),
         # The windows of a target's metric: the days around the held session.
         **{
             f"{name}_{index}": value

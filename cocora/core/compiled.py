@@ -262,6 +262,18 @@ class Rows(Generic[T]):
         raise TypeError("Rows are not counted: the paginator is given the count.")
 
 
+def aggregated(queryset: "models.QuerySet[Any]", **aggregates: Any) -> "models.QuerySet[Any, Any]":
+    """`queryset.aggregate(**aggregates)` as a queryset of one row (a tuple of the aggregates
+    in the order given), which a compiled read can keep: grouped by a constant, which the
+    database leaves out, so that the aggregates are taken over every row."""
+    return (
+        queryset.order_by()
+        .values(_all=models.Value(True, output_field=models.BooleanField()))
+        .annotate(**aggregates)
+        .values_list(*aggregates)
+    )
+
+
 def compiled_variants(
     build: Callable[..., "models.QuerySet[Any, Any]"], name: str, choices: Any
 ) -> dict[Any, CompiledRead[Any]]:

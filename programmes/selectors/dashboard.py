@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 from django.db.models import Count, DateField, DateTimeField, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from cocora.core.compiled import Param
+from cocora.core.compiled import Param, compiled_read
 from cocora.core.suppression import Cell, measure_cell, sequence_cells, threshold_for
 from cocora.organisations.models import Membership, Organisation
 
@@ -338,17 +338,23 @@ class ProgrammeFunnel:
     steps: list[Cell]
 
 
-def enrolment_funnel(*, organisation: Organisation) -> list[ProgrammeFunnel]:
-    """Per programme, how many enrolments reached each step: applied, enrolled, active,
-    completed. One grouped query. The steps count the same people, so they are suppressed as a
-    sequence: no step, and no difference between two shown steps, is a small group."""
-    threshold = threshold_for(organisation)
-    rows = (
-        Enrolment.objects.for_org(organisation)
+@compiled_read
+def _stages_per_programme() -> QuerySet[Enrolment, dict[str, Any]]:
+    return (
+        Enrolment.objects.for_org(Param("organisation"))
         .values("cohort__programme_id", "cohort__programme__title", "stage")
         .annotate(n=Count("pk"))
         .order_by("cohort__programme__title", "cohort__programme_id")
     )
+
+
+def enrolment_funnel(*, organisation: Organisation) -> list[ProgrammeFunnel]:
+    """Per programme, how many enrolments reached each step: applied, enrolled, active,
+    completed. One grouped query, compiled once per process. The steps count the same people,
+    so they are suppressed as a sequence: no step, and no difference between two shown steps,
+    is a small group."""
+    threshold = threshold_for(organisation)
+    rows = _stages_per_programme(organisation=organisation.pk)
     counts: dict[int, dict[str, int]] = {}
     titles: dict[int, str] = {}
     for row in rows:
