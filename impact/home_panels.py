@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 from cocora.core.dates import organisation_today
 from cocora.organisations.home_registry import register
 from cocora.organisations.permissions import can
-from programmes.selectors.curriculum import programme_list
+from programmes.selectors.curriculum import programmes_of
 
 from .selectors import targets_behind
 
@@ -22,6 +22,6 @@ def behind(*, request: Any, organisation: Any, membership: Any) -> str | None:
     context = {
         "organisation": organisation,
         "rows": targets_behind(organisation=organisation, today=organisation_today(organisation)),
-        "programmes": list(programme_list(organisation=organisation)),
+        "programmes": programmes_of(organisation=organisation),
     }
     return render_to_string("impact/_home_panel.html", context, request=request)

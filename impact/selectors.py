@@ -15,6 +15,7 @@ from django.http import Http404
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 
+from cocora.core.compiled import Param, compiled_read
 from cocora.core.suppression import Cell, count_cell, measure_cell, threshold_for
 from cocora.organisations.models import Organisation
 from programmes.models import Programme
@@ -97,12 +98,18 @@ def _judge(
     return reached, not reached, expected
 
 
-def indicator_queryset(*, organisation: Organisation) -> QuerySet[Indicator]:
+def indicator_queryset(*, organisation: Organisation | Param) -> QuerySet[Indicator]:
     return (
         Indicator.objects.for_org(organisation)
         .select_related("objective", "objective__programme")
         .order_by("objective__title", "objective_id", "period_start", "pk")
     )
+
+
+@compiled_read
+def _every_indicator() -> QuerySet[Indicator]:
+    """Every indicator of the organisation (the home page's targets behind read them all)."""
+    return indicator_queryset(organisation=Param("organisation"))
 
 
 def objective_queryset(*, organisation: Organisation) -> QuerySet[Objective]:
@@ -117,10 +124,15 @@ def indicator_progress(
 ) -> list[IndicatorProgress]:
     """Every indicator of the organisation's programmes (or of the ones given) with its value
     over its own period, target and state today."""
-    indicators = indicator_queryset(organisation=organisation)
-    if programmes is not None:
-        indicators = indicators.filter(objective__programme__in=programmes)
-    return progress_of(organisation=organisation, indicators=list(indicators), today=today)
+    if programmes is None:
+        indicators = _every_indicator(organisation=organisation.pk)
+    else:
+        indicators = list(
+            indicator_queryset(organisation=organisation).filter(
+                objective__programme__in=programmes
+            )
+        )
+    return progress_of(organisation=organisation, indicators=indicators, today=today)
 
 
 def progress_of(

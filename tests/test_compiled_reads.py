@@ -29,6 +29,7 @@ from cocora.testing.queries import count_queries
 from evaluation.tests.factories import WaveFactory
 from evaluation.tests.helpers import open_round, person, send
 from impact.metrics import WINDOW_SLOTS
+from impact.tests.factories import IndicatorFactory
 from partners.tests.factories import ProposalFactory
 from programmes.models import Cohort, Enrolment
 from programmes.selectors.cohorts import TOTALS_SLOTS, cohort_get, cohort_summary, session_get
@@ -37,6 +38,7 @@ from programmes.tests.factories import (
     AttendanceFactory,
     CohortFactory,
     CohortTrainerFactory,
+    ConsentFactory,
     EnrolmentFactory,
     SessionFactory,
 )
@@ -327,9 +329,18 @@ def test_every_read_compiled_answers_as_the_orm_built_afresh():
     )
     PeerInsightFactory(organisation=organisation, ambassador=ambassador)
     ProposalFactory(organisation=organisation)
+    # A target of the cohort's programme (the home page's targets behind).
+    IndicatorFactory(organisation=organisation, objective__programme=cohort.programme)
     # A young person's answers in the cohort's end round (the targets' scale changes).
     answering = person(organisation, cohort)
     send(organisation, open_round(organisation, cohort, "end"), answering, {"se1": 4})
+    # Their consent to take part (the home page's consent gaps read it).
+    ConsentFactory(
+        organisation=organisation,
+        participant=answering.participant,
+        scope="participation",
+        given_by="self",
+    )
     for status in ("present", "absent"):
         enrolment = EnrolmentFactory(organisation=organisation, cohort=cohort)
         AttendanceFactory(

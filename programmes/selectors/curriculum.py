@@ -3,13 +3,14 @@
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from cocora.core.compiled import Param, compiled_read
 from cocora.core.errors import ApplicationError
 from cocora.organisations.models import Organisation
 
 from ..models import Activity, Module, Programme, ProgrammeKind, Session
 
 
-def programme_list(*, organisation: Organisation) -> QuerySet[Programme]:
+def programme_list(*, organisation: Organisation | Param) -> QuerySet[Programme]:
     """The organisation's programmes with `module_count`, in one query, by kind then title."""
     return (
         Programme.objects.for_org(organisation)
@@ -18,6 +19,16 @@ def programme_list(*, organisation: Organisation) -> QuerySet[Programme]:
         .annotate(module_count=Count("modules", filter=Q(modules__organisation=organisation)))
         .order_by("kind", "title", "pk")
     )
+
+
+@compiled_read
+def _every_programme() -> QuerySet[Programme]:
+    return programme_list(organisation=Param("organisation"))
+
+
+def programmes_of(*, organisation: Organisation) -> list[Programme]:
+    """`programme_list` read at once, compiled once per process (the home page's panel)."""
+    return _every_programme(organisation=organisation.pk)  # type: ignore[no-any-return]
 
 
 def programme_groups(*, organisation: Organisation) -> list[tuple[ProgrammeKind, list[Programme]]]:

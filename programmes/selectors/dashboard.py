@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
 
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Count, DateField, DateTimeField, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
@@ -24,6 +25,7 @@ from ..models import (
     Attendance,
     AttendanceStatus,
     Cohort,
+    Consent,
     ConsentScope,
     Enrolment,
     EnrolmentStage,
@@ -45,7 +47,7 @@ from .cohorts import (
     last_counted_marks_of,
     session_list,
 )
-from .participants import ParticipantRow, participant_consent_lines, participant_queryset
+from .participants import ConsentLine, ParticipantRow, participant_queryset
 
 UPCOMING_DAYS = 7
 PRESENT = (AttendanceStatus.PRESENT, AttendanceStatus.LATE)
@@ -134,34 +136,57 @@ _GAP_FIELDS = tuple(
 )
 
 
+def _holding_a_place() -> QuerySet[Participant]:
+    with_place = Enrolment.objects.for_org(Param("organisation")).filter(stage__in=PLACE_STAGES)
+    return participant_queryset(organisation=Param("organisation")).filter(
+        pk__in=with_place.values("participant_id")
+    )
+
+
+@compiled_read
+def _holders() -> QuerySet[Participant, tuple[Any, ...]]:
+    """Everyone holding a place in a cohort, by name, as `_Holder`s' values."""
+    return _holding_a_place().values_list(*_GAP_FIELDS)
+
+
+@compiled_read
+def _holders_consents() -> QuerySet[Consent, tuple[Any, ...]]:
+    """Their consents to take part and to be contacted, as `ConsentLine`s' values."""
+    return (
+        Consent.objects.for_org(Param("organisation"))
+        .filter(
+            participant_id__in=_holding_a_place().values("pk"),
+            scope__in=[ConsentScope.PARTICIPATION, ConsentScope.CONTACT],
+        )
+        .values_list(*ConsentLine._fields)
+    )
+
+
 def consent_gaps(*, organisation: Organisation, today: date) -> list[ParticipantRow]:
     """People holding a place in a cohort whose consent to take part is incomplete (their own,
     or a guardian's below the age of digital consent): two queries (the people, their
-    consents). The home page names them and what is missing: their contact details and
-    cohorts are not read. Most people have no gap: each is read as a row of values, and only
-    those the card names become a Participant."""
-    with_place = Enrolment.objects.for_org(organisation).filter(stage__in=PLACE_STAGES)
-    people = participant_queryset(organisation=organisation).filter(
-        pk__in=with_place.values("participant_id")
-    )
-    holders = [_Holder._make(values) for values in people.values_list(*_GAP_FIELDS)]
+    consents), each compiled once per process. The home page names them and what is missing:
+    their contact details and cohorts are not read. Most people have no gap: each is read as a
+    row of values, and only those the card names become a Participant."""
+    holders = [_Holder._make(values) for values in _holders(organisation=organisation.pk)]
     if not holders:
         return []
     # Read after the people, as participant_rows reads them: someone whose place is withdrawn
     # in between shows for this read as lacking consent, never as having it.
-    consents = participant_consent_lines(
-        organisation=organisation, participant_ids=people.values("pk")
-    )
+    consents: dict[int, list[ConsentLine]] = {}
+    for values in _holders_consents(organisation=organisation.pk):
+        line = ConsentLine._make(values)
+        consents.setdefault(line.participant_id, []).append(line)
     rows = []
     for holder in holders:
-        terms = consents.get(holder.id, ())
+        terms = consents.get(holder.id, [])
         missing = participation_consent_missing(
             holder, terms, organisation=organisation, today=today
         )
         if missing:
             rows.append(
                 ParticipantRow(
-                    participant=Participant.from_db(people.db, _GAP_FIELDS, holder),
+                    participant=Participant.from_db(DEFAULT_DB_ALIAS, _GAP_FIELDS, holder),
                     missing=missing,
                     can_be_contacted=has_active_consent(
                         terms, scope=ConsentScope.CONTACT, today=today

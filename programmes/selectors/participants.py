@@ -8,6 +8,7 @@ from typing import Any, NamedTuple
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from cocora.core.compiled import Param
 from cocora.organisations.models import Organisation
 
 from ..models import Consent, ConsentScope, Enrolment, EnrolmentStage, Participant
@@ -68,7 +69,7 @@ LIST_DEFERS = ("email", "phone", "guardian_name", "guardian_email", "guardian_ph
 
 def participant_queryset(
     *,
-    organisation: Organisation,
+    organisation: Organisation | Param,
     search: str = "",
     cohort_id: int | None = None,
     stage: str = "",
