@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection, transaction
-from django.db.models import CharField, DateField, Q, QuerySet
+from django.db.models import CharField, Count, DateField, Max, Q, QuerySet
 from django.http import Http404
 from django.urls import get_resolver
 from django.utils import timezone
@@ -20,7 +20,7 @@ from ambassadors.tests.factories import (
     OutreachTaskFactory,
     PeerInsightFactory,
 )
-from cocora.core.compiled import Param, compiled_read, every_read
+from cocora.core.compiled import Param, aggregated, compiled_read, every_read
 from cocora.organisations.context import org_context, set_db_context
 from cocora.organisations.models import Membership, Role
 from cocora.organisations.selectors import membership_list_for_user
@@ -429,3 +429,31 @@ def test_a_page_of_rows_is_read_with_its_bounds_as_values():
             rows[-2:]
         with pytest.raises(ValueError, match="ordered"):
             unordered.rows(organisation=organisation.pk)[0:2]
+
+
+def test_a_count_over_every_row_is_one_row_even_of_nothing():
+    """`aggregated()`: a count kept as a compiled read answers one row, as aggregate() does,
+    for an organisation with rows and for one with none (the home page unpacks that row)."""
+    counted = CohortFactory()
+    organisation = counted.organisation
+    CohortFactory(organisation=organisation, name="Autumn")
+    empty = MembershipFactory().organisation
+
+    @compiled_read
+    def cohorts_and_latest_start() -> QuerySet[Cohort, tuple[Any, ...]]:
+        return aggregated(
+            Cohort.objects.for_org(Param("organisation")),
+            n=Count("pk"),
+            latest=Max("starts_on"),
+        )
+
+    for org in (organisation, empty):
+        with org_context(org.pk):
+            expected = Cohort.objects.for_org(org).aggregate(n=Count("pk"), latest=Max("starts_on"))
+            assert cohorts_and_latest_start(organisation=org.pk) == [
+                (expected["n"], expected["latest"])
+            ]
+    with org_context(organisation.pk):
+        assert cohorts_and_latest_start(organisation=organisation.pk)[0][0] == 2
+    with org_context(empty.pk):
+        assert cohorts_and_latest_start(organisation=empty.pk) == [(0, None)]
