@@ -126,8 +126,8 @@ def test_each_output_metric_matches_the_figures_counted_by_hand(org, recorded):
 
 
 def test_one_query_per_metric_and_four_windows_each_window_its_own_figures(org, recorded):
-    """Six windows of every metric: two queries each (four windows, then two with the last
-    repeated in the free places), and each window answers for itself."""
+    """Six windows of every metric: two queries each (the read of four windows, then the read
+    of two), and each window answers for itself."""
     programme, other = recorded
     windows = [
         Window(programme.pk, *MARCH),
