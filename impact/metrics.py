@@ -15,6 +15,7 @@ import zoneinfo
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import partial
 from typing import Any
 
 from django.db.models import Count, DateField, DateTimeField, Q, QuerySet, Sum
@@ -112,20 +113,26 @@ def _per_window(
     return aggregated(queryset.filter(programmes), **spec)
 
 
-Reads = dict[int, CompiledRead[tuple[Any, ...]]]
+@dataclass(frozen=True)
+class Reads:
+    """A metric's compiled reads, by number of windows, and whether they count by day."""
+
+    by_day: bool
+    of: dict[int, CompiledRead[tuple[Any, ...]]]
+
+
+def _compiled(build: Callable[..., QuerySet[Any, tuple[Any, ...]]], *, by_day: bool) -> Reads:
+    """`build(slots=..., by_day=...)` compiled for one to WINDOW_SLOTS windows."""
+    return Reads(by_day, compiled_variants(partial(build, by_day=by_day), "slots", _SLOTS))
 
 
 def _answer(
-    reads: Reads,
-    organisation: Organisation,
-    windows: list[Window],
-    *,
-    by_day: bool,
+    reads: Reads, organisation: Organisation, windows: list[Window]
 ) -> list[tuple[Any, ...]]:
     """Each window's aggregates (as `_per_window` was given them): one statement per
     WINDOW_SLOTS windows, the read of as many windows as there are."""
     found: list[tuple[Any, ...]] = []
-    bounds = _days if by_day else _bounds
+    bounds = _days if reads.by_day else _bounds
     for first in range(0, len(windows), WINDOW_SLOTS):
         chunk = windows[first : first + WINDOW_SLOTS]
         values: dict[str, Any] = {"organisation": organisation.pk}
@@ -136,33 +143,37 @@ def _answer(
                 f"start_{index}": start,
                 f"end_{index}": end,
             }
-        (row,) = reads[len(chunk)](**values)
+        (row,) = reads.of[len(chunk)](**values)
         width = len(row) // len(chunk)
         found.extend(row[index * width : (index + 1) * width] for index in range(len(chunk)))
     return found
 
 
 def _counted(
-    queryset: QuerySet[Any], *, programme: str, moment: str, slots: int, counted: str = "pk"
+    queryset: QuerySet[Any],
+    *,
+    programme: str,
+    moment: str,
+    slots: int,
+    by_day: bool,
+    counted: str = "pk",
 ) -> QuerySet[Any, tuple[Any, ...]]:
     """Rows of `queryset` per window; `counted` is counted once per distinct value."""
     return _per_window(
         queryset,
         programme=programme,
         moment=moment,
-        by_day=False,
+        by_day=by_day,
         slots=slots,
         aggregates=lambda inside: [Count(counted, filter=inside, distinct=counted != "pk")],
     )
 
 
 def _events(reads: Reads, organisation: Organisation, windows: list[Window]) -> list[Measured]:
-    return [
-        Measured(value, None) for (value,) in _answer(reads, organisation, windows, by_day=False)
-    ]
+    return [Measured(value, None) for (value,) in _answer(reads, organisation, windows)]
 
 
-def _sessions_held_of(*, slots: int) -> QuerySet[Any, tuple[Any, ...]]:
+def _sessions_held_of(*, slots: int, by_day: bool) -> QuerySet[Any, tuple[Any, ...]]:
     from programmes.models import Session, SessionStatus
 
     return _counted(
@@ -170,17 +181,18 @@ def _sessions_held_of(*, slots: int) -> QuerySet[Any, tuple[Any, ...]]:
         programme="cohort__programme_id",
         moment="starts_at",
         slots=slots,
+        by_day=by_day,
     )
 
 
-_sessions_held: Reads = compiled_variants(_sessions_held_of, "slots", _SLOTS)
+_sessions_held = _compiled(_sessions_held_of, by_day=False)
 
 
 def sessions_held(organisation: Organisation, windows: list[Window]) -> list[Measured]:
     return _events(_sessions_held, organisation, windows)
 
 
-def _attendance_rate_of(*, slots: int) -> QuerySet[Any, tuple[Any, ...]]:
+def _attendance_rate_of(*, slots: int, by_day: bool) -> QuerySet[Any, tuple[Any, ...]]:
     from programmes.models import Attendance, AttendanceStatus, SessionStatus
 
     attended = [AttendanceStatus.PRESENT, AttendanceStatus.LATE]
@@ -190,7 +202,7 @@ def _attendance_rate_of(*, slots: int) -> QuerySet[Any, tuple[Any, ...]]:
         .exclude(status=AttendanceStatus.EXCUSED),
         programme="session__cohort__programme_id",
         moment="session__starts_at",
-        by_day=False,
+        by_day=by_day,
         slots=slots,
         aggregates=lambda inside: [
             Count("pk", filter=inside & Q(status__in=attended)),
@@ -200,7 +212,7 @@ def _attendance_rate_of(*, slots: int) -> QuerySet[Any, tuple[Any, ...]]:
     )
 
 
-_attendance_rate: Reads = compiled_variants(_attendance_rate_of, "slots", _SLOTS)
+_attendance_rate = _compiled(_attendance_rate_of, by_day=False)
 
 
 def attendance_rate(organisation: Organisation, windows: list[Window]) -> list[Measured]:
@@ -208,13 +220,11 @@ def attendance_rate(organisation: Organisation, windows: list[Window]) -> list[M
     the cohort page); n is the number of enrolments marked."""
     return [
         Measured(round(100 * attended / marked, 1) if marked else None, people)
-        for attended, marked, people in _answer(
-            _attendance_rate, organisation, windows, by_day=False
-        )
+        for attended, marked, people in _answer(_attendance_rate, organisation, windows)
     ]
 
 
-def _completions_of(*, slots: int) -> QuerySet[Any, tuple[Any, ...]]:
+def _completions_of(*, slots: int, by_day: bool) -> QuerySet[Any, tuple[Any, ...]]:
     from programmes.models import Enrolment, EnrolmentStage
 
     return _counted(
@@ -222,11 +232,12 @@ def _completions_of(*, slots: int) -> QuerySet[Any, tuple[Any, ...]]:
         programme="cohort__programme_id",
         moment="stage_changed_at",
         slots=slots,
+        by_day=by_day,
         counted="participant_id",
     )
 
 
-_completions: Reads = compiled_variants(_completions_of, "slots", _SLOTS)
+_completions = _compiled(_completions_of, by_day=False)
 
 
 def completions(organisation: Organisation, windows: list[Window]) -> list[Measured]:
@@ -235,7 +246,7 @@ def completions(organisation: Organisation, windows: list[Window]) -> list[Measu
     return _events(_completions, organisation, windows)
 
 
-def _peers_reached_of(*, slots: int) -> QuerySet[Any, tuple[Any, ...]]:
+def _peers_reached_of(*, slots: int, by_day: bool) -> QuerySet[Any, tuple[Any, ...]]:
     from ambassadors.models import OutreachTask, TaskStatus
 
     return _per_window(
@@ -244,25 +255,22 @@ def _peers_reached_of(*, slots: int) -> QuerySet[Any, tuple[Any, ...]]:
         ),
         programme="ambassador__cohort__programme_id",
         moment="completed_on",
-        by_day=True,
+        by_day=by_day,
         slots=slots,
         aggregates=lambda inside: [Sum("peers_reached", filter=inside, default=0)],
     )
 
 
-_peers_reached: Reads = compiled_variants(_peers_reached_of, "slots", _SLOTS)
+_peers_reached = _compiled(_peers_reached_of, by_day=True)
 
 
 def peers_reached(organisation: Organisation, windows: list[Window]) -> list[Measured]:
     """Peers reached by the ambassadors trained in the programme's cohorts, as reported on
     tasks completed in the period (a number, never names)."""
-    return [
-        Measured(value, None)
-        for (value,) in _answer(_peers_reached, organisation, windows, by_day=True)
-    ]
+    return [Measured(value, None) for (value,) in _answer(_peers_reached, organisation, windows)]
 
 
-def _partner_activities_of(*, slots: int) -> QuerySet[Any, tuple[Any, ...]]:
+def _partner_activities_of(*, slots: int, by_day: bool) -> QuerySet[Any, tuple[Any, ...]]:
     from partners.models import CollaborationActivity
 
     return _counted(
@@ -270,10 +278,11 @@ def _partner_activities_of(*, slots: int) -> QuerySet[Any, tuple[Any, ...]]:
         programme="programme_id",
         moment="held_at",
         slots=slots,
+        by_day=by_day,
     )
 
 
-_partner_activities: Reads = compiled_variants(_partner_activities_of, "slots", _SLOTS)
+_partner_activities = _compiled(_partner_activities_of, by_day=False)
 
 
 def partner_activities(organisation: Organisation, windows: list[Window]) -> list[Measured]:

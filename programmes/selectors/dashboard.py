@@ -47,7 +47,12 @@ from .cohorts import (
     last_counted_marks_of,
     session_list,
 )
-from .participants import ConsentLine, ParticipantRow, participant_queryset
+from .participants import (
+    ConsentLine,
+    ParticipantRow,
+    consent_lines_by_person,
+    participant_queryset,
+)
 
 UPCOMING_DAYS = 7
 PRESENT = (AttendanceStatus.PRESENT, AttendanceStatus.LATE)
@@ -173,10 +178,7 @@ def consent_gaps(*, organisation: Organisation, today: date) -> list[Participant
         return []
     # Read after the people, as participant_rows reads them: someone whose place is withdrawn
     # in between shows for this read as lacking consent, never as having it.
-    consents: dict[int, list[ConsentLine]] = {}
-    for values in _holders_consents(organisation=organisation.pk):
-        line = ConsentLine._make(values)
-        consents.setdefault(line.participant_id, []).append(line)
+    consents = consent_lines_by_person(_holders_consents(organisation=organisation.pk))
     rows = []
     for holder in holders:
         terms = consents.get(holder.id, [])

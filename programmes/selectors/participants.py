@@ -104,12 +104,17 @@ def participant_consent_lines(
     read them: one query."""
     if not isinstance(participant_ids, QuerySet):
         participant_ids = list(participant_ids)
-    lines: dict[int, list[ConsentLine]] = {}
-    for values in (
+    return consent_lines_by_person(
         Consent.objects.for_org(organisation)
         .filter(participant_id__in=participant_ids)
         .values_list(*ConsentLine._fields)
-    ):
+    )
+
+
+def consent_lines_by_person(rows: Iterable[tuple[Any, ...]]) -> dict[int, list[ConsentLine]]:
+    """Consents read as `ConsentLine` values, by person."""
+    lines: dict[int, list[ConsentLine]] = {}
+    for values in rows:
         line = ConsentLine._make(values)
         lines.setdefault(line.participant_id, []).append(line)
     return lines
