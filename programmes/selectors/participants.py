@@ -195,20 +195,18 @@ def participant_rows(
     return rows
 
 
-def participant_list(
-    *,
-    organisation: Organisation,
-    search: str = "",
-    cohort_id: int | None = None,
-    stage: str = "",
-    consent: str = "",
-    today: date | None = None,
-) -> list[ParticipantRow]:
-    """The participant list with its filters: three queries whatever the number of rows."""
-    participants = participant_queryset(
-        organisation=organisation, search=search, cohort_id=cohort_id, stage=stage
+def enrol_candidates(
+    *, organisation: Organisation, cohort: Any, search: str = ""
+) -> QuerySet[Participant]:
+    """Who may be enrolled in `cohort`: the people matching the search (name or code) who hold
+    no enrolment in it at any stage, by name, as a list shows them. One query, so that the
+    enrol page reads one page of them (participant_rows adds their consent state)."""
+    in_cohort = (
+        Enrolment.objects.for_org(organisation).filter(cohort=cohort).values("participant_id")
     )
-    return participant_rows(participants, organisation=organisation, consent=consent, today=today)
+    return participant_queryset(organisation=organisation, search=search, listing=True).exclude(
+        pk__in=in_cohort
+    )
 
 
 def consent_list(*, organisation: Organisation, participant: Participant) -> QuerySet[Consent]:

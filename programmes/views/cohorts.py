@@ -16,7 +16,7 @@ from django.utils.translation import ngettext, pgettext
 from cocora.core.errors import ApplicationError
 from cocora.core.forms import add_application_error
 from cocora.core.ids import parse_id, parse_ids
-from cocora.core.paging import Paged, page_of_rows
+from cocora.core.paging import Paged, page_of, page_of_rows
 from cocora.core.templatetags.cocora_dates import format_with_year
 from cocora.core.urls_many import address_for_each
 from cocora.organisations import page_cache
@@ -48,7 +48,7 @@ from ..selectors.cohorts import (
     sessions_upcoming,
 )
 from ..selectors.dashboard import cohort_attendance_of
-from ..selectors.participants import contact_recipients, participant_list
+from ..selectors.participants import contact_recipients, enrol_candidates, participant_rows
 from ..selectors.sessions import session_clashes
 from ..services import cohorts as services
 from .clashes import warn_about_clashes
@@ -91,12 +91,18 @@ def people_page(
 class CohortListView(OrgTemplateView):
     permission = "cohorts.view"
     template_name = "programmes/cohorts/list.html"
+    page_size = 50
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["cohorts"] = list(
-            cohort_list(organisation=self.organisation, membership=self.membership)
+        # Newest first, a page at a time: an organisation opens cohorts every term for years.
+        paged = page_of(
+            self.request,
+            cohort_list(organisation=self.organisation, membership=self.membership),
+            per_page=self.page_size,
         )
+        context["cohorts"] = paged.items
+        context["paged"] = paged
         context["can_manage"] = can(self.membership, "cohorts.manage")
         return context
 
@@ -342,21 +348,27 @@ class CohortEnrolView(CohortMixin, OrgTemplateView):
 
     permission = "cohorts.manage"
     template_name = "programmes/cohorts/enrol.html"
+    page_size = 100
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         cohort = self.get_cohort()
-        search = self.request.GET.get("q", "").strip()
-        rows = participant_list(organisation=self.organisation, search=search)
-        enrolled = set(
-            Enrolment.objects.for_org(self.organisation)
-            .filter(cohort=cohort)
-            .values_list("participant_id", flat=True)
+        search = self.request.GET.get("q", "").strip()[:100]
+        # One page of the people not in the cohort yet, with their consent state: "enrol all
+        # shown" enrols this page's people.
+        paged = page_of_rows(
+            self.request,
+            enrol_candidates(organisation=self.organisation, cohort=cohort, search=search),
+            lambda participants: participant_rows(
+                participants, organisation=self.organisation, enrolments=False
+            ),
+            per_page=self.page_size,
         )
         context.update(
             cohort=cohort,
             search=search,
-            rows=[r for r in rows if r.participant.pk not in enrolled],
+            rows=paged.items,
+            paged=paged,
             places_free=max(
                 0,
                 cohort.capacity
