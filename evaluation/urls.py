@@ -28,6 +28,11 @@ urlpatterns = [
         name="evaluation_programme",
     ),
     path(
+        "evaluation/programmes/<int:programme_id>/questions/<int:item_id>/",
+        staff.OpenAnswersView.as_view(),
+        name="evaluation_open_answers",
+    ),
+    path(
         "evaluation/rounds/<int:wave_id>/codes/",
         staff.WaveLinksView.as_view(),
         name="evaluation_wave_links",

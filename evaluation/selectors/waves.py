@@ -99,19 +99,18 @@ def item_list(*, organisation: Organisation, instrument: Instrument) -> QuerySet
     )
 
 
-def open_answers(
-    *, organisation: Organisation, cohort: Cohort | None = None, programme: Any = None
-) -> list[dict[str, Any]]:
-    """The open answers per question, pooled across people and rounds, in alphabetical order
-    (never in the order given, which could match a person), and only where at least as many
-    people answered as the small-cell threshold. Never beside a name or a code."""
+def open_answers(*, organisation: Organisation, cohort: Cohort) -> list[dict[str, Any]]:
+    """A cohort's open answers per question, pooled across people and rounds, in alphabetical
+    order (never in the order given, which could match a person), and only where at least as
+    many people answered as the small-cell threshold. Never beside a name or a code. A
+    programme's, which grow with every cohort it runs, are read a question and a page at a
+    time (`open_questions`, `open_answer_texts`)."""
     threshold = threshold_for(organisation)
-    answers = Answer.objects.for_org(organisation).filter(item__kind=ItemKind.OPEN)
-    if cohort is not None:
-        answers = answers.filter(response__wave__cohort=cohort)
-    if programme is not None:
-        answers = answers.filter(response__wave__cohort__programme=programme)
-    answers = answers.select_related("item")
+    answers = (
+        Answer.objects.for_org(organisation)
+        .filter(item__kind=ItemKind.OPEN, response__wave__cohort=cohort)
+        .select_related("item")
+    )
     grouped: dict[int, dict[str, Any]] = {}
     language = current_language()
     for answer in answers:
@@ -132,6 +131,38 @@ def open_answers(
             }
         )
     return result
+
+
+def open_questions(*, organisation: Organisation, programme: Any) -> list[Item]:
+    """The open questions answered in the rounds of a programme's cohorts, in questionnaire
+    order, each with `answer_count` (the answers with a text) and `question` (its wording in the
+    current language): one query, whatever the number of answers."""
+    answered = Q(answers__response__wave__cohort__programme=programme) & ~Q(answers__text="")
+    items = list(
+        Item.objects.for_org(organisation)
+        .filter(kind=ItemKind.OPEN)
+        .annotate(answer_count=Count("answers", filter=answered))
+        .filter(answer_count__gt=0)
+        .order_by("instrument_id", "position", "pk")
+    )
+    language = current_language()
+    for item in items:
+        item.question = item.text_in(language)  # type: ignore[attr-defined]
+    return items
+
+
+def open_answer_texts(*, organisation: Organisation, programme: Any, item: Item) -> list[str]:
+    """Every answer with a text to the open question `item` in the rounds of a programme's
+    cohorts, in alphabetical order (never in the order given). The texts are stored encrypted,
+    so the database cannot sort them: the question's texts (and nothing else of the answers)
+    are read and sorted here, and the page shows a slice."""
+    texts = (
+        Answer.objects.for_org(organisation)
+        .filter(item=item, response__wave__cohort__programme=programme)
+        .exclude(text="")
+        .values_list("text", flat=True)
+    )
+    return sorted(texts, key=str.casefold)
 
 
 def wave_queryset(*, organisation: Organisation, membership: Membership) -> QuerySet[Wave]:

@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 from cocora.core.charts import Chart, Series, bar_chart
 from cocora.core.errors import ApplicationError
 from cocora.core.forms import add_application_error
+from cocora.core.paging import page_of
 from cocora.core.suppression import threshold_for
 from cocora.organisations.permissions import can
 from cocora.organisations.views_base import OrgTemplateView
@@ -21,14 +22,17 @@ from programmes.models import Programme
 from programmes.selectors.cohorts import cohort_get
 
 from ..forms import ItemWordingForm, WaveOpenForm
-from ..models import Instrument, InstrumentKind, Item, Wave, WaveKind
+from ..instruments import current_language
+from ..models import Instrument, InstrumentKind, Item, ItemKind, Wave, WaveKind
 from ..selectors.analysis import ScaleChange, scale_changes
 from ..selectors.waves import (
     instrument_list,
     item_list,
     link_for_enrolment,
     link_list,
+    open_answer_texts,
     open_answers,
+    open_questions,
     wave_get,
     wave_list,
 )
@@ -355,7 +359,32 @@ class ProgrammeResultsView(OrgTemplateView):
             programme=programme,
             changes=changes,
             chart=outcome_chart(changes),
-            open_answers=open_answers(organisation=self.organisation, programme=programme),
+            open_questions=open_questions(organisation=self.organisation, programme=programme),
             threshold=threshold_for(self.organisation),
+        )
+        return context
+
+
+class OpenAnswersView(OrgTemplateView):
+    """The answers to one open question across a programme's cohorts, pooled, in alphabetical
+    order and a page at a time; withheld below the small-cell threshold."""
+
+    permission = "evaluation.manage"
+    template_name = "evaluation/open_answers.html"
+    page_size = 100
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        programme = self.get_org_object(Programme, self.kwargs["programme_id"])
+        item = self.get_org_object(Item, self.kwargs["item_id"], kind=ItemKind.OPEN)
+        texts = open_answer_texts(organisation=self.organisation, programme=programme, item=item)
+        threshold = threshold_for(self.organisation)
+        withheld = len(texts) < threshold
+        context.update(
+            programme=programme,
+            question=item.text_in(current_language()),
+            threshold=threshold,
+            withheld=withheld,
+            paged=None if withheld else page_of(self.request, texts, per_page=self.page_size),
         )
         return context
