@@ -2,7 +2,7 @@ from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone, translation
 
 from cocora.core.emails import email_message
@@ -17,6 +17,14 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return False
+
+    def post_login(self, request: HttpRequest, user: Any, **kwargs: Any) -> HttpResponse:
+        """The notice that someone signed in, in the language they saved, like the page it is
+        shown on: the notice is written while the sign-in page's language (the browser's) is
+        still active, and the saved one applies from the next request on."""
+        language = getattr(user, "language", "") or translation.get_language()
+        with translation.override(language):
+            return super().post_login(request, user, **kwargs)
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         """Account emails (password reset and the like), text and HTML in the shared layout,

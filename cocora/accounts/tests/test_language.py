@@ -6,6 +6,7 @@ from django.test import Client
 
 from cocora.accounts.models import User
 from cocora.organisations.context import org_context
+from cocora.organisations.models import Role
 from cocora.organisations.services import invitation_create
 from cocora.organisations.tests.factories import (
     MembershipFactory,
@@ -31,6 +32,23 @@ def test_a_saved_language_follows_the_person_to_another_device_with_an_english_b
     assert response.status_code == 200
     assert response["Content-Language"] == "da"
     assert "Skift sprog" in response.content.decode()
+
+
+def test_the_notice_after_signing_in_is_in_the_persons_saved_language():
+    trainer = UserFactory(language="de", name="Toni")
+    MembershipFactory(user=trainer, organisation=OrganisationFactory(), role=Role.TRAINER)
+    browser = Client(HTTP_ACCEPT_LANGUAGE="en")
+
+    response = browser.post(
+        "/accounts/login/",
+        {"login": trainer.email, "password": "a-good-test-password"},
+        follow=True,
+    )
+
+    text = response.content.decode()
+    assert response["Content-Language"] == "de"
+    assert "Erfolgreich als Toni angemeldet." in text
+    assert "Successfully signed in" not in text
 
 
 def test_a_member_without_a_language_sees_the_organisations_language():
