@@ -210,39 +210,57 @@ def ambassador_roster(*, organisation: Organisation, today: date | None = None) 
     ]
 
 
-def ambassador_page(*, organisation: Organisation, ambassador: Ambassador) -> dict[str, Any]:
-    """What a coordinator sees about one ambassador: tasks, check-ins (with notes), debriefs,
-    caps and when the next check-in is due."""
+def ambassador_page(
+    *, organisation: Organisation, ambassador: Ambassador, tasks_shown: int = 20
+) -> dict[str, Any]:
+    """What a coordinator sees about one ambassador: the latest tasks, check-ins (with notes)
+    and debriefs, the debriefs still due, caps and when the next check-in is due. Check-ins and
+    debriefs come unread, newest first, for the page to read one page of each. Four queries
+    whatever the number of rows: the counts (one row of subqueries), the latest tasks, the
+    debriefs still due, the caps."""
     today = timezone.localdate()
-    tasks = list(
-        OutreachTask.objects.for_org(organisation)
-        .filter(ambassador=ambassador)
-        .select_related("buddy__participant")
-        .order_by("-due_on", "-pk")
+    tasks = OutreachTask.objects.for_org(organisation).filter(ambassador=ambassador)
+    debriefs = Debrief.objects.for_org(organisation).filter(ambassador=ambassador)
+    all_tasks = OutreachTask.objects.for_org(organisation)
+    counts = (
+        Ambassador.objects.for_org(organisation)
+        .filter(pk=ambassador.pk)
+        .annotate(
+            task_count=Coalesce(_scalar(all_tasks, Count("pk"), IntegerField()), 0),
+            open_count=Coalesce(
+                _scalar(all_tasks.filter(status__in=OPEN_STATUSES), Count("pk"), IntegerField()), 0
+            ),
+            debrief_count=Coalesce(
+                _scalar(Debrief.objects.for_org(organisation), Count("pk"), IntegerField()), 0
+            ),
+            **_care_annotations(organisation),
+        )
+        .values("task_count", "open_count", "debrief_count", "checkin_count", "last_checkin")
+        .get()
     )
-    checkins = list(
-        CheckIn.objects.for_org(organisation)
-        .filter(ambassador=ambassador)
-        .select_related("recorded_by")
-        .order_by("-held_on", "-pk")
-    )
-    debriefs = list(
-        Debrief.objects.for_org(organisation)
-        .filter(ambassador=ambassador)
-        .select_related("task", "held_by")
-        .order_by("-due_on", "-pk")
+    latest_tasks = list(
+        # The task line names its ambassador: joined, not read once per task.
+        tasks.select_related("ambassador__participant", "buddy__participant").order_by(
+            "-due_on", "-pk"
+        )[:tasks_shown]
     )
     open_cap, hours_cap = effective_caps(ambassador, organisation)
     due = checkin_due_for(
-        ambassador,
-        held_count=len(checkins),
-        last_held_on=checkins[0].held_on if checkins else None,
+        ambassador, held_count=counts["checkin_count"], last_held_on=counts["last_checkin"]
     )
     return {
-        "tasks": tasks,
-        "open_count": sum(1 for t in tasks if t.status in OPEN_STATUSES),
-        "checkins": checkins,
-        "debriefs": debriefs,
+        "tasks": latest_tasks,
+        "task_count": counts["task_count"],
+        "open_count": counts["open_count"],
+        "checkins": CheckIn.objects.for_org(organisation)
+        .filter(ambassador=ambassador)
+        .select_related("recorded_by")
+        .order_by("-held_on", "-pk"),
+        "checkin_count": counts["checkin_count"],
+        "debriefs": debriefs.select_related("task", "held_by").order_by("-due_on", "-pk"),
+        "debrief_count": counts["debrief_count"],
+        # Bounded by nature: a debrief is due after a difficult moment until it is held.
+        "debriefs_due": list(debriefs.filter(held_on__isnull=True).order_by("-due_on", "-pk")),
         "open_cap": open_cap,
         "hours_cap": hours_cap,
         "checkin_due": due,

@@ -23,13 +23,6 @@ from .factories import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def ambassador_client(org, member_client):
-    client = member_client(org, Role.AMBASSADOR)
-    client.ambassador = AmbassadorFactory(organisation=org, user=client.membership.user)
-    return client
-
-
 def test_an_ambassador_sees_only_their_own_tasks(org, other_org, ambassador_client):
     client, mine = ambassador_client, ambassador_client.ambassador
     own = OutreachTaskFactory(organisation=org, ambassador=mine, title="My stand")

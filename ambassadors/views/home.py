@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from cocora.core.errors import ApplicationError
 from cocora.core.forms import add_application_error
+from cocora.core.paging import page_of
 from cocora.organisations.views_base import OrgTemplateView
 
 from ..forms import InsightForm, TaskProposeForm
@@ -72,11 +73,16 @@ class MyInsightsView(OwnAmbassadorMixin, OrgTemplateView):
 
     permission = "ambassador_home.view"
     template_name = "ambassadors/insights/mine.html"
+    # A phone's screenful or two: the older ones are a tap away.
+    page_size = 20
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         ambassador = self.own_ambassador_or_404()
-        context["insights"] = insights_of(organisation=self.organisation, ambassador=ambassador)
+        insights = insights_of(organisation=self.organisation, ambassador=ambassador)
+        paged = page_of(self.request, insights, per_page=self.page_size)
+        context["insights"] = paged.items
+        context["paged"] = paged
         context["form"] = kwargs.get("form") or InsightForm()
         return context
 

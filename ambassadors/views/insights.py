@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from cocora.core.errors import ApplicationError
 from cocora.core.forms import add_application_error
+from cocora.core.paging import page_of
 from cocora.organisations.views_base import OrgTemplateView
 
 from ..forms import InsightReviewForm
@@ -20,12 +21,17 @@ from ..services.insights import insight_review
 class InsightListView(OrgTemplateView):
     permission = "ambassadors.view"
     template_name = "ambassadors/insights/list.html"
+    page_size = 50
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         status = self.request.GET.get("status", "")
         status = status if status in InsightStatus.values else ""
-        context["insights"] = insight_list(organisation=self.organisation, status=status)
+        insights = insight_list(organisation=self.organisation, status=status)
+        # One page of insights and one COUNT, whatever the organisation has shared so far.
+        paged = page_of(self.request, insights, per_page=self.page_size)
+        context["insights"] = paged.items
+        context["paged"] = paged
         context["status"] = status
         context["statuses"] = InsightStatus.choices
         return context

@@ -6,6 +6,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -45,6 +46,12 @@ class RosterView(OrgTemplateView):
 class AmbassadorDetailView(OrgTemplateView):
     permission = "ambassadors.view"
     template_name = "ambassadors/detail.html"
+    # The latest tasks; the task board, filtered to this ambassador, shows every one.
+    tasks_shown = 20
+    # Check-ins and debriefs have no page of their own: each list pages here, by its own
+    # parameter, so that reading older check-ins keeps the debriefs' page and the other way.
+    checkins_per_page = 12
+    debriefs_per_page = 12
 
     def get_ambassador(self) -> Ambassador:
         if not hasattr(self, "_ambassador"):
@@ -55,7 +62,25 @@ class AmbassadorDetailView(OrgTemplateView):
         context = super().get_context_data(**kwargs)
         ambassador = self.get_ambassador()
         context["ambassador"] = ambassador
-        context.update(ambassador_page(organisation=self.organisation, ambassador=ambassador))
+        page = ambassador_page(
+            organisation=self.organisation, ambassador=ambassador, tasks_shown=self.tasks_shown
+        )
+        context.update(page)
+        # Counted with the rest of the page in one query: no COUNT per list.
+        context["checkins"] = page_of(
+            self.request,
+            page["checkins"],
+            per_page=self.checkins_per_page,
+            count=page["checkin_count"],
+            param="checkins_page",
+        )
+        context["debriefs"] = page_of(
+            self.request,
+            page["debriefs"],
+            per_page=self.debriefs_per_page,
+            count=page["debrief_count"],
+            param="debriefs_page",
+        )
         context["can_manage"] = can(self.membership, "ambassadors.manage")
         context["can_caps"] = can(self.membership, "ambassadors.caps")
         context["status_form"] = kwargs.get("status_form") or StatusForm(
@@ -74,11 +99,14 @@ class AmbassadorDetailView(OrgTemplateView):
         return context
 
     def back(self) -> HttpResponse:
-        return redirect(
+        """To the ambassador's page, on the pages of its lists that the request names: the
+        navigation of a page re-rendered after a failed form links here."""
+        url = reverse(
             "ambassador_detail",
-            org_slug=self.organisation.slug,
-            ambassador_id=self.get_ambassador().pk,
+            kwargs={"org_slug": self.organisation.slug, "ambassador_id": self.get_ambassador().pk},
         )
+        query = self.request.GET.urlencode()
+        return redirect(f"{url}?{query}" if query else url)
 
 
 class AmbassadorStatusView(AmbassadorDetailView):

@@ -48,6 +48,8 @@ class Paged:
 
     page: Page[Any]
     query: str
+    # The query parameter that names the page: a page with two paged lists gives each its own.
+    param: str = "page"
 
     @property
     def items(self) -> Any:
@@ -65,18 +67,19 @@ def page_of(
     per_page: int = 50,
     cap: int | None = None,
     count: int | None = None,
+    param: str = "page",
 ) -> Paged:
-    """The page `?page=` asks for (the last one when it asks beyond, the first when it is not a
-    number), keeping the other query parameters for the navigation's links. A caller that
-    counted the items already (e.g. in a grouped query it needs anyway) passes `count`: no
-    COUNT query then."""
+    """The page `?page=` (or `?<param>=`) asks for (the last one when it asks beyond, the first
+    when it is not a number), keeping the other query parameters for the navigation's links. A
+    caller that counted the items already (e.g. in a grouped query it needs anyway) passes
+    `count`: no COUNT query then."""
     paginator = CappedPaginator(items, per_page, cap=cap)
     if count is not None and cap is None:
         paginator.__dict__["full_count"] = count
-    page = paginator.get_page(request.GET.get("page"))
+    page = paginator.get_page(request.GET.get(param))
     query = request.GET.copy()
-    query.pop("page", None)
-    return Paged(page=page, query=query.urlencode())
+    query.pop(param, None)
+    return Paged(page=page, query=query.urlencode(), param=param)
 
 
 def page_of_rows(
