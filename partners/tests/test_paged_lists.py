@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 
 from cocora.organisations.models import Role
+from cocora.testing.queries import count_queries, tenant_settings_queries
 from partners.tests.factories import (
     CollaborationPartnerFactory,
     DisclosureFactory,
@@ -104,3 +105,99 @@ def test_another_organisations_activities_never_appear_in_the_list(org, other_or
     assert "Theirs" not in everything
     assert "No activity matches these filters." in foreign_filter
     assert "Theirs" not in foreign_filter
+
+
+# The partner's portal.
+
+
+def test_the_portal_pages_activities_and_shared_information_each_on_its_own(org, member_client):
+    # Given a partner with 22 joint activities and 52 young people's names shared with it
+    club = PartnerOrganisationFactory(organisation=org, name="Club North")
+    client = _partner_client(org, member_client, club)
+    _activities(org, club, 22, prefix="Together")
+    _disclosures(org, club, 52)
+    url = reverse("partner_portal", args=[org.slug])
+
+    # When the partner opens its portal, the second page of each list, and one list's second
+    # page alone
+    first = client.get(url).content.decode()
+    second = client.get(url, {"page": 2, "shared_page": 2}).content.decode()
+    older_activities = client.get(url, {"page": 2}).content.decode()
+
+    # Then the first view shows the 20 newest activities and the 50 latest names, with counts
+    assert "Together 19" in first and "Together 20" not in first
+    assert "Young 51" in first and "Young 02" in first and "Young 01" not in first
+    assert "Page 1 of 2 · 22 in all" in first
+    assert "Page 1 of 2 · 52 in all" in first
+    assert 'href="?page=2#portal-activities">Older</a>' in first
+    assert 'href="?shared_page=2#portal-disclosures">Older</a>' in first
+    # and the second pages show the rest of each, nothing read twice.
+    assert "Together 20" in second and "Together 21" in second and "Together 19" not in second
+    assert "Young 01" in second and "Young 00" in second and "Young 02" not in second
+    assert "Page 2 of 2 · 22 in all" in second
+    assert "Page 2 of 2 · 52 in all" in second
+    # Each list's links keep the other list's page.
+    assert 'href="?shared_page=2&amp;page=1#portal-activities">Newer</a>' in second
+    assert 'href="?page=2&amp;shared_page=1#portal-disclosures">Newer</a>' in second
+    assert "Together 21" in older_activities and "Young 51" in older_activities
+    assert 'href="?page=2&amp;shared_page=2#portal-disclosures">Older</a>' in older_activities
+
+
+def test_the_portal_shows_no_pager_when_everything_fits(org, member_client):
+    club = PartnerOrganisationFactory(organisation=org, name="Club North")
+    client = _partner_client(org, member_client, club)
+    _activities(org, club, 3, prefix="Together")
+    _disclosures(org, club, 2)
+
+    html = client.get(reverse("partner_portal", args=[org.slug])).content.decode()
+
+    assert "Together 00" in html and "Together 02" in html
+    assert "Young 00" in html and "Young 01" in html
+    assert "Page 1 of" not in html
+
+
+def test_the_portal_query_count_is_the_same_for_5_and_55_rows(org, member_client):
+    club = PartnerOrganisationFactory(organisation=org, name="Club North")
+    client = _partner_client(org, member_client, club)
+    url = reverse("partner_portal", args=[org.slug])
+
+    def measure(rows, start):
+        _activities(org, club, rows, prefix="Together", start=start)
+        _disclosures(org, club, rows, start=start)
+        count, response = count_queries(lambda: client.get(url))
+        assert response.status_code == 200
+        context = response.context
+        return count, (len(context["activities"].items), len(context["shared"].items))
+
+    five, rows5 = measure(5, 0)
+    fifty, rows50 = measure(50, 5)
+    assert (rows5, rows50) == ((5, 5), (20, 50))
+    # session, user, the member's memberships with their organisations (the switcher too), the
+    # contact with its partner, the agreement (none here: no rules to read), the count and a
+    # page of activities, the count and a page of shared information with the young people = 9
+    # (+2 tenant settings on PostgreSQL).
+    assert five == fifty == 9 + 2 * tenant_settings_queries()
+
+
+def test_the_portal_shows_only_this_partners_rows_of_this_organisation(
+    org, other_org, member_client
+):
+    club = PartnerOrganisationFactory(organisation=org, name="Club North")
+    client = _partner_client(org, member_client, club)
+    _activities(org, club, 1, prefix="Together")
+    _disclosures(org, club, 1)
+    # Another partner of the same organisation, and a namesake in another organisation.
+    school = PartnerOrganisationFactory(organisation=org, name="School South")
+    _activities(org, school, 25, prefix="School only")
+    _disclosures(org, school, 55, prefix="Pupil")
+    namesake = PartnerOrganisationFactory(organisation=other_org, name="Club North")
+    _activities(other_org, namesake, 25, prefix="Theirs")
+    _disclosures(other_org, namesake, 55, prefix="Foreign")
+    url = reverse("partner_portal", args=[org.slug])
+
+    for params in ({}, {"page": 2, "shared_page": 2}):
+        html = client.get(url, params).content.decode()
+        assert "Together 00" in html and "Young 00" in html
+        for other in ("School only", "Pupil", "Theirs", "Foreign"):
+            assert other not in html, other
+        assert "Page 1 of" not in html

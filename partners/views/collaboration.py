@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from cocora.core.errors import ApplicationError
 from cocora.core.forms import add_application_error
 from cocora.core.ids import parse_id
-from cocora.core.paging import page_of
+from cocora.core.paging import page_of, page_of_rows
 from cocora.organisations.models import Membership, Role
 from cocora.organisations.permissions import can
 from cocora.organisations.views_base import OrgTemplateView
@@ -26,7 +26,7 @@ from ..models import (
     PartnerOrganisation,
 )
 from ..selectors.collaboration import collaboration_get, collaboration_queryset, follow_ups_open
-from ..selectors.portal import partner_portal
+from ..selectors.portal import partner_portal, portal_disclosure_rows
 from ..services import collaboration as services
 from ..services.checks import organisation_today
 
@@ -282,9 +282,26 @@ class PartnerPortalView(OrgTemplateView):
 
     permission = "partner_portal.view"
     template_name = "partners/portal.html"
+    # The same lengths as the partner's page on the staff side.
+    activities_page_size = 20
+    shared_page_size = 50
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["portal"] = partner_portal(organisation=self.organisation, user=self.request.user)
+        portal = partner_portal(organisation=self.organisation, user=self.request.user)
+        context["portal"] = portal
         context["classes"] = InformationClass
+        if portal is not None:
+            # Two lists, each paged on its own (`?page=`, `?shared_page=`), so that both can be
+            # read to the end: a COUNT and a page of each.
+            context["activities"] = page_of(
+                self.request, portal.activities, per_page=self.activities_page_size
+            )
+            context["shared"] = page_of_rows(
+                self.request,
+                portal.disclosures,
+                portal_disclosure_rows,
+                per_page=self.shared_page_size,
+                param="shared_page",
+            )
         return context
