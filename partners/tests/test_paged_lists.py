@@ -201,3 +201,69 @@ def test_the_portal_shows_only_this_partners_rows_of_this_organisation(
         for other in ("School only", "Pupil", "Theirs", "Foreign"):
             assert other not in html, other
         assert "Page 1 of" not in html
+
+
+# The partner's page on the staff side.
+
+
+def test_the_partner_page_says_how_many_activities_and_disclosures_there_are(org, member_client):
+    # Regression: the page showed the latest 20 activities and 50 disclosures and said nothing
+    # of the others.
+    client = member_client(org, Role.COORDINATOR)
+    club = PartnerOrganisationFactory(organisation=org, name="Club North")
+    _activities(org, club, 22, prefix="Together")
+    _disclosures(org, club, 52)
+    url = reverse("partner_detail", args=[org.slug, club.pk])
+
+    first = client.get(url).content.decode()
+    second = client.get(url, {"page": 2, "shared_page": 2}).content.decode()
+
+    assert "Together 19" in first and "Together 20" not in first
+    assert "Young 02" in first and "Young 01" not in first
+    assert "Page 1 of 2 · 22 in all" in first
+    assert "Page 1 of 2 · 52 in all" in first
+    assert 'href="?page=2#activities-heading">Older</a>' in first
+    assert 'href="?shared_page=2#disclosures-heading">Older</a>' in first
+    assert "Together 21" in second and "Together 19" not in second
+    assert "Young 00" in second and "Young 02" not in second
+    assert 'href="?shared_page=2&amp;page=1#activities-heading">Newer</a>' in second
+
+
+def test_the_partner_page_counts_only_this_organisations_rows(org, other_org, member_client):
+    client = member_client(org, Role.COORDINATOR)
+    club = PartnerOrganisationFactory(organisation=org, name="Club North")
+    _activities(org, club, 2, prefix="Together")
+    _disclosures(org, club, 2)
+    namesake = PartnerOrganisationFactory(organisation=other_org, name="Club North")
+    _activities(other_org, namesake, 25, prefix="Theirs")
+    _disclosures(other_org, namesake, 55, prefix="Foreign")
+
+    html = client.get(reverse("partner_detail", args=[org.slug, club.pk])).content.decode()
+
+    assert "Together 01" in html and "Young 01" in html
+    assert "Theirs" not in html and "Foreign" not in html
+    # Everything fits: no pager, no count.
+    assert "Page 1 of" not in html
+
+
+def test_the_partner_page_query_count_is_the_same_for_5_and_55_rows(org, member_client):
+    client = member_client(org, Role.COORDINATOR)
+    club = PartnerOrganisationFactory(organisation=org, name="Club North")
+    url = reverse("partner_detail", args=[org.slug, club.pk])
+
+    def measure(rows, start):
+        _activities(org, club, rows, prefix="Together", start=start)
+        _disclosures(org, club, rows, start=start)
+        count, response = count_queries(lambda: client.get(url))
+        assert response.status_code == 200
+        context = response.context
+        return count, (len(context["activities"].items), len(context["disclosures"].items))
+
+    five, rows5 = measure(5, 0)
+    fifty, rows50 = measure(50, 5)
+    assert (rows5, rows50) == ((5, 5), (20, 50))
+    # session, user, the member's memberships with their organisations (the switcher too), the
+    # partner, its checks, its agreement (none here: no rules to read), its contacts, its
+    # history, the count and a page of activities, the count and a page of disclosures with
+    # the young people and who shared = 12 (+2 tenant settings on PostgreSQL).
+    assert five == fifty == 12 + 2 * tenant_settings_queries()
