@@ -44,11 +44,11 @@ class CappedPaginator(Paginator):
 
 @dataclass
 class Paged:
-    """A page of a list, what the navigation needs, and the rest of the query string."""
+    """A page of a list, what the navigation needs, and the rest of the query string. `param`
+    is the query parameter that names the page (`page` unless a page holds two lists)."""
 
     page: Page[Any]
     query: str
-    # The query parameter that names the page: a page with two paged lists gives each its own.
     param: str = "page"
 
     @property
@@ -69,10 +69,11 @@ def page_of(
     count: int | None = None,
     param: str = "page",
 ) -> Paged:
-    """The page `?page=` (or `?<param>=`) asks for (the last one when it asks beyond, the first
-    when it is not a number), keeping the other query parameters for the navigation's links. A
-    caller that counted the items already (e.g. in a grouped query it needs anyway) passes
-    `count`: no COUNT query then."""
+    """The page `?page=` asks for (the last one when it asks beyond, the first when it is not a
+    number), keeping the other query parameters for the navigation's links. A caller that
+    counted the items already (e.g. in a grouped query it needs anyway) passes `count`: no
+    COUNT query then. A page with two lists names the second one's parameter (`param`): each
+    list's links keep the other's page."""
     paginator = CappedPaginator(items, per_page, cap=cap)
     if count is not None and cap is None:
         paginator.__dict__["full_count"] = count
@@ -90,13 +91,16 @@ def page_of_rows(
     per_page: int = 50,
     keep: Callable[[Any], bool] | None = None,
     count: int | None = None,
+    param: str = "page",
 ) -> Paged:
     """A page of rows built by `rows(objects)` (a list page's decorated rows) from a queryset.
     Only the page's objects are turned into rows; with `keep`, a filter that needs the built
     rows (e.g. "consent missing", decided in Python), every match is built and kept or not
     first, then paged."""
     if keep is not None:
-        return page_of(request, [row for row in rows(items) if keep(row)], per_page=per_page)
-    paged = page_of(request, items, per_page=per_page, count=count)
+        return page_of(
+            request, [row for row in rows(items) if keep(row)], per_page=per_page, param=param
+        )
+    paged = page_of(request, items, per_page=per_page, count=count, param=param)
     paged.page.object_list = rows(paged.items)
     return paged

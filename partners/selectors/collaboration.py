@@ -55,20 +55,6 @@ def collaboration_queryset(
     )
 
 
-def collaboration_list(
-    *,
-    organisation: Organisation,
-    partner_id: int | None = None,
-    kind: str = "",
-    year: int | None = None,
-) -> list[CollaborationActivity]:
-    return list(
-        collaboration_queryset(
-            organisation=organisation, partner_id=partner_id, kind=kind, year=year
-        )
-    )
-
-
 def follow_up_queryset(
     *,
     organisation: Organisation,
@@ -117,14 +103,25 @@ def collaboration_get(
     }
 
 
+def partner_activity_queryset(
+    *, organisation: Organisation, partner: PartnerOrganisation
+) -> QuerySet[CollaborationActivity]:
+    """The activities a partner took part in, newest first (the id breaks ties, so that pages
+    neither repeat nor skip one): one query, nothing prefetched."""
+    return (
+        CollaborationActivity.objects.for_org(organisation)
+        .filter(pk__in=activity_ids_with_partner(organisation=organisation, partner_id=partner.pk))
+        .order_by("-held_at", "-pk")
+    )
+
+
 def activities_of_partner(
     *, organisation: Organisation, partner: PartnerOrganisation
 ) -> list[CollaborationActivity]:
     return list(
-        CollaborationActivity.objects.for_org(organisation)
-        .filter(pk__in=activity_ids_with_partner(organisation=organisation, partner_id=partner.pk))
-        .prefetch_related(_partner_links(organisation))
-        .order_by("-held_at")
+        partner_activity_queryset(organisation=organisation, partner=partner).prefetch_related(
+            _partner_links(organisation)
+        )
     )
 
 

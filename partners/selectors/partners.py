@@ -13,7 +13,6 @@ from cocora.organisations.models import Organisation
 from ..models import (
     DEFAULT_MATRIX,
     Agreement,
-    CollaborationActivity,
     Disclosure,
     InformationClass,
     IntegrityCheck,
@@ -22,6 +21,7 @@ from ..models import (
     SharingRule,
 )
 from ..services.checks import CheckState, PartnerCheckStatus, check_status, organisation_today
+from .collaboration import partner_activity_queryset
 
 # A review within this many days shows as "due soon" in the directory.
 REVIEW_SOON = timedelta(days=60)
@@ -215,17 +215,13 @@ def partner_detail(*, organisation: Organisation, partner: PartnerOrganisation) 
         "matrix": matrix_rows(organisation=organisation, agreement=agreement),
         "checks": checks,
         "check_status": check_status(checks[0] if checks else None, today=today),
-        "activities": list(
-            CollaborationActivity.objects.for_org(organisation)
-            .filter(partner_links__partner=partner)
-            .order_by("-held_at")[:20]
-        ),
-        "disclosures": list(
-            Disclosure.objects.for_org(organisation)
-            .filter(partner=partner)
-            .select_related("participant", "disclosed_by")
-            .order_by("-disclosed_at")[:50]
-        ),
+        # The two lists that grow with the partnership, newest first, for the page to read one
+        # page of each (the id breaks ties, so that pages neither repeat nor skip a row).
+        "activities": partner_activity_queryset(organisation=organisation, partner=partner),
+        "disclosures": Disclosure.objects.for_org(organisation)
+        .filter(partner=partner)
+        .select_related("participant", "disclosed_by")
+        .order_by("-disclosed_at", "-pk"),
         "history": audit_events_for(organisation=organisation, target=partner),
         "today": today,
     }

@@ -2,10 +2,11 @@
 allows. Aggregates are counts; a young person's name appears only in a disclosure recorded to
 this partner."""
 
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from cocora.organisations.models import Organisation
@@ -20,13 +21,14 @@ from programmes.models import (
 
 from ..models import (
     NAMED_CLASSES,
+    CollaborationActivity,
     Disclosure,
     InformationClass,
     PartnerContact,
     PartnerOrganisation,
     SharingLevel,
 )
-from .collaboration import activities_of_partner
+from .collaboration import partner_activity_queryset
 from .partners import agreement_for, matrix_rows
 
 
@@ -37,16 +39,30 @@ class PortalDisclosure:
     name: str
 
 
+def portal_disclosure_rows(disclosures: Iterable[Disclosure]) -> list[PortalDisclosure]:
+    """The disclosures as the partner sees them: a name only where the class names someone."""
+    return [
+        PortalDisclosure(
+            disclosure=d,
+            name=d.participant.display_name if d.information_class in NAMED_CLASSES else "",
+        )
+        for d in disclosures
+    ]
+
+
 @dataclass
 class PartnerPortal:
+    """The portal's reads. The two lists that grow with the partnership (activities, and what
+    was shared) are querysets, newest first, for the page to read one page of each."""
+
     contact: PartnerContact
     partner: PartnerOrganisation
     allowed: set[str]
-    activities: list[Any] = field(default_factory=list)
+    activities: QuerySet[CollaborationActivity]
+    disclosures: QuerySet[Disclosure]
     programmes: list[Programme] | None = None
     figures: dict[str, int] | None = None
     sessions: list[Session] | None = None
-    disclosures: list[PortalDisclosure] = field(default_factory=list)
 
 
 def partner_contact_for_user(*, organisation: Organisation, user: Any) -> PartnerContact | None:
@@ -92,8 +108,18 @@ def partner_portal(*, organisation: Organisation, user: Any) -> PartnerPortal | 
         if agreement is not None
         else set()
     )
-    portal = PartnerPortal(contact=contact, partner=partner, allowed=allowed)
-    portal.activities = activities_of_partner(organisation=organisation, partner=partner)
+    portal = PartnerPortal(
+        contact=contact,
+        partner=partner,
+        allowed=allowed,
+        activities=partner_activity_queryset(organisation=organisation, partner=partner),
+        # The id breaks ties between disclosures made in the same instant, so that pages
+        # neither repeat nor skip one.
+        disclosures=Disclosure.objects.for_org(organisation)
+        .filter(partner=partner)
+        .select_related("participant")
+        .order_by("-disclosed_at", "-pk"),
+    )
     if InformationClass.PROGRAMME_MATERIALS in allowed:
         portal.programmes = list(
             Programme.objects.for_org(organisation)
@@ -111,14 +137,4 @@ def partner_portal(*, organisation: Organisation, user: Any) -> PartnerPortal | 
             .only("starts_at", "ends_at", "venue")
             .order_by("starts_at")[:10]
         )
-    portal.disclosures = [
-        PortalDisclosure(
-            disclosure=d,
-            name=d.participant.display_name if d.information_class in NAMED_CLASSES else "",
-        )
-        for d in Disclosure.objects.for_org(organisation)
-        .filter(partner=partner)
-        .select_related("participant")
-        .order_by("-disclosed_at")
-    ]
     return portal

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from cocora.core.errors import ApplicationError
 from cocora.core.forms import add_application_error
 from cocora.core.ids import parse_id
+from cocora.core.paging import page_of, page_of_rows
 from cocora.organisations.models import Membership, Role
 from cocora.organisations.permissions import can
 from cocora.organisations.views_base import OrgTemplateView
@@ -24,8 +25,8 @@ from ..models import (
     InformationClass,
     PartnerOrganisation,
 )
-from ..selectors.collaboration import collaboration_get, collaboration_list, follow_ups_open
-from ..selectors.portal import partner_portal
+from ..selectors.collaboration import collaboration_get, collaboration_queryset, follow_ups_open
+from ..selectors.portal import partner_portal, portal_disclosure_rows
 from ..services import collaboration as services
 from ..services.checks import organisation_today
 
@@ -33,17 +34,25 @@ from ..services.checks import organisation_today
 class CollaborationListView(OrgTemplateView):
     permission = "collaboration.view"
     template_name = "partners/collaboration/list.html"
+    page_size = 50
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         params = self.request.GET
-        filters = {
-            "partner_id": parse_id(params.get("partner", "")),
-            "kind": params.get("kind", "")
-            if params.get("kind") in CollaborationKind.values
-            else "",
-        }
-        context["activities"] = collaboration_list(organisation=self.organisation, **filters)
+        partner_id = parse_id(params.get("partner", ""))
+        kind = params.get("kind", "") if params.get("kind") in CollaborationKind.values else ""
+        filters = {"partner_id": partner_id, "kind": kind}
+        # One page of activities, newest first: a COUNT, the page, its partner links. The
+        # pager's links keep the filters.
+        paged = page_of(
+            self.request,
+            collaboration_queryset(
+                organisation=self.organisation, partner_id=partner_id, kind=kind
+            ),
+            per_page=self.page_size,
+        )
+        context["activities"] = paged.items
+        context["paged"] = paged
         context["follow_ups"] = follow_ups_open(organisation=self.organisation)
         context["filters"] = filters
         context["filtered"] = any(filters.values())
@@ -273,9 +282,26 @@ class PartnerPortalView(OrgTemplateView):
 
     permission = "partner_portal.view"
     template_name = "partners/portal.html"
+    # The same lengths as the partner's page on the staff side.
+    activities_page_size = 20
+    shared_page_size = 50
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["portal"] = partner_portal(organisation=self.organisation, user=self.request.user)
+        portal = partner_portal(organisation=self.organisation, user=self.request.user)
+        context["portal"] = portal
         context["classes"] = InformationClass
+        if portal is not None:
+            # Two lists, each paged on its own (`?page=`, `?shared_page=`), so that both can be
+            # read to the end: a COUNT and a page of each.
+            context["activities"] = page_of(
+                self.request, portal.activities, per_page=self.activities_page_size
+            )
+            context["shared"] = page_of_rows(
+                self.request,
+                portal.disclosures,
+                portal_disclosure_rows,
+                per_page=self.shared_page_size,
+                param="shared_page",
+            )
         return context

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from cocora.audit.services import audit_record
 from cocora.core.errors import ApplicationError
 from cocora.core.forms import add_application_error
-from cocora.core.paging import page_of_rows
+from cocora.core.paging import page_of, page_of_rows
 from cocora.organisations.models import Membership, Role
 from cocora.organisations.permissions import can
 from cocora.organisations.views_base import OrgTemplateView
@@ -153,12 +153,25 @@ class PartnerEditView(OrgTemplateView):
 class PartnerDetailView(OrgTemplateView):
     permission = "partners.view"
     template_name = "partners/detail.html"
+    activities_page_size = 20
+    shared_page_size = 50
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         partner = self.get_org_object(PartnerOrganisation, self.kwargs["partner_id"])
         context["partner"] = partner
         context.update(partner_detail(organisation=self.organisation, partner=partner))
+        # The joint activities and what was shared, each paged on its own (`?page=`,
+        # `?shared_page=`): the latest ones first, with a count of all when there are more.
+        context["activities"] = page_of(
+            self.request, context["activities"], per_page=self.activities_page_size
+        )
+        context["disclosures"] = page_of(
+            self.request,
+            context["disclosures"],
+            per_page=self.shared_page_size,
+            param="shared_page",
+        )
         context["can_manage"] = can(self.membership, "partners.manage")
         context["can_view_participants"] = can(self.membership, "participants.view")
         return context

@@ -1,0 +1,269 @@
+"""The partners app's lists that grow with the data are paged with a count: the Collaborative
+Programme's activities, the partner's own portal (its joint activities and what was shared with
+it, each paged on its own), and the same two lists on the partner's page. Each keeps its filters
+(or the other list's page) in its links, costs the same queries whatever the number of rows, and
+never shows another organisation's rows."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.urls import reverse
+
+from cocora.organisations.models import Role
+from cocora.testing.queries import count_queries, tenant_settings_queries
+from partners.tests.factories import (
+    CollaborationPartnerFactory,
+    DisclosureFactory,
+    PartnerContactFactory,
+    PartnerOrganisationFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+# The newest activity of each test; the others a day apart before it.
+NEWEST = datetime(2026, 3, 2, 17, 0, tzinfo=UTC)
+
+
+def _activities(org, partner, count, *, prefix="Meeting", kind="dialogue", start=0):
+    """`count` activities with `partner`, numbered from `start`, the lowest number the newest."""
+    for number in range(start, start + count):
+        CollaborationPartnerFactory(
+            organisation=org,
+            partner=partner,
+            activity__kind=kind,
+            activity__title=f"{prefix} {number:02d}",
+            activity__held_at=NEWEST - timedelta(days=number),
+        )
+
+
+def _disclosures(org, partner, count, *, prefix="Young", start=0):
+    """`count` disclosures of a young person's name to `partner`, the last one made the newest."""
+    for number in range(start, start + count):
+        DisclosureFactory(
+            organisation=org, partner=partner, participant__display_name=f"{prefix} {number:02d}"
+        )
+
+
+def _partner_client(org, member_client, partner):
+    """A member with the partner role, linked to a contact of `partner`."""
+    client = member_client(org, Role.PARTNER)
+    PartnerContactFactory(organisation=org, partner=partner, user=client.membership.user)
+    return client
+
+
+# Activities of the Collaborative Programme.
+
+
+def test_the_activity_list_pages_by_50_and_keeps_its_filters(org, member_client):
+    # Given 53 dialogue meetings with Club North, and activities that the filters leave out
+    client = member_client(org, Role.COORDINATOR)
+    club = PartnerOrganisationFactory(organisation=org, name="Club North")
+    school = PartnerOrganisationFactory(organisation=org, name="School South")
+    _activities(org, club, 53)
+    _activities(org, club, 3, prefix="Street party", kind="joint_event")
+    _activities(org, school, 4, prefix="School dialogue")
+    url = reverse("collaboration_list", args=[org.slug])
+    filters = {"partner": club.pk, "kind": "dialogue"}
+
+    # When the coordinator reads the filtered list, then its second page
+    first = client.get(url, filters)
+    second = client.get(url, filters | {"page": 2})
+
+    # Then the first page holds the 50 newest, the second the 3 oldest, with the count of all
+    first_html, second_html = first.content.decode(), second.content.decode()
+    assert [a.title for a in first.context["activities"]] == [f"Meeting {n:02d}" for n in range(50)]
+    assert [a.title for a in second.context["activities"]] == [
+        "Meeting 50",
+        "Meeting 51",
+        "Meeting 52",
+    ]
+    assert "Meeting 49" in first_html and "Meeting 50" not in first_html
+    assert "Meeting 52" in second_html and "Meeting 49" not in second_html
+    assert "Street party" not in first_html + second_html
+    assert "School dialogue" not in first_html + second_html
+    assert "Page 1 of 2 · 53 in all" in first_html
+    assert "Page 2 of 2 · 53 in all" in second_html
+    # and the pager's links keep both filters.
+    assert f'href="?partner={club.pk}&amp;kind=dialogue&amp;page=2">Older</a>' in first_html
+    assert f'href="?partner={club.pk}&amp;kind=dialogue&amp;page=1">Newer</a>' in second_html
+
+
+def test_another_organisations_activities_never_appear_in_the_list(org, other_org, member_client):
+    client = member_client(org, Role.COORDINATOR)
+    ours = PartnerOrganisationFactory(organisation=org, name="Club North")
+    theirs = PartnerOrganisationFactory(organisation=other_org, name="Club North")
+    _activities(org, ours, 2, prefix="Ours")
+    _activities(other_org, theirs, 60, prefix="Theirs")
+    url = reverse("collaboration_list", args=[org.slug])
+
+    everything = client.get(url, {"page": 2}).content.decode()
+    # Another organisation's partner id in the filter finds nothing, rather than its activities.
+    foreign_filter = client.get(url, {"partner": theirs.pk}).content.decode()
+
+    assert "Ours 00" in everything and "Ours 01" in everything
+    assert "Page 1 of 1 · 2 in all" in everything
+    assert "Theirs" not in everything
+    assert "No activity matches these filters." in foreign_filter
+    assert "Theirs" not in foreign_filter
+
+
+# The partner's portal.
+
+
+def test_the_portal_pages_activities_and_shared_information_each_on_its_own(org, member_client):
+    # Given a partner with 22 joint activities and 52 young people's names shared with it
+    club = PartnerOrganisationFactory(organisation=org, name="Club North")
+    client = _partner_client(org, member_client, club)
+    _activities(org, club, 22, prefix="Together")
+    _disclosures(org, club, 52)
+    url = reverse("partner_portal", args=[org.slug])
+
+    # When the partner opens its portal, the second page of each list, and one list's second
+    # page alone
+    first = client.get(url).content.decode()
+    second = client.get(url, {"page": 2, "shared_page": 2}).content.decode()
+    older_activities = client.get(url, {"page": 2}).content.decode()
+
+    # Then the first view shows the 20 newest activities and the 50 latest names, with counts
+    assert "Together 19" in first and "Together 20" not in first
+    assert "Young 51" in first and "Young 02" in first and "Young 01" not in first
+    assert "Page 1 of 2 · 22 in all" in first
+    assert "Page 1 of 2 · 52 in all" in first
+    assert 'href="?page=2#portal-activities">Older</a>' in first
+    assert 'href="?shared_page=2#portal-disclosures">Older</a>' in first
+    # and the second pages show the rest of each, nothing read twice.
+    assert "Together 20" in second and "Together 21" in second and "Together 19" not in second
+    assert "Young 01" in second and "Young 00" in second and "Young 02" not in second
+    assert "Page 2 of 2 · 22 in all" in second
+    assert "Page 2 of 2 · 52 in all" in second
+    # Each list's links keep the other list's page.
+    assert 'href="?shared_page=2&amp;page=1#portal-activities">Newer</a>' in second
+    assert 'href="?page=2&amp;shared_page=1#portal-disclosures">Newer</a>' in second
+    assert "Together 21" in older_activities and "Young 51" in older_activities
+    assert 'href="?page=2&amp;shared_page=2#portal-disclosures">Older</a>' in older_activities
+
+
+def test_the_portal_shows_no_pager_when_everything_fits(org, member_client):
+    club = PartnerOrganisationFactory(organisation=org, name="Club North")
+    client = _partner_client(org, member_client, club)
+    _activities(org, club, 3, prefix="Together")
+    _disclosures(org, club, 2)
+
+    html = client.get(reverse("partner_portal", args=[org.slug])).content.decode()
+
+    assert "Together 00" in html and "Together 02" in html
+    assert "Young 00" in html and "Young 01" in html
+    assert "Page 1 of" not in html
+
+
+def test_the_portal_query_count_is_the_same_for_5_and_55_rows(org, member_client):
+    club = PartnerOrganisationFactory(organisation=org, name="Club North")
+    client = _partner_client(org, member_client, club)
+    url = reverse("partner_portal", args=[org.slug])
+
+    def measure(rows, start):
+        _activities(org, club, rows, prefix="Together", start=start)
+        _disclosures(org, club, rows, start=start)
+        count, response = count_queries(lambda: client.get(url))
+        assert response.status_code == 200
+        context = response.context
+        return count, (len(context["activities"].items), len(context["shared"].items))
+
+    five, rows5 = measure(5, 0)
+    fifty, rows50 = measure(50, 5)
+    assert (rows5, rows50) == ((5, 5), (20, 50))
+    # session, user, the member's memberships with their organisations (the switcher too), the
+    # contact with its partner, the agreement (none here: no rules to read), the count and a
+    # page of activities, the count and a page of shared information with the young people = 9
+    # (+2 tenant settings on PostgreSQL).
+    assert five == fifty == 9 + 2 * tenant_settings_queries()
+
+
+def test_the_portal_shows_only_this_partners_rows_of_this_organisation(
+    org, other_org, member_client
+):
+    club = PartnerOrganisationFactory(organisation=org, name="Club North")
+    client = _partner_client(org, member_client, club)
+    _activities(org, club, 1, prefix="Together")
+    _disclosures(org, club, 1)
+    # Another partner of the same organisation, and a namesake in another organisation.
+    school = PartnerOrganisationFactory(organisation=org, name="School South")
+    _activities(org, school, 25, prefix="School only")
+    _disclosures(org, school, 55, prefix="Pupil")
+    namesake = PartnerOrganisationFactory(organisation=other_org, name="Club North")
+    _activities(other_org, namesake, 25, prefix="Theirs")
+    _disclosures(other_org, namesake, 55, prefix="Foreign")
+    url = reverse("partner_portal", args=[org.slug])
+
+    for params in ({}, {"page": 2, "shared_page": 2}):
+        html = client.get(url, params).content.decode()
+        assert "Together 00" in html and "Young 00" in html
+        for other in ("School only", "Pupil", "Theirs", "Foreign"):
+            assert other not in html, other
+        assert "Page 1 of" not in html
+
+
+# The partner's page on the staff side.
+
+
+def test_the_partner_page_says_how_many_activities_and_disclosures_there_are(org, member_client):
+    # Regression: the page showed the latest 20 activities and 50 disclosures and said nothing
+    # of the others.
+    client = member_client(org, Role.COORDINATOR)
+    club = PartnerOrganisationFactory(organisation=org, name="Club North")
+    _activities(org, club, 22, prefix="Together")
+    _disclosures(org, club, 52)
+    url = reverse("partner_detail", args=[org.slug, club.pk])
+
+    first = client.get(url).content.decode()
+    second = client.get(url, {"page": 2, "shared_page": 2}).content.decode()
+
+    assert "Together 19" in first and "Together 20" not in first
+    assert "Young 02" in first and "Young 01" not in first
+    assert "Page 1 of 2 · 22 in all" in first
+    assert "Page 1 of 2 · 52 in all" in first
+    assert 'href="?page=2#activities-heading">Older</a>' in first
+    assert 'href="?shared_page=2#disclosures-heading">Older</a>' in first
+    assert "Together 21" in second and "Together 19" not in second
+    assert "Young 00" in second and "Young 02" not in second
+    assert 'href="?shared_page=2&amp;page=1#activities-heading">Newer</a>' in second
+
+
+def test_the_partner_page_counts_only_this_organisations_rows(org, other_org, member_client):
+    client = member_client(org, Role.COORDINATOR)
+    club = PartnerOrganisationFactory(organisation=org, name="Club North")
+    _activities(org, club, 2, prefix="Together")
+    _disclosures(org, club, 2)
+    namesake = PartnerOrganisationFactory(organisation=other_org, name="Club North")
+    _activities(other_org, namesake, 25, prefix="Theirs")
+    _disclosures(other_org, namesake, 55, prefix="Foreign")
+
+    html = client.get(reverse("partner_detail", args=[org.slug, club.pk])).content.decode()
+
+    assert "Together 01" in html and "Young 01" in html
+    assert "Theirs" not in html and "Foreign" not in html
+    # Everything fits: no pager, no count.
+    assert "Page 1 of" not in html
+
+
+def test_the_partner_page_query_count_is_the_same_for_5_and_55_rows(org, member_client):
+    client = member_client(org, Role.COORDINATOR)
+    club = PartnerOrganisationFactory(organisation=org, name="Club North")
+    url = reverse("partner_detail", args=[org.slug, club.pk])
+
+    def measure(rows, start):
+        _activities(org, club, rows, prefix="Together", start=start)
+        _disclosures(org, club, rows, start=start)
+        count, response = count_queries(lambda: client.get(url))
+        assert response.status_code == 200
+        context = response.context
+        return count, (len(context["activities"].items), len(context["disclosures"].items))
+
+    five, rows5 = measure(5, 0)
+    fifty, rows50 = measure(50, 5)
+    assert (rows5, rows50) == ((5, 5), (20, 50))
+    # session, user, the member's memberships with their organisations (the switcher too), the
+    # partner, its checks, its agreement (none here: no rules to read), its contacts, its
+    # history, the count and a page of activities, the count and a page of disclosures with
+    # the young people and who shared = 12 (+2 tenant settings on PostgreSQL).
+    assert five == fifty == 12 + 2 * tenant_settings_queries()
