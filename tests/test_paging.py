@@ -1,5 +1,5 @@
-"""Every list that grows with the data pages by a hundred with a count, and keeps its filters
-from page to page."""
+"""Every list that grows with the data pages with a count and keeps its filters from page to
+page (docs/performance.md, "Lists that grow")."""
 
 from datetime import date, timedelta
 
