@@ -15,8 +15,12 @@ from django.urls import reverse
 from django.utils import translation
 
 from ambassadors.tests.factories import AmbassadorFactory, OutreachTaskFactory
+from cocora.api.services import api_token_create, api_token_touch
 from cocora.audit.models import AuditEvent, SignInEvent
 from cocora.audit.services import audit_record
+from cocora.notifications.inbox import notification_mark_read
+from cocora.notifications.models import Delivery, DeliveryStatus
+from cocora.notifications.tests.factories import DeliveryFactory, NotificationFactory
 from cocora.organisations import page_cache
 from cocora.organisations.context import org_context
 from cocora.organisations.models import Organisation, Role
@@ -361,6 +365,9 @@ def test_two_trainers_each_see_their_own_cohorts_on_a_kept_home(org, committed):
         ('UPDATE "django_session" SET "expire_date" = %s', None),
         ('INSERT INTO "audit_auditevent" ("action") VALUES (%s)', None),
         ('INSERT INTO "audit_signinevent" ("kind") VALUES (%s)', None),
+        ('UPDATE "notifications_delivery" SET "status" = %s', None),
+        ('UPDATE "notifications_notification" SET "read_at" = %s', None),
+        ('UPDATE "api_apitoken" SET "last_used_at" = %s', None),
         ('UPDATE "accounts_user" SET "last_login" = %s WHERE "accounts_user"."id" = %s', None),
         (
             'UPDATE "accounts_user" SET "last_login" = %s, "name" = %s '
@@ -443,6 +450,32 @@ def test_looking_at_a_record_leaves_the_kept_panels_and_is_still_recorded(org, c
     kept_queries, page = count_queries(lambda: home(coordinator, org))
     assert kept_queries == 5
     assert f">{person.display_name}<" in panels(page)
+
+
+@pytest.mark.parametrize("what", ["a reminder run", "a notification read", "an API token used"])
+def test_mail_notifications_and_api_tokens_empty_nobody_s_kept_parts(org, committed, what):
+    with committed():
+        user = MembershipFactory(organisation=org, role=Role.COORDINATOR).user
+        coordinator = signed_in(user)
+        build(org, people=3)
+    first = home(coordinator, org)
+    before = page_cache.versions(org.pk, page_cache.EVERYTHING)
+
+    with committed(), org_context(org.pk):
+        if what == "a reminder run":
+            delivery = DeliveryFactory(organisation=org, status=DeliveryStatus.QUEUED)
+            Delivery.objects.filter(pk=delivery.pk).update(status=DeliveryStatus.SENT)
+        elif what == "a notification read":
+            notification = NotificationFactory(organisation=org, recipient=user)
+            notification_mark_read(organisation=org, user=user, notification=notification)
+        else:
+            token, _secret = api_token_create(organisation=org, user=user, name="Script")
+            api_token_touch(token=token)
+
+    assert page_cache.versions(org.pk, page_cache.EVERYTHING) == before
+    kept_queries, page = count_queries(lambda: home(coordinator, org))
+    assert kept_queries == 5
+    assert panels(page) == panels(first)
 
 
 def test_refused_visits_and_failed_sign_ins_empty_nobody_s_kept_parts(org, other_org, committed):

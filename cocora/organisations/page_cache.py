@@ -13,8 +13,8 @@ ORM, a bulk write, raw SQL): the connection watches its own statements. A write 
 table moves the version of the organisation the connection works for (`set_db_context`); a
 write to any other table (users, for example, whose names the panels show) moves the version of
 everything. Writes to the tables that no part shows (`QUIET_TABLES`: sessions, the audit trail,
-sign-in events; and a sign-in's `last_login`) move nothing, and a part whose render reads one of
-those tables is not kept. The move
+sign-in events, email deliveries, notifications, API tokens; and a sign-in's `last_login`) move
+nothing, and a part whose render reads one of those tables is not kept. The move
 happens after the transaction commits, so that a render in another process
 cannot store what it read before the change under the new version. A connection that has
 written in its open transaction reads and keeps nothing from here, since what it would find was
@@ -60,8 +60,21 @@ EVERYTHING = "all"
 # user); the audit trail and the sign-in events are written by reads (a young person's record
 # viewed, an outsider's refused visit, a failed sign-in), so that moving versions for them would
 # empty the kept parts whenever anyone looked at anything, and would let anyone who can fail a
-# sign-in empty every organisation's.
-QUIET_TABLES = frozenset({"django_session", "audit_auditevent", "audit_signinevent"})
+# sign-in empty every organisation's. The email deliveries are written all through a reminder
+# run (planned, claimed, sent or failed, batch by batch); a notification when someone opens it
+# (read); an API token when it is used (at most once a minute): none of them is content of a
+# kept part (the layout's unread count is read before the versions), and each moved every
+# kept part of the organisation.
+QUIET_TABLES = frozenset(
+    {
+        "django_session",
+        "audit_auditevent",
+        "audit_signinevent",
+        "notifications_delivery",
+        "notifications_notification",
+        "api_apitoken",
+    }
+)
 _QUIET_READ = re.compile(r"\b(?:" + "|".join(sorted(QUIET_TABLES)) + r")\b", re.I)
 # A sign-in writes when it happened to the user's row (Django's `update_last_login`), which is
 # outside every organisation and would move every organisation's version at every sign-in. No

@@ -22,6 +22,16 @@ class DjangosLoader(BaseTzLoader):
     timezone = datetime.UTC
 
 
+def test_a_time_of_the_hour_that_repeats_reads_as_the_instant_it_was_written():
+    # 02:00 on the night Copenhagen's clocks went back, its first time (summer time): 00:00 UTC.
+    written = datetime.datetime(2000, 10, 29, 2, 0, tzinfo=ZoneInfo("Europe/Copenhagen"))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT %s::timestamptz", [written])
+        (value,) = cursor.fetchone()
+    assert value == datetime.datetime(2000, 10, 29, 0, 0, tzinfo=datetime.UTC)
+    assert value.timestamp() == written.timestamp()
+
+
 def test_page_queries_read_timestamps_with_the_c_loader():
     with connection.cursor() as cursor:
         loader = cursor.cursor.adapters.get_loader(TIMESTAMPTZ_OID, Format.TEXT)
@@ -47,6 +57,8 @@ def test_every_instant_reads_as_djangos_loader_reads_it(moment, zone):
         cursor.execute("SELECT %s::timestamptz, %s::timestamptz::text", [written, written])
         value, text = cursor.fetchone()
         djangos = DjangosLoader(TIMESTAMPTZ_OID, cursor.cursor).load(text.encode())
-    assert value == written
+    # The instant compared in UTC: Python never finds a time of a repeated hour (the night the
+    # clocks go back) equal to a time in another zone, even the same instant (PEP 495).
+    assert value == written.astimezone(datetime.UTC)
     assert value == djangos
     assert (value.tzinfo, value.isoformat()) == (datetime.UTC, djangos.isoformat())
