@@ -1,6 +1,8 @@
 """Reads behind the evaluation pages: a cohort's rounds, the printable list of links, the
 trainer's device queue, the questionnaires, and the open answers (pooled)."""
 
+from collections import defaultdict
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -99,35 +101,57 @@ def item_list(*, organisation: Organisation, instrument: Instrument) -> QuerySet
     )
 
 
+def _alphabetical(texts: Iterable[str]) -> list[str]:
+    """Texts in alphabetical order, whatever order they were given in (which could match a
+    person); texts that differ only in case by their own letters, so that the order is total."""
+    return sorted(texts, key=lambda text: (text.casefold(), text))
+
+
+def _shown_cohorts(people: Iterable[tuple[int, str]], threshold: int) -> set[int]:
+    """The cohorts, of (cohort, pairing key) pairs, in which at least `threshold` people
+    answered. A person answers the same question at baseline and at the end: the pairing key
+    counts them once."""
+    by_cohort: dict[int, set[str]] = defaultdict(set)
+    for cohort_id, key in people:
+        by_cohort[cohort_id].add(key)
+    return {cohort_id for cohort_id, keys in by_cohort.items() if len(keys) >= threshold}
+
+
+def _open_answers_of(organisation: Organisation, **filters: Any) -> QuerySet[Answer]:
+    return (
+        Answer.objects.for_org(organisation)
+        .filter(item__kind=ItemKind.OPEN, **filters)
+        .exclude(text="")
+    )
+
+
 def open_answers(*, organisation: Organisation, cohort: Cohort) -> list[dict[str, Any]]:
     """A cohort's open answers per question, pooled across people and rounds, in alphabetical
     order (never in the order given, which could match a person), and only where at least as
-    many people answered as the small-cell threshold. Never beside a name or a code. A
-    programme's, which grow with every cohort it runs, are read a question and a page at a
-    time (`open_questions`, `open_answer_texts`)."""
+    many people answered as the small-cell threshold (each person once, however many rounds
+    they answered in). Never beside a name or a code. A programme's, which grow with every
+    cohort it runs, are read a question and a page at a time (`open_questions`,
+    `open_answer_texts`)."""
     threshold = threshold_for(organisation)
-    answers = (
-        Answer.objects.for_org(organisation)
-        .filter(item__kind=ItemKind.OPEN, response__wave__cohort=cohort)
-        .select_related("item")
-    )
     grouped: dict[int, dict[str, Any]] = {}
     language = current_language()
-    for answer in answers:
-        if not answer.text:
-            continue
+    for answer in _open_answers_of(organisation, response__wave__cohort=cohort).select_related(
+        "item", "response"
+    ):
         group = grouped.setdefault(
-            answer.item_id, {"question": answer.item.text_in(language), "texts": []}
+            answer.item_id,
+            {"question": answer.item.text_in(language), "texts": [], "people": set()},
         )
         group["texts"].append(answer.text)
+        group["people"].add(answer.response.pairing_key)
     result = []
     for group in grouped.values():
-        texts = sorted(group["texts"], key=str.casefold)
+        withheld = len(group["people"]) < threshold
         result.append(
             {
                 "question": group["question"],
-                "texts": texts if len(texts) >= threshold else [],
-                "withheld": len(texts) < threshold,
+                "texts": [] if withheld else _alphabetical(group["texts"]),
+                "withheld": withheld,
             }
         )
     return result
@@ -135,34 +159,48 @@ def open_answers(*, organisation: Organisation, cohort: Cohort) -> list[dict[str
 
 def open_questions(*, organisation: Organisation, programme: Any) -> list[Item]:
     """The open questions answered in the rounds of a programme's cohorts, in questionnaire
-    order, each with `answer_count` (the answers with a text) and `question` (its wording in the
-    current language): one query, whatever the number of answers."""
-    answered = Q(answers__response__wave__cohort__programme=programme) & ~Q(answers__text="")
+    order, each with `question` (its wording in the current language) and `answer_count`: the
+    answers its page shows, those of the cohorts in which at least as many people answered it
+    as the small-cell threshold. A cohort below it adds nothing, so that the programme's pool
+    less the cohorts' own lists (each shown on its results page) gives away no withheld
+    answer. Two queries, whatever the number of answers."""
+    threshold = threshold_for(organisation)
+    groups = list(
+        _open_answers_of(organisation, response__wave__cohort__programme=programme)
+        .values("item_id", "response__wave__cohort_id")
+        .annotate(people=Count("response__pairing_key", distinct=True), answers=Count("pk"))
+        .order_by()
+    )
+    shown: dict[int, int] = defaultdict(int)
+    for group in groups:
+        shown[group["item_id"]] += group["answers"] if group["people"] >= threshold else 0
     items = list(
         Item.objects.for_org(organisation)
-        .filter(kind=ItemKind.OPEN)
-        .annotate(answer_count=Count("answers", filter=answered))
-        .filter(answer_count__gt=0)
+        .filter(pk__in=list(shown))
         .order_by("instrument_id", "position", "pk")
     )
     language = current_language()
     for item in items:
         item.question = item.text_in(language)  # type: ignore[attr-defined]
+        item.answer_count = shown[item.pk]  # type: ignore[attr-defined]
     return items
 
 
 def open_answer_texts(*, organisation: Organisation, programme: Any, item: Item) -> list[str]:
-    """Every answer with a text to the open question `item` in the rounds of a programme's
-    cohorts, in alphabetical order (never in the order given). The texts are stored encrypted,
-    so the database cannot sort them: the question's texts (and nothing else of the answers)
+    """The answers with a text to the open question `item` in the rounds of a programme's
+    cohorts in which at least as many people answered it as the small-cell threshold (see
+    `open_questions`), in alphabetical order. The texts are stored encrypted, so the database
+    cannot sort them: the question's texts (with their cohort and pairing key, nothing else)
     are read and sorted here, and the page shows a slice."""
-    texts = (
-        Answer.objects.for_org(organisation)
-        .filter(item=item, response__wave__cohort__programme=programme)
-        .exclude(text="")
-        .values_list("text", flat=True)
+    rows = list(
+        _open_answers_of(
+            organisation, item=item, response__wave__cohort__programme=programme
+        ).values_list("text", "response__wave__cohort_id", "response__pairing_key")
     )
-    return sorted(texts, key=str.casefold)
+    cohorts = _shown_cohorts(
+        ((cohort_id, key) for _text, cohort_id, key in rows), threshold_for(organisation)
+    )
+    return _alphabetical(text for text, cohort_id, _key in rows if cohort_id in cohorts)
 
 
 def wave_queryset(*, organisation: Organisation, membership: Membership) -> QuerySet[Wave]:

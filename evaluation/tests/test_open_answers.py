@@ -15,7 +15,7 @@ from .helpers import open_round, person, prevention_cohort, send
 
 pytestmark = pytest.mark.django_db
 
-WORDS = ["banana", "Apple", "cherry", "apricot", "Date", "elder", "Fig"]
+WORDS = ["banana", "Apple", "cherry", "apricot", "apple", "Date", "elder", "Fig", "grape", "Kiwi"]
 
 
 def _answered(cohort, texts, *, key="open_change"):
@@ -38,9 +38,11 @@ def test_a_programmes_answers_are_pooled_sorted_and_paged(
     monkeypatch.setattr(OpenAnswersView, "page_size", 5)
     first = prevention_cohort(org)
     second = CohortFactory(organisation=org, programme=first.programme)
-    _answered(first, WORDS[:4])
-    _answered(second, [*WORDS[4:], ""])  # a question left empty is no answer
-    _answered(prevention_cohort(other_org), ["Elsewhere"])
+    small = CohortFactory(organisation=org, programme=first.programme)
+    _answered(first, WORDS[:5])
+    _answered(second, [*WORDS[5:], ""])  # a question left empty is no answer
+    _answered(small, ["Small group"] * 3)  # fewer people than the threshold: left out
+    _answered(prevention_cohort(other_org), ["Elsewhere"] * 5)
     client = member_client(org, Role.COORDINATOR)
 
     results = client.get(reverse("evaluation_programme", args=[org.slug, first.programme_id]))
@@ -51,14 +53,50 @@ def test_a_programmes_answers_are_pooled_sorted_and_paged(
     page_one = client.get(url)
     page_two = client.get(url, {"page": 2})
 
-    assert "Read all 7 answers" in results.content.decode()
+    assert "Read all 10 answers" in results.content.decode()
     assert f'href="{url}"' in results.content.decode()
-    assert list(page_one.context["paged"].items) == ["Apple", "apricot", "banana", "cherry", "Date"]
-    assert list(page_two.context["paged"].items) == ["elder", "Fig"]
+    # Alphabetical whatever the case, and the same order at every visit.
+    assert list(page_one.context["paged"].items) == [
+        "Apple",
+        "apple",
+        "apricot",
+        "banana",
+        "cherry",
+    ]
+    assert list(page_two.context["paged"].items) == ["Date", "elder", "Fig", "grape", "Kiwi"]
     text = page_one.content.decode() + page_two.content.decode()
-    assert "Page 2 of 2 · 7 in all" in text
+    assert "Page 2 of 2 · 10 in all" in text
+    assert "Shown from each cohort in which at least 5 people have answered." in text
     assert "What would you like to change in the place where you live?" in text
-    assert "Elsewhere" not in text and "Named" not in text
+    assert "Elsewhere" not in text and "Named" not in text and "Small group" not in text
+
+
+def test_a_person_who_answered_twice_counts_once_for_the_threshold(org, member_client):
+    cohort = prevention_cohort(org)
+    people = [person(org, cohort, name=f"Named {n}") for n in range(3)]
+    for kind in ("baseline", "end"):
+        wave = open_round(org, cohort, kind)
+        for number, enrolment in enumerate(people):
+            send(org, wave, enrolment, {"open_change": f"Idea {kind} {number}"})
+    client = member_client(org, Role.COORDINATOR)
+    url = reverse(
+        "evaluation_open_answers",
+        args=[org.slug, cohort.programme_id, _question(org, "open_change").pk],
+    )
+
+    # Six answers, from three people: below the threshold of five on every page.
+    cohort_page = client.get(reverse("evaluation_cohort", args=[org.slug, cohort.pk]))
+    results = client.get(reverse("evaluation_programme", args=[org.slug, cohort.programme_id]))
+    answers = client.get(url)
+
+    assert "Shown once at least 5 people have answered." in cohort_page.content.decode()
+    for response in (results, answers):
+        assert "Shown from each cohort in which at least 5 people have answered." in (
+            response.content.decode()
+        )
+    assert f'href="{url}"' not in results.content.decode()
+    for response in (cohort_page, results, answers):
+        assert "Idea" not in response.content.decode()
 
 
 def test_fewer_answers_than_the_threshold_are_withheld_on_both_pages(org, member_client):
@@ -75,7 +113,7 @@ def test_fewer_answers_than_the_threshold_are_withheld_on_both_pages(org, member
 
     for response in (results, page):
         text = response.content.decode()
-        assert "Shown once at least 5 people have answered." in text
+        assert "Shown from each cohort in which at least 5 people have answered." in text
         assert "Only mine" not in text and "And mine" not in text
     assert "Is there anything else you would like to tell us" in results.content.decode()
     assert f'href="{url}"' not in results.content.decode()

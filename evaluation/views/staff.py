@@ -367,7 +367,8 @@ class ProgrammeResultsView(OrgTemplateView):
 
 class OpenAnswersView(OrgTemplateView):
     """The answers to one open question across a programme's cohorts, pooled, in alphabetical
-    order and a page at a time; withheld below the small-cell threshold."""
+    order and a page at a time; a cohort in which fewer people answered than the small-cell
+    threshold adds none."""
 
     permission = "evaluation.manage"
     template_name = "evaluation/open_answers.html"
@@ -377,14 +378,13 @@ class OpenAnswersView(OrgTemplateView):
         context = super().get_context_data(**kwargs)
         programme = self.get_org_object(Programme, self.kwargs["programme_id"])
         item = self.get_org_object(Item, self.kwargs["item_id"], kind=ItemKind.OPEN)
+        # Only the cohorts in which enough people answered add their answers (none: withheld).
         texts = open_answer_texts(organisation=self.organisation, programme=programme, item=item)
-        threshold = threshold_for(self.organisation)
-        withheld = len(texts) < threshold
         context.update(
             programme=programme,
             question=item.text_in(current_language()),
-            threshold=threshold,
-            withheld=withheld,
-            paged=None if withheld else page_of(self.request, texts, per_page=self.page_size),
+            threshold=threshold_for(self.organisation),
+            withheld=not texts,
+            paged=page_of(self.request, texts, per_page=self.page_size) if texts else None,
         )
         return context
