@@ -76,6 +76,19 @@ def test_the_insight_list_pages_newest_first_and_keeps_the_status_filter(org, me
     assert "Done 0" not in first_html + second_html
 
 
+def test_an_insight_filter_that_matches_nothing_says_so(org, member_client):
+    client = member_client(org, Role.COORDINATOR)
+    share_insights(AmbassadorFactory(organisation=org), 2, label="Shared")
+    url = reverse("peer_insight_list", args=[org.slug])
+
+    filtered = client.get(url, {"status": "acted_on"}).content.decode()
+    unfiltered = client.get(url).content.decode()
+
+    assert "No insight matches this filter." in filtered
+    assert "No insights yet" not in filtered
+    assert "No insight matches this filter." not in unfiltered
+
+
 def test_the_insight_list_reads_the_same_queries_for_5_and_50_insights(org, member_client):
     client = member_client(org, Role.COORDINATOR)
     url = reverse("peer_insight_list", args=[org.slug])
