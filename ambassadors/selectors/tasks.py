@@ -162,14 +162,3 @@ def insight_queryset(
     if status:
         insights = insights.filter(status=status)
     return insights.order_by("-created_at", "-pk")
-
-
-def insights_of(*, organisation: Organisation, ambassador: Ambassador) -> QuerySet[PeerInsight]:
-    """One ambassador's own insights, newest first, unread: the page reads one page of them."""
-    return insight_queryset(organisation=organisation, ambassador=ambassador)
-
-
-def insight_list(*, organisation: Organisation, status: str = "") -> QuerySet[PeerInsight]:
-    """Every insight of the organisation, newest first, unread: the page reads one page of
-    them and a count."""
-    return insight_queryset(organisation=organisation, status=status)

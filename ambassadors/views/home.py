@@ -14,7 +14,7 @@ from cocora.core.paging import page_of
 from cocora.organisations.views_base import OrgTemplateView
 
 from ..forms import InsightForm, TaskProposeForm
-from ..selectors.tasks import ambassador_home, insights_of
+from ..selectors.tasks import ambassador_home, insight_queryset
 from ..services.insights import insight_share
 from ..services.tasks import task_propose
 from .base import OwnAmbassadorMixin
@@ -79,7 +79,7 @@ class MyInsightsView(OwnAmbassadorMixin, OrgTemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         ambassador = self.own_ambassador_or_404()
-        insights = insights_of(organisation=self.organisation, ambassador=ambassador)
+        insights = insight_queryset(organisation=self.organisation, ambassador=ambassador)
         paged = page_of(self.request, insights, per_page=self.page_size)
         context["insights"] = paged.items
         context["paged"] = paged

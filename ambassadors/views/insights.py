@@ -14,7 +14,7 @@ from cocora.organisations.views_base import OrgTemplateView
 
 from ..forms import InsightReviewForm
 from ..models import InsightStatus, PeerInsight
-from ..selectors.tasks import insight_list
+from ..selectors.tasks import insight_queryset
 from ..services.insights import insight_review
 
 
@@ -27,7 +27,7 @@ class InsightListView(OrgTemplateView):
         context = super().get_context_data(**kwargs)
         status = self.request.GET.get("status", "")
         status = status if status in InsightStatus.values else ""
-        insights = insight_list(organisation=self.organisation, status=status)
+        insights = insight_queryset(organisation=self.organisation, status=status)
         # One page of insights and one COUNT, whatever the organisation has shared so far.
         paged = page_of(self.request, insights, per_page=self.page_size)
         context["insights"] = paged.items
