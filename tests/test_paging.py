@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from ambassadors.tests.factories import AmbassadorFactory, OutreachTaskFactory
 from cocora.organisations.models import Role
-from cocora.testing.queries import count_queries, tenant_settings_queries
+from cocora.testing.queries import queries_as_rows_grow, tenant_settings_queries
 from partners.tests.factories import PartnerOrganisationFactory
 from programmes.tests.factories import (
     CohortFactory,
@@ -19,18 +19,6 @@ from programmes.tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def _queries_for_5_and_50(client, url, add_row, listed):
-    """The page's queries and the length of its list `listed` with 5 rows, then with 50."""
-    measured = []
-    for rows in (5, 45):
-        for _ in range(rows):
-            add_row()
-        count, response = count_queries(lambda: client.get(url))
-        assert response.status_code == 200
-        measured.append((count, len(response.context[listed])))
-    return measured
 
 
 def test_the_partner_directory_pages_and_keeps_its_filter(org, member_client):
@@ -101,12 +89,15 @@ def test_the_enrol_page_costs_the_same_queries_for_5_and_50_people(org, member_c
     cohort = CohortFactory(organisation=org)
     url = reverse("cohort_enrol", args=[org.slug, cohort.pk])
 
-    def add_person():
-        participant = ParticipantFactory(organisation=org, birth_year=2000)
-        ConsentFactory(organisation=org, participant=participant, given_by="self")
-        EnrolmentFactory(organisation=org, participant=participant)  # in another cohort
+    def add_people(count, _made):
+        for _ in range(count):
+            participant = ParticipantFactory(organisation=org, birth_year=2000)
+            ConsentFactory(organisation=org, participant=participant, given_by="self")
+            EnrolmentFactory(organisation=org, participant=participant)  # in another cohort
 
-    (five, rows5), (fifty, rows50) = _queries_for_5_and_50(client, url, add_person, "rows")
+    (five, rows5), (fifty, rows50) = queries_as_rows_grow(
+        lambda: client.get(url), add_people, lambda page: len(page.context["rows"])
+    )
     assert (rows5, rows50) == (5, 50)
     # session, user, memberships, the cohort, the count, a page of people, their consents,
     # places taken = 8 (+2 tenant settings on PostgreSQL).
@@ -151,10 +142,13 @@ def test_the_cohort_list_costs_the_same_queries_for_5_and_50_cohorts(org, member
     client = member_client(org, Role.COORDINATOR)
     url = reverse("cohort_list", args=[org.slug])
 
-    def add_cohort():
-        EnrolmentFactory(organisation=org, cohort=CohortFactory(organisation=org))
+    def add_cohorts(count, _made):
+        for _ in range(count):
+            EnrolmentFactory(organisation=org, cohort=CohortFactory(organisation=org))
 
-    (five, rows5), (fifty, rows50) = _queries_for_5_and_50(client, url, add_cohort, "cohorts")
+    (five, rows5), (fifty, rows50) = queries_as_rows_grow(
+        lambda: client.get(url), add_cohorts, lambda page: len(page.context["cohorts"])
+    )
     assert (rows5, rows50) == (5, 50)
     # session, user, memberships, the count, a page of cohorts with their places = 5 (+2
     # tenant settings on PostgreSQL).

@@ -10,7 +10,7 @@ import time_machine
 from django.urls import reverse
 
 from cocora.organisations.models import Role
-from cocora.testing.queries import count_queries, tenant_settings_queries
+from cocora.testing.queries import queries_as_rows_grow, tenant_settings_queries
 
 from .factories import (
     AmbassadorFactory,
@@ -93,18 +93,12 @@ def test_the_insight_list_reads_the_same_queries_for_5_and_50_insights(org, memb
     client = member_client(org, Role.COORDINATOR)
     url = reverse("peer_insight_list", args=[org.slug])
     ambassador = AmbassadorFactory(organisation=org)
-    shared = 0
 
-    def measure(total):
-        nonlocal shared
-        share_insights(ambassador, total - shared)
-        shared = total
-        count, response = count_queries(lambda: client.get(url))
-        assert response.status_code == 200
-        return count, len(response.context["insights"])
-
-    five, rows5 = measure(5)
-    fifty, rows50 = measure(50)
+    (five, rows5), (fifty, rows50) = queries_as_rows_grow(
+        lambda: client.get(url),
+        lambda count, _made: share_insights(ambassador, count),
+        lambda page: len(page.context["insights"]),
+    )
     assert (rows5, rows50) == (5, 50)
     # session, user, the member's memberships with their organisations (the switcher too), the
     # count, the page of insights with their ambassadors = 5 (+2 tenant settings on PostgreSQL).
@@ -164,18 +158,12 @@ def test_my_insights_page_still_shows_after_a_refused_insight(org, ambassador_cl
 
 def test_my_insights_read_the_same_queries_for_5_and_50_insights(org, ambassador_client):
     url = reverse("my_insights", args=[org.slug])
-    shared = 0
 
-    def measure(total):
-        nonlocal shared
-        share_insights(ambassador_client.ambassador, total - shared)
-        shared = total
-        count, response = count_queries(lambda: ambassador_client.get(url))
-        assert response.status_code == 200
-        return count, len(response.context["insights"])
-
-    five, rows5 = measure(5)
-    fifty, rows50 = measure(50)
+    (five, rows5), (fifty, rows50) = queries_as_rows_grow(
+        lambda: ambassador_client.get(url),
+        lambda count, _made: share_insights(ambassador_client.ambassador, count),
+        lambda page: len(page.context["insights"]),
+    )
     assert (rows5, rows50) == (5, 20)
     # session, user, the member's memberships with their organisations (the switcher too), own
     # ambassador, the count, the page of insights = 6 (+2 tenant settings on PostgreSQL).
@@ -320,11 +308,9 @@ def test_the_ambassador_page_reads_the_same_queries_for_5_and_50_of_each(org, me
     ambassador = AmbassadorFactory(organisation=org)
     buddy = AmbassadorFactory(organisation=org)
     url = reverse("ambassador_detail", args=[org.slug, ambassador.pk])
-    made = 0
 
-    def measure(total):
-        nonlocal made
-        for number in range(made, total):
+    def add(count, made):
+        for number in range(made, made + count):
             task = OutreachTaskFactory(
                 organisation=org,
                 ambassador=ambassador,
@@ -344,18 +330,12 @@ def test_the_ambassador_page_reads_the_same_queries_for_5_and_50_of_each(org, me
                 due_on=FIRST_DAY + timedelta(days=number),
                 held_on=FIRST_DAY + timedelta(days=number),
             )
-        made = total
-        count, response = count_queries(lambda: client.get(url))
-        assert response.status_code == 200
-        shown = (
-            len(response.context["tasks"]),
-            len(response.context["checkins"].items),
-            len(response.context["debriefs"].items),
-        )
-        return count, shown
 
-    five, shown5 = measure(5)
-    fifty, shown50 = measure(50)
+    def shown(page):
+        context = page.context
+        return len(context["tasks"]), len(context["checkins"].items), len(context["debriefs"].items)
+
+    (five, shown5), (fifty, shown50) = queries_as_rows_grow(lambda: client.get(url), add, shown)
     assert (shown5, shown50) == ((5, 5, 5), (20, 12, 12))
     # session, user, the member's memberships with their organisations (the switcher too), the
     # ambassador, their participant, the counts (one row of subqueries), the latest tasks with

@@ -17,6 +17,28 @@ def count_queries(action: Callable[[], Any]) -> tuple[int, Any]:
     return sum(1 for sql in queries if not _bookkeeping(sql)), result
 
 
+def queries_as_rows_grow(
+    get: Callable[[], Any],
+    add: Callable[[int, int], Any],
+    shown: Callable[[Any], Any],
+    *,
+    totals: tuple[int, ...] = (5, 50),
+) -> list[tuple[int, Any]]:
+    """A page's queries as its rows grow: for each of `totals` in turn, `add(n, made)` adds n
+    rows to the `made` there already, then `get()` asks for the page, which must answer 200.
+    Returns (number of queries, `shown(response)`) at each total, for a test to hold that the
+    queries do not grow with the rows while what the page shows does."""
+    measured = []
+    made = 0
+    for total in totals:
+        add(total - made, made)
+        made = total
+        count, response = count_queries(get)
+        assert response.status_code == 200, response.status_code
+        measured.append((count, shown(response)))
+    return measured
+
+
 def _bookkeeping(sql: str) -> bool:
     statement = sql.lstrip().upper()
     # Transaction control, and the session row moved forward (idle timeout, at most once a

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from cocora.organisations.models import Role
-from cocora.testing.queries import count_queries, tenant_settings_queries
+from cocora.testing.queries import queries_as_rows_grow, tenant_settings_queries
 from partners.tests.factories import (
     CollaborationPartnerFactory,
     DisclosureFactory,
@@ -42,6 +42,12 @@ def _disclosures(org, partner, count, *, prefix="Young", start=0):
         DisclosureFactory(
             organisation=org, partner=partner, participant__display_name=f"{prefix} {number:02d}"
         )
+
+
+def _both_lists(org, partner, count, *, start):
+    """`count` more of each list a partner's pages show: joint activities and disclosures."""
+    _activities(org, partner, count, prefix="Together", start=start)
+    _disclosures(org, partner, count, start=start)
 
 
 def _partner_client(org, member_client, partner):
@@ -161,16 +167,12 @@ def test_the_portal_query_count_is_the_same_for_5_and_55_rows(org, member_client
     client = _partner_client(org, member_client, club)
     url = reverse("partner_portal", args=[org.slug])
 
-    def measure(rows, start):
-        _activities(org, club, rows, prefix="Together", start=start)
-        _disclosures(org, club, rows, start=start)
-        count, response = count_queries(lambda: client.get(url))
-        assert response.status_code == 200
-        context = response.context
-        return count, (len(context["activities"].items), len(context["shared"].items))
-
-    five, rows5 = measure(5, 0)
-    fifty, rows50 = measure(50, 5)
+    (five, rows5), (fifty, rows50) = queries_as_rows_grow(
+        lambda: client.get(url),
+        lambda count, made: _both_lists(org, club, count, start=made),
+        lambda page: (len(page.context["activities"].items), len(page.context["shared"].items)),
+        totals=(5, 55),
+    )
     assert (rows5, rows50) == ((5, 5), (20, 50))
     # session, user, the member's memberships with their organisations (the switcher too), the
     # contact with its partner, the agreement (none here: no rules to read), the count and a
@@ -251,16 +253,15 @@ def test_the_partner_page_query_count_is_the_same_for_5_and_55_rows(org, member_
     club = PartnerOrganisationFactory(organisation=org, name="Club North")
     url = reverse("partner_detail", args=[org.slug, club.pk])
 
-    def measure(rows, start):
-        _activities(org, club, rows, prefix="Together", start=start)
-        _disclosures(org, club, rows, start=start)
-        count, response = count_queries(lambda: client.get(url))
-        assert response.status_code == 200
-        context = response.context
-        return count, (len(context["activities"].items), len(context["disclosures"].items))
-
-    five, rows5 = measure(5, 0)
-    fifty, rows50 = measure(50, 5)
+    (five, rows5), (fifty, rows50) = queries_as_rows_grow(
+        lambda: client.get(url),
+        lambda count, made: _both_lists(org, club, count, start=made),
+        lambda page: (
+            len(page.context["activities"].items),
+            len(page.context["disclosures"].items),
+        ),
+        totals=(5, 55),
+    )
     assert (rows5, rows50) == ((5, 5), (20, 50))
     # session, user, the member's memberships with their organisations (the switcher too), the
     # partner, its checks, its agreement (none here: no rules to read), its contacts, its
