@@ -2,6 +2,7 @@ from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone, translation
 
@@ -19,11 +20,13 @@ class AccountAdapter(DefaultAccountAdapter):
         return False
 
     def post_login(self, request: HttpRequest, user: Any, **kwargs: Any) -> HttpResponse:
-        """The notice that someone signed in, in the language they saved, like the page it is
-        shown on: the notice is written while the sign-in page's language (the browser's) is
-        still active, and the saved one applies from the next request on."""
-        language = getattr(user, "language", "") or translation.get_language()
-        with translation.override(language):
+        """The notice that someone signed in, in the language of the page it is shown on: the
+        language they saved, else that of their organisation when they belong to one (they
+        land on its home page, which speaks it), else the sign-in page's. The notice is written
+        while the sign-in page's language (the browser's) is still active; theirs applies from
+        the next request on."""
+        language = getattr(user, "language", "") or _only_organisation_language(user)
+        with translation.override(language or translation.get_language()):
             return super().post_login(request, user, **kwargs)
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
@@ -68,3 +71,25 @@ class AccountAdapter(DefaultAccountAdapter):
                 organisation_name=organisation.name if organisation else "",
                 from_email=self.get_from_email(),
             ).send()
+
+
+def _only_organisation_language(user: User) -> str:
+    """The language of the person's organisation when they belong to exactly one, else "".
+    The sign-in request began signed out: the person's memberships are read with the user
+    set for the database's row-level security, as the next request will set it, and what was
+    set before is restored."""
+    from cocora.organisations.context import (
+        current_db_context,
+        restore_db_context,
+        set_db_context,
+    )
+    from cocora.organisations.selectors import membership_list_for_user
+
+    with transaction.atomic():
+        previous = current_db_context()
+        set_db_context(organisation_id=None, user_id=user.pk)
+        try:
+            memberships = membership_list_for_user(user=user)
+        finally:
+            restore_db_context(previous)
+    return memberships[0].organisation.language if len(memberships) == 1 else ""

@@ -51,6 +51,43 @@ def test_the_notice_after_signing_in_is_in_the_persons_saved_language():
     assert "Successfully signed in" not in text
 
 
+def test_the_notice_after_signing_in_is_in_the_organisations_language_without_a_saved_one():
+    trainer = UserFactory(language="", name="Toni")
+    MembershipFactory(
+        user=trainer, organisation=OrganisationFactory(language="de"), role=Role.TRAINER
+    )
+    browser = Client(HTTP_ACCEPT_LANGUAGE="en")
+
+    response = browser.post(
+        "/accounts/login/",
+        {"login": trainer.email, "password": "a-good-test-password"},
+        follow=True,
+    )
+
+    text = response.content.decode()
+    assert response["Content-Language"] == "de"
+    assert "Erfolgreich als Toni angemeldet." in text
+
+
+def test_with_two_organisations_and_no_saved_language_the_notice_is_in_the_browsers():
+    person = UserFactory(language="", name="Toni")
+    for language in ("de", "it"):
+        MembershipFactory(
+            user=person, organisation=OrganisationFactory(language=language), role=Role.TRAINER
+        )
+    browser = Client(HTTP_ACCEPT_LANGUAGE="fr")
+
+    response = browser.post(
+        "/accounts/login/",
+        {"login": person.email, "password": "a-good-test-password"},
+        follow=True,
+    )
+
+    # The organisations to choose from, in the browser's language, as the notice.
+    assert response["Content-Language"] == "fr"
+    assert "Connexion avec Toni réussie." in response.content.decode()
+
+
 def test_a_member_without_a_language_sees_the_organisations_language():
     membership = MembershipFactory(organisation=OrganisationFactory(language="de"))
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
