@@ -17,6 +17,15 @@ from cocora.organisations.tests.factories import (
 pytestmark = [pytest.mark.django_db, pytest.mark.translations]
 
 
+def _sign_in(browser, user):
+    """Signs in through the form and follows to the page the person lands on."""
+    return browser.post(
+        "/accounts/login/",
+        {"login": user.email, "password": "a-good-test-password"},
+        follow=True,
+    )
+
+
 def test_a_saved_language_follows_the_person_to_another_device_with_an_english_browser():
     coordinator = UserFactory()
     membership = MembershipFactory(user=coordinator, organisation=OrganisationFactory())
@@ -39,11 +48,7 @@ def test_the_notice_after_signing_in_is_in_the_persons_saved_language():
     MembershipFactory(user=trainer, organisation=OrganisationFactory(), role=Role.TRAINER)
     browser = Client(HTTP_ACCEPT_LANGUAGE="en")
 
-    response = browser.post(
-        "/accounts/login/",
-        {"login": trainer.email, "password": "a-good-test-password"},
-        follow=True,
-    )
+    response = _sign_in(browser, trainer)
 
     text = response.content.decode()
     assert response["Content-Language"] == "de"
@@ -58,11 +63,7 @@ def test_the_notice_after_signing_in_is_in_the_organisations_language_without_a_
     )
     browser = Client(HTTP_ACCEPT_LANGUAGE="en")
 
-    response = browser.post(
-        "/accounts/login/",
-        {"login": trainer.email, "password": "a-good-test-password"},
-        follow=True,
-    )
+    response = _sign_in(browser, trainer)
 
     text = response.content.decode()
     assert response["Content-Language"] == "de"
@@ -77,11 +78,7 @@ def test_with_two_organisations_and_no_saved_language_the_notice_is_in_the_brows
         )
     browser = Client(HTTP_ACCEPT_LANGUAGE="fr")
 
-    response = browser.post(
-        "/accounts/login/",
-        {"login": person.email, "password": "a-good-test-password"},
-        follow=True,
-    )
+    response = _sign_in(browser, person)
 
     # The organisations to choose from, in the browser's language, as the notice.
     assert response["Content-Language"] == "fr"
