@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from cocora.core.errors import ApplicationError
@@ -32,7 +33,8 @@ from ..selectors.collaboration import activities_of_partner
 from ..selectors.proposals import (
     curriculum_to_propose_on,
     partnership_for,
-    proposal_comments,
+    proposal_comment_position,
+    proposal_comment_queryset,
     proposal_get_visible,
     proposal_visible_queryset,
 )
@@ -249,6 +251,8 @@ ACCEPT_FORMS = {
 class ProposalDetailView(OrgTemplateView):
     permission = "proposals.view"
     template_name = "partners/proposals/detail.html"
+    # The thread is paged oldest first, as a conversation reads.
+    comments_page_size = 50
 
     def proposal(self) -> Proposal:
         proposal = proposal_get_visible(
@@ -282,7 +286,13 @@ class ProposalDetailView(OrgTemplateView):
         context = super().get_context_data(**kwargs)
         proposal = self.proposal()
         context["proposal"] = proposal
-        context["comments"] = proposal_comments(organisation=self.organisation, proposal=proposal)
+        # The proposal was read with its number of comments: the thread's count costs nothing.
+        context["comments"] = page_of(
+            self.request,
+            proposal_comment_queryset(organisation=self.organisation, proposal=proposal),
+            per_page=self.comments_page_size,
+            count=proposal.comment_count,  # type: ignore[attr-defined]
+        )
         context["comment_form"] = kwargs.get("comment_form") or ProposalCommentForm(
             prefix="comment"
         )
@@ -312,7 +322,7 @@ class ProposalCommentView(ProposalDetailView):
         form = ProposalCommentForm(request.POST, prefix="comment")
         if form.is_valid():
             try:
-                services.proposal_comment_add(
+                comment = services.proposal_comment_add(
                     organisation=self.organisation,
                     proposal=proposal,
                     actor=request.user,
@@ -322,8 +332,19 @@ class ProposalCommentView(ProposalDetailView):
                 add_application_error(form, error)
             else:
                 messages.success(request, _("Your comment was added."))
-                return self.back(proposal)
+                return redirect(self.comment_url(proposal, comment))
         return self.render_to_response(self.get_context_data(comment_form=form), status=400)
+
+    def comment_url(self, proposal: Proposal, comment: Any) -> str:
+        """The proposal's page that shows `comment` (the last one, unless others wrote in the
+        meantime), at the comment."""
+        position = proposal_comment_position(organisation=self.organisation, comment=comment)
+        page = (position - 1) // self.comments_page_size + 1
+        url = reverse(
+            "proposal_detail",
+            kwargs={"org_slug": self.organisation.slug, "proposal_id": proposal.pk},
+        )
+        return f"{url}{f'?page={page}' if page > 1 else ''}#comment-{comment.pk}"
 
 
 class DecisionView(ProposalDetailView):
