@@ -424,6 +424,93 @@ def test_both_sides_comment_in_one_thread_kept_after_the_decision(org, member_cl
     assert actions(org).count("proposal.commented") == 2
 
 
+def _activities_with(org, partner, count, *, start=0, prefix="Meeting"):
+    """`count` activities `partner` took part in, numbered from `start`, the lowest number the
+    latest, a day apart before today."""
+    return [
+        CollaborationPartnerFactory(
+            organisation=org,
+            partner=partner,
+            activity__title=f"{prefix} {number:02d}",
+            activity__held_at=NOW - timedelta(days=number + 1),
+        ).activity
+        for number in range(start, start + count)
+    ]
+
+
+def _options(html):
+    """The titles the follow-up form's list of activities offers, in its order."""
+    select = html.split('name="follow_up_of"', 1)[1].split("</select>", 1)[0]
+    return re.findall(r"<option [^>]*>([^<]*)</option>", select)
+
+
+def test_the_follow_up_form_offers_the_latest_50_activities_at_a_constant_cost(org, member_client):
+    partner = PartnerOrganisationFactory(organisation=org)
+    client = _partner_client(member_client, org, partner)
+    url = _page("proposal_create_follow_up", org)
+
+    (five, shown5), (fifty, shown50), (fifty_five, shown55) = queries_as_rows_grow(
+        lambda: client.get(url),
+        lambda count, made: _activities_with(org, partner, count, start=made),
+        lambda page: (
+            _options(page.content.decode()),
+            "For an older one" in page.content.decode(),
+        ),
+        totals=(5, 50, 55),
+    )
+
+    # Every activity while there are 50 or fewer, the latest first; then the 50 latest, with
+    # a word on where to find the older ones.
+    assert shown5 == ([f"Meeting {n:02d}" for n in range(5)], False)
+    assert shown50 == ([f"Meeting {n:02d}" for n in range(50)], False)
+    assert shown55 == ([f"Meeting {n:02d}" for n in range(50)], True)
+    # session, user, the member's memberships with their organisations (the switcher too), the
+    # partner's contact, its agreement and the rule on materials (read once for the form and
+    # its list), and 51 activities at most (the 51st says that older ones exist) = 7 (+2
+    # tenant settings on PostgreSQL).
+    assert five == fifty == fifty_five == 7 + 2 * tenant_settings_queries()
+
+
+def test_an_older_activity_gets_a_follow_up_from_its_link_on_the_portal(
+    org, other_org, member_client
+):
+    # Given a partner with 55 activities, the oldest beyond the form's list
+    partner = PartnerOrganisationFactory(organisation=org)
+    client = _partner_client(member_client, org, partner)
+    activities = _activities_with(org, partner, 55)
+    oldest = activities[-1]
+    form = _page("proposal_create_follow_up", org)
+
+    # When the partner follows the link beside the oldest one on the portal's last page
+    portal = client.get(_page("partner_portal", org), {"page": 3}).content.decode()
+    assert f"{form}?activity={oldest.pk}" in portal
+    page = client.get(form, {"activity": oldest.pk}).content.decode()
+
+    # Then the form offers it, chosen, after the 50 latest
+    assert _options(page) == [f"Meeting {n:02d}" for n in range(50)] + ["Meeting 54"]
+    assert f'<option value="{oldest.pk}" selected>' in page
+    # and the proposal is sent for it.
+    response = client.post(
+        form, {"follow_up_of": oldest.pk, "title": "Share the photos", "due_on": "2026-03-20"}
+    )
+    assert response.status_code == 302
+    assert _row(org, Proposal).follow_up_of == oldest
+
+    # An activity the partner did not take part in, or another organisation's, is neither
+    # offered nor accepted.
+    elsewhere = CollaborationPartnerFactory(organisation=org, activity__title="Not theirs")
+    foreign = CollaborationPartnerFactory(organisation=other_org, activity__title="Foreign")
+    for link in (elsewhere, foreign):
+        page = client.get(form, {"activity": link.activity_id}).content.decode()
+        assert link.activity.title not in page
+        response = client.post(
+            form, {"follow_up_of": link.activity_id, "title": "Hmm", "due_on": "2026-03-20"}
+        )
+        assert response.status_code == 400
+    with org_context(org.pk):
+        assert Proposal.objects.for_org(org).count() == 1
+
+
 def _comments(org, proposal, count, *, start=0, prefix="Message"):
     """`count` comments on `proposal`, numbered from `start` in the order they were written, a
     minute apart in the hour before now."""

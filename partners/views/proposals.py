@@ -2,6 +2,7 @@
 curriculum and follows what became of them; coordinators accept (as written or edited) or
 decline with a reason; both sides comment in the proposal's thread."""
 
+from functools import cached_property
 from typing import Any
 
 from django.contrib import messages
@@ -29,7 +30,11 @@ from ..forms import (
     ProposalFollowUpForm,
 )
 from ..models import Proposal, ProposalKind, ProposalStatus
-from ..selectors.collaboration import activities_of_partner
+from ..selectors.collaboration import (
+    FOLLOW_UP_CHOICES,
+    FollowUpChoices,
+    activities_to_follow_up,
+)
 from ..selectors.proposals import (
     curriculum_to_propose_on,
     partnership_for,
@@ -82,11 +87,16 @@ class ProposeView(OrgTemplateView):
     heading = ""
 
     def partnership(self) -> Any:
-        partnership = partnership_for(organisation=self.organisation, user=self.request.user)
+        partnership = self._partnership
         if partnership.contact is None:
             # A partner member whom nobody linked to a contact yet has nothing to propose for.
             raise Http404
         return partnership
+
+    @cached_property
+    def _partnership(self) -> Any:
+        # Read once a request: the form and its choices both ask.
+        return partnership_for(organisation=self.organisation, user=self.request.user)
 
     def make_form(self, data: Any = None) -> Any:
         raise NotImplementedError
@@ -147,19 +157,37 @@ class ProposeFollowUpView(ProposeView):
         self.heading = _("Propose a follow-up")
         return super().get_context_data(**kwargs)
 
-    def activities(self) -> list[Any]:
-        return activities_of_partner(
-            organisation=self.organisation, partner=self.partnership().contact.partner
+    @cached_property
+    def choices(self) -> FollowUpChoices:
+        """The partner's latest activities, and the one the portal's link (`?activity=`) or
+        the posted form names, if it is theirs."""
+        named = (
+            self.request.POST.get("follow_up_of")
+            if self.request.method == "POST"
+            else self.request.GET.get("activity")
+        )
+        return activities_to_follow_up(
+            organisation=self.organisation,
+            partner=self.partnership().contact.partner,
+            chosen_id=int(named) if named and named.isdigit() else None,
         )
 
     def make_form(self, data: Any = None) -> Any:
         initial = {"follow_up_of": self.request.GET.get("activity")}
-        return ProposalFollowUpForm(data, activities=self.activities(), initial=initial)
+        choices = self.choices
+        return ProposalFollowUpForm(
+            data,
+            activities=choices.activities,
+            older=FOLLOW_UP_CHOICES if choices.more else None,
+            initial=initial,
+        )
 
     def service_fields(self, form: Any) -> dict[str, Any]:
         data = dict(form.cleaned_data)
         activity_id = data.pop("follow_up_of")
-        data["follow_up_of"] = next((a for a in self.activities() if a.pk == activity_id), None)
+        data["follow_up_of"] = next(
+            (a for a in self.choices.activities if a.pk == activity_id), None
+        )
         return {"kind": ProposalKind.FOLLOW_UP, **data}
 
 
