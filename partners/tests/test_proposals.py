@@ -511,6 +511,26 @@ def test_an_older_activity_gets_a_follow_up_from_its_link_on_the_portal(
         assert Proposal.objects.for_org(org).count() == 1
 
 
+def test_the_portal_links_activities_to_the_follow_up_form_only_under_an_agreement_in_force(
+    org, member_client
+):
+    # Given a partner under an agreement in force, and one whose agreement starts next week
+    partner = PartnerOrganisationFactory(organisation=org)
+    [activity] = _activities_with(org, partner, 1)
+    in_force = _partner_client(member_client, org, partner)
+    waiting_partner = PartnerOrganisationFactory(organisation=org)
+    _activities_with(org, waiting_partner, 1, prefix="Waiting")
+    waiting = _partner_client(member_client, org, waiting_partner, starts_on=TODAY + timedelta(7))
+
+    # When each reads their portal
+    ours = in_force.get(_page("partner_portal", org)).content.decode()
+    theirs = waiting.get(_page("partner_portal", org)).content.decode()
+
+    # Then only the first is offered to propose a follow-up of the activity
+    assert f"{_page('proposal_create_follow_up', org)}?activity={activity.pk}" in ours
+    assert "Waiting 00" in theirs and "?activity=" not in theirs
+
+
 def _comments(org, proposal, count, *, start=0, prefix="Message"):
     """`count` comments on `proposal`, numbered from `start` in the order they were written, a
     minute apart in the hour before now."""
