@@ -304,9 +304,18 @@ class ProposalFollowUpForm(ProposalFollowUpFields, ProposalReasonMixin):
 
     field_order = ["follow_up_of", "title", "due_on", "reason"]
 
-    def __init__(self, *args: Any, activities: list[Any], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, activities: list[Any], older: int | None = None, **kwargs: Any
+    ) -> None:
+        """`older`: the list holds only this many latest activities; older ones are chosen
+        from the portal, where each activity links to this form."""
         super().__init__(*args, **kwargs)
         self.fields["follow_up_of"].choices = [(a.pk, a.title) for a in activities]
+        if older is not None:
+            self.fields["follow_up_of"].help_text = _(
+                "The %(count)d latest activities. For an older one, open “Our partnership” "
+                "and choose “Propose a follow-up” beside it."
+            ) % {"count": older}
 
 
 class ProposalCurriculumForm(ProposalCurriculumFields, ProposalReasonMixin):

@@ -93,7 +93,10 @@ def test_a_partner_proposes_an_activity_and_the_coordinator_accepts_it(live_serv
         )
         partner.get_by_role("button", name="Add the comment").click()
         partner.get_by_text("Your comment was added.").wait_for()
-        proposal_url = partner.url
+        # The comment lands at itself on the page that shows it (`#comment-<id>`); the
+        # proposal's own address is without it, or opening it again would only scroll.
+        assert re.search(r"#comment-\d+$", partner.url)
+        proposal_url = partner.url.split("#", 1)[0]
 
         # The coordinator finds it waiting on their home page, changes the time and accepts.
         coordinator = browser.new_page(viewport=DESKTOP)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
 
 from ambassadors.models import WORKING_STATUSES, Ambassador
 from cocora.core.compiled import Param, compiled_read, compiled_variants
@@ -121,13 +121,31 @@ def record_list(*, organisation: Organisation, viewer: Membership) -> QuerySet[T
 def member_history(
     *, organisation: Organisation, membership: Membership
 ) -> QuerySet[TrainingRecord]:
-    return record_queryset(organisation=organisation).filter(membership=membership)
+    """A member's completions, the latest first (the id breaks ties, so that pages neither
+    repeat nor skip one)."""
+    return (
+        record_queryset(organisation=organisation)
+        .filter(membership=membership)
+        .order_by("-completed_on", "-pk")
+    )
 
 
 def ambassador_history(
     *, organisation: Organisation, ambassador: Ambassador
 ) -> QuerySet[TrainingRecord]:
-    return record_queryset(organisation=organisation).filter(ambassador=ambassador)
+    """An ambassador's completions, the latest first, as `member_history`."""
+    return (
+        record_queryset(organisation=organisation)
+        .filter(ambassador=ambassador)
+        .order_by("-completed_on", "-pk")
+    )
+
+
+def latest_of_each_course(records: QuerySet[TrainingRecord]) -> QuerySet[TrainingRecord]:
+    """Of one person's `records`, the latest completion of each course (the id breaks a tie):
+    all that their standing rests on, in one query however long their history."""
+    latest = records.filter(course=OuterRef("course")).order_by("-completed_on", "-pk")
+    return records.filter(pk=Subquery(latest.values("pk")[:1]))
 
 
 def own_ambassador(*, organisation: Organisation, membership: Membership) -> Ambassador | None:

@@ -15,7 +15,7 @@ from ambassadors.models import Ambassador
 from cocora.core.dates import organisation_today
 from cocora.core.errors import ApplicationError
 from cocora.core.forms import add_application_error
-from cocora.core.paging import page_of_rows
+from cocora.core.paging import page_of, page_of_rows
 from cocora.organisations.models import Membership
 from cocora.organisations.permissions import can
 from cocora.organisations.views_base import OrgTemplateView
@@ -27,6 +27,7 @@ from .selectors import (
     STAFF_ROLES,
     ambassador_history,
     course_list,
+    latest_of_each_course,
     member_history,
     own_ambassador,
     record_queryset,
@@ -122,10 +123,13 @@ class PeopleView(OrgTemplateView):
 
 
 class HistoryView(OrgTemplateView):
-    """One person's training: where they stand in each course, and every completion."""
+    """One person's training: where they stand in each course, and their completions, the
+    latest first, paged with a count. The same queries however long the history: the standing
+    reads each course's latest completion, not every one."""
 
     permission = "training.view"
     template_name = "training/history.html"
+    page_size = 50
 
     def person(self) -> tuple[Any, Any, list[Course]]:
         """(the person, their records, the courses required of them); Http404 when the viewer
@@ -135,13 +139,14 @@ class HistoryView(OrgTemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         person, records, required = self.person()
-        records = list(records)
         context.update(
             person=person,
             name=person.user if isinstance(person, Membership) else str(person),
-            records=records,
+            records=page_of(self.request, records, per_page=self.page_size),
             standings=standings(
-                records=records, courses=required, today=organisation_today(self.organisation)
+                records=latest_of_each_course(records),
+                courses=required,
+                today=organisation_today(self.organisation),
             ),
             can_manage=can(self.membership, "training.manage"),
         )

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from cocora.core.errors import ApplicationError
 from cocora.core.forms import StyledFormMixin, add_application_error
+from cocora.core.paging import page_of
 from cocora.organisations.models import Membership
 from cocora.organisations.views_base import OrgTemplateView
 
@@ -42,12 +43,17 @@ class TokenForm(StyledFormMixin, forms.Form):
 
 
 class ApiTokenListView(OrgTemplateView):
+    """One's own tokens, the newest first, paged with a count: revoked and expired tokens stay
+    listed, so the list grows with the years even though only 20 may work at once."""
+
     permission = "api_tokens.own"
     template_name = "api/tokens.html"
+    page_size = 50
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["tokens"] = api_token_list(organisation=self.organisation, user=self.request.user)  # type: ignore[arg-type]
+        tokens = api_token_list(organisation=self.organisation, user=self.request.user)  # type: ignore[arg-type]
+        context["tokens"] = page_of(self.request, tokens, per_page=self.page_size)
         context["form"] = kwargs.get("form") or TokenForm()
         context["now"] = timezone.now()
         return context

@@ -31,7 +31,9 @@ def api_token_find(*, raw: str) -> ApiToken | None:
 
 
 def api_token_list(*, organisation: Organisation, user: User) -> QuerySet[ApiToken]:
-    return ApiToken.objects.for_org(organisation).filter(user=user).order_by("-created_at")
+    """A person's tokens in one organisation, revoked and expired ones too, the newest first
+    (the id breaks ties, so that pages neither repeat nor skip one)."""
+    return ApiToken.objects.for_org(organisation).filter(user=user).order_by("-created_at", "-pk")
 
 
 def api_token_active(*, organisation: Organisation) -> QuerySet[ApiToken]:

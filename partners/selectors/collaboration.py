@@ -1,5 +1,6 @@
 """Reads of the Collaborative Programme: activities over time and open follow-ups."""
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -115,14 +116,36 @@ def partner_activity_queryset(
     )
 
 
-def activities_of_partner(
-    *, organisation: Organisation, partner: PartnerOrganisation
-) -> list[CollaborationActivity]:
-    return list(
-        partner_activity_queryset(organisation=organisation, partner=partner).prefetch_related(
-            _partner_links(organisation)
-        )
-    )
+# How many of a partner's activities the follow-up form offers in its list.
+FOLLOW_UP_CHOICES = 50
+
+
+@dataclass
+class FollowUpChoices:
+    """The activities the follow-up form offers, newest first, and whether older ones exist
+    (each of those is offered from its own link on the partner's portal)."""
+
+    activities: list[CollaborationActivity]
+    more: bool
+
+
+def activities_to_follow_up(
+    *,
+    organisation: Organisation,
+    partner: PartnerOrganisation,
+    chosen_id: int | None = None,
+    limit: int = FOLLOW_UP_CHOICES,
+) -> FollowUpChoices:
+    """The partner's latest `limit` activities, plus the one `chosen_id` names when it is an
+    older one of theirs: any activity the partner took part in can get a follow-up, however
+    old, while the form's list stays short. Two queries at most, whatever their number."""
+    activities = partner_activity_queryset(organisation=organisation, partner=partner)
+    latest = list(activities[: limit + 1])
+    more = len(latest) > limit
+    offered = latest[:limit]
+    if chosen_id is not None and all(a.pk != chosen_id for a in offered):
+        offered += list(activities.filter(pk=chosen_id))
+    return FollowUpChoices(activities=offered, more=more)
 
 
 def follow_ups_overdue(follow_ups: list[FollowUp], *, today: date) -> list[FollowUp]:

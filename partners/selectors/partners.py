@@ -200,9 +200,10 @@ def agreement_for(*, organisation: Organisation, partner: PartnerOrganisation) -
 
 def partner_detail(*, organisation: Organisation, partner: PartnerOrganisation) -> dict[str, Any]:
     """Everything a partner's page shows: contacts, agreement and matrix, checks, the
-    activities it took part in, disclosures made to it, and the history of the record."""
+    activities it took part in, disclosures made to it, and the history of the record. The
+    state of its checks is the page's to read: it rests on the latest check, which the first
+    page of checks holds already."""
     today = organisation_today(organisation)
-    checks = list(integrity_check_queryset(organisation=organisation, partner=partner))
     agreement = agreement_for(organisation=organisation, partner=partner)
     return {
         "contacts": list(
@@ -213,10 +214,9 @@ def partner_detail(*, organisation: Organisation, partner: PartnerOrganisation) 
         ),
         "agreement": agreement,
         "matrix": matrix_rows(organisation=organisation, agreement=agreement),
-        "checks": checks,
-        "check_status": check_status(checks[0] if checks else None, today=today),
-        # The two lists that grow with the partnership, newest first, for the page to read one
-        # page of each (the id breaks ties, so that pages neither repeat nor skip a row).
+        # The three lists that grow with the partnership, newest first, for the page to read
+        # one page of each (the id breaks ties, so that pages neither repeat nor skip a row).
+        "checks": integrity_check_queryset(organisation=organisation, partner=partner),
         "activities": partner_activity_queryset(organisation=organisation, partner=partner),
         "disclosures": Disclosure.objects.for_org(organisation)
         .filter(partner=partner)

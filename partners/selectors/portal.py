@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from cocora.core.dates import organisation_today
 from cocora.organisations.models import Organisation
 from programmes.models import (
     ATTENDING_STAGES,
@@ -28,6 +29,7 @@ from ..models import (
     PartnerOrganisation,
     SharingLevel,
 )
+from ..services.proposals import in_force
 from .collaboration import partner_activity_queryset
 from .partners import agreement_for, matrix_rows
 
@@ -60,6 +62,9 @@ class PartnerPortal:
     allowed: set[str]
     activities: QuerySet[CollaborationActivity]
     disclosures: QuerySet[Disclosure]
+    # Whether the agreement is in force today: the partner may propose (e.g. a follow-up of
+    # one of its activities).
+    in_force: bool = False
     programmes: list[Programme] | None = None
     figures: dict[str, int] | None = None
     sessions: list[Session] | None = None
@@ -119,6 +124,7 @@ def partner_portal(*, organisation: Organisation, user: Any) -> PartnerPortal | 
         .filter(partner=partner)
         .select_related("participant")
         .order_by("-disclosed_at", "-pk"),
+        in_force=in_force(agreement, partner=partner, today=organisation_today(organisation)),
     )
     if InformationClass.PROGRAMME_MATERIALS in allowed:
         portal.programmes = list(

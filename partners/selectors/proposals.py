@@ -4,7 +4,7 @@ own partner organisation, and nothing at all before their account is linked to a
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from cocora.core.compiled import Param, aggregated, compiled_read
 from cocora.core.dates import organisation_today
@@ -81,8 +81,17 @@ def proposal_comment_queryset(
     )
 
 
-def proposal_comments(*, organisation: Organisation, proposal: Proposal) -> list[ProposalComment]:
-    return list(proposal_comment_queryset(organisation=organisation, proposal=proposal))
+def proposal_comment_position(*, organisation: Organisation, comment: ProposalComment) -> int:
+    """Where `comment` stands in its thread, from 1 (oldest first, as the thread reads): the
+    page that shows it, for a redirect after posting. One query."""
+    return (
+        proposal_comment_queryset(organisation=organisation, proposal=comment.proposal)
+        .filter(
+            Q(created_at__lt=comment.created_at)
+            | Q(created_at=comment.created_at, pk__lte=comment.pk)
+        )
+        .count()
+    )
 
 
 @dataclass

@@ -71,11 +71,16 @@ def agreement_in_force(
     if partner.status != PartnerStatus.ACTIVE:
         return None
     agreement = Agreement.objects.for_org(organisation).filter(partner=partner).first()
-    if agreement is None or agreement.starts_on > today:
-        return None
-    if agreement.review_on is not None and agreement.review_on < today:
-        return None
-    return agreement
+    return agreement if in_force(agreement, partner=partner, today=today) else None
+
+
+def in_force(agreement: Agreement | None, *, partner: PartnerOrganisation, today: date) -> bool:
+    """Whether `agreement` (the partner's, already read) is in force on `today`."""
+    if partner.status != PartnerStatus.ACTIVE or agreement is None:
+        return False
+    if agreement.starts_on > today:
+        return False
+    return agreement.review_on is None or agreement.review_on >= today
 
 
 def materials_allowed(*, organisation: Organisation, agreement: Agreement | None) -> bool:

@@ -4,9 +4,11 @@ it, each paged on its own), and the same two lists on the partner's page. Each k
 (or the other list's page) in its links, costs the same queries whatever the number of rows, and
 never shows another organisation's rows."""
 
-from datetime import UTC, datetime, timedelta
+import re
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from cocora.organisations.models import Role
@@ -14,6 +16,7 @@ from cocora.testing.queries import queries_as_rows_grow, tenant_settings_queries
 from partners.tests.factories import (
     CollaborationPartnerFactory,
     DisclosureFactory,
+    IntegrityCheckFactory,
     PartnerContactFactory,
     PartnerOrganisationFactory,
 )
@@ -253,18 +256,111 @@ def test_the_partner_page_query_count_is_the_same_for_5_and_55_rows(org, member_
     club = PartnerOrganisationFactory(organisation=org, name="Club North")
     url = reverse("partner_detail", args=[org.slug, club.pk])
 
+    def add(count, made):
+        _both_lists(org, club, count, start=made)
+        _checks(org, club, count, start=made)
+
     (five, rows5), (fifty, rows50) = queries_as_rows_grow(
         lambda: client.get(url),
-        lambda count, made: _both_lists(org, club, count, start=made),
+        add,
         lambda page: (
+            len(page.context["checks"].items),
             len(page.context["activities"].items),
             len(page.context["disclosures"].items),
         ),
         totals=(5, 55),
     )
-    assert (rows5, rows50) == ((5, 5), (20, 50))
+    assert (rows5, rows50) == ((5, 5, 5), (50, 20, 50))
     # session, user, the member's memberships with their organisations (the switcher too), the
-    # partner, its checks, its agreement (none here: no rules to read), its contacts, its
-    # history, the count and a page of activities, the count and a page of disclosures with
-    # the young people and who shared = 12 (+2 tenant settings on PostgreSQL).
-    assert five == fifty == 12 + 2 * tenant_settings_queries()
+    # partner, its agreement (none here: no rules to read), its contacts, its history, the
+    # count and a page of checks with their reviewers (the first page's first row is the
+    # latest check: no query for the partner's state), the count and a page of activities,
+    # the count and a page of disclosures with the young people and who shared = 13 (+2
+    # tenant settings on PostgreSQL).
+    assert five == fifty == 13 + 2 * tenant_settings_queries()
+
+
+# The partner's integrity checks, on the partner's page.
+
+# The latest check of each test; the others a day apart before it.
+LATEST_CHECK = date(2026, 3, 2)
+
+
+def _checks(org, partner, count, *, start=0, **fields):
+    """`count` checks of `partner`, numbered from `start`, the lowest number the latest."""
+    return [
+        IntegrityCheckFactory(
+            organisation=org,
+            partner=partner,
+            checked_on=LATEST_CHECK - timedelta(days=number),
+            **fields,
+        )
+        for number in range(start, start + count)
+    ]
+
+
+def _count_text(html):
+    """The pager's counts ("Page 1 of 2 · 55 in all"), in the order the page shows them."""
+    return re.findall(r"Page \d+ of \d+ · \d+ in all", html)
+
+
+@time_machine.travel(datetime(2026, 3, 10, 11, 0, tzinfo=UTC), tick=False)
+def test_the_partner_page_reads_the_same_queries_for_5_and_50_checks(org, member_client):
+    client = member_client(org, Role.COORDINATOR)
+    club = PartnerOrganisationFactory(organisation=org, name="Club North")
+    url = reverse("partner_detail", args=[org.slug, club.pk])
+
+    (five, shown5), (fifty, shown50), (fifty_five, shown55) = queries_as_rows_grow(
+        lambda: client.get(url),
+        lambda count, made: _checks(org, club, count, start=made),
+        lambda page: (len(page.context["checks"].items), _count_text(page.content.decode())),
+        totals=(5, 50, 55),
+    )
+
+    # One page of 50 at most, with the count of all once there is more than one page.
+    assert (shown5, shown50) == ((5, []), (50, []))
+    assert shown55 == (50, ["Page 1 of 2 · 55 in all"])
+    # As on the page with activities and disclosures (above), less the page of each: with
+    # none counted, their empty pages read nothing = 11 (+2 tenant settings on PostgreSQL)
+    # whatever the number of checks.
+    assert five == fifty == fifty_five == 11 + 2 * tenant_settings_queries()
+
+
+@time_machine.travel(datetime(2026, 3, 10, 11, 0, tzinfo=UTC), tick=False)
+def test_the_partner_page_pages_its_checks_and_keeps_their_state_from_the_latest(
+    org, other_org, member_client
+):
+    # Given a partner whose latest check did not pass after 52 that did, beside 22 joint
+    # activities, and another organisation's checks of a namesake
+    client = member_client(org, Role.COORDINATOR)
+    club = PartnerOrganisationFactory(organisation=org, name="Club North")
+    [latest] = _checks(org, club, 1, outcome="not_passed")
+    older = _checks(org, club, 52, start=1)
+    _activities(org, club, 22, prefix="Together")
+    namesake = PartnerOrganisationFactory(organisation=other_org, name="Club North")
+    foreign = _checks(other_org, namesake, 3)
+    url = reverse("partner_detail", args=[org.slug, club.pk])
+
+    # When the coordinator reads the partner's page, then the second page of its checks
+    first = client.get(url).content.decode()
+    second = client.get(url, {"checks_page": 2}).content.decode()
+
+    # Then the first page holds the 50 latest checks, the second the 3 oldest, with the count
+    def link(check):
+        return reverse("integrity_check_detail", args=[org.slug, check.pk])
+
+    assert link(latest) in first and link(older[48]) in first and link(older[49]) not in first
+    assert link(older[49]) in second and link(older[51]) in second
+    assert link(latest) not in second and link(older[48]) not in second
+    assert "Page 1 of 2 · 53 in all" in first and "Page 2 of 2 · 53 in all" in second
+    # and each list's links keep the other's page;
+    assert 'href="?checks_page=2#checks-heading">Older</a>' in first
+    assert 'href="?checks_page=2&amp;page=2#activities-heading">Older</a>' in second
+    assert 'href="?checks_page=1#checks-heading">Newer</a>' in second
+    # the partner's state rests on the latest check on every page;
+    for html in (first, second):
+        assert "check not passed" in html and ">checked<" not in html
+        assert "Named information about young people is not shared" in html
+    # and another organisation's checks are neither shown nor counted.
+    for html in (first, second):
+        assert all(link(check) not in html for check in foreign)

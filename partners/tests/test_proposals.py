@@ -3,6 +3,7 @@ changes under an agreement in force; coordinators accept (as written or edited) 
 a reason; both sides comment; the partner sees the outcome. Roles and partners are kept apart:
 trainers and ambassadors see no proposal, another partner's contact gets a 404."""
 
+import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -12,7 +13,7 @@ from django.urls import reverse
 from cocora.core.errors import ApplicationError
 from cocora.organisations.context import org_context
 from cocora.organisations.models import Role
-from cocora.testing.queries import count_queries, tenant_settings_queries
+from cocora.testing.queries import count_queries, queries_as_rows_grow, tenant_settings_queries
 from partners.models import (
     CollaborationActivity,
     CollaborationPartner,
@@ -421,6 +422,206 @@ def test_both_sides_comment_in_one_thread_kept_after_the_decision(org, member_cl
         page = who.get(_page("proposal_detail", org, proposal_id=proposal.pk)).content.decode()
         assert "Friday suits us." in page and "Friday it is." in page
     assert actions(org).count("proposal.commented") == 2
+
+
+def _activities_with(org, partner, count, *, start=0, prefix="Meeting"):
+    """`count` activities `partner` took part in, numbered from `start`, the lowest number the
+    latest, a day apart before today."""
+    return [
+        CollaborationPartnerFactory(
+            organisation=org,
+            partner=partner,
+            activity__title=f"{prefix} {number:02d}",
+            activity__held_at=NOW - timedelta(days=number + 1),
+        ).activity
+        for number in range(start, start + count)
+    ]
+
+
+def _options(html):
+    """The titles the follow-up form's list of activities offers, in its order."""
+    select = html.split('name="follow_up_of"', 1)[1].split("</select>", 1)[0]
+    return re.findall(r"<option [^>]*>([^<]*)</option>", select)
+
+
+def test_the_follow_up_form_offers_the_latest_50_activities_at_a_constant_cost(org, member_client):
+    partner = PartnerOrganisationFactory(organisation=org)
+    client = _partner_client(member_client, org, partner)
+    url = _page("proposal_create_follow_up", org)
+
+    (five, shown5), (fifty, shown50), (fifty_five, shown55) = queries_as_rows_grow(
+        lambda: client.get(url),
+        lambda count, made: _activities_with(org, partner, count, start=made),
+        lambda page: (
+            _options(page.content.decode()),
+            "For an older one" in page.content.decode(),
+        ),
+        totals=(5, 50, 55),
+    )
+
+    # Every activity while there are 50 or fewer, the latest first; then the 50 latest, with
+    # a word on where to find the older ones.
+    assert shown5 == ([f"Meeting {n:02d}" for n in range(5)], False)
+    assert shown50 == ([f"Meeting {n:02d}" for n in range(50)], False)
+    assert shown55 == ([f"Meeting {n:02d}" for n in range(50)], True)
+    # session, user, the member's memberships with their organisations (the switcher too), the
+    # partner's contact, its agreement and the rule on materials (read once for the form and
+    # its list), and 51 activities at most (the 51st says that older ones exist) = 7 (+2
+    # tenant settings on PostgreSQL).
+    assert five == fifty == fifty_five == 7 + 2 * tenant_settings_queries()
+
+
+def test_an_older_activity_gets_a_follow_up_from_its_link_on_the_portal(
+    org, other_org, member_client
+):
+    # Given a partner with 55 activities, the oldest beyond the form's list
+    partner = PartnerOrganisationFactory(organisation=org)
+    client = _partner_client(member_client, org, partner)
+    activities = _activities_with(org, partner, 55)
+    oldest = activities[-1]
+    form = _page("proposal_create_follow_up", org)
+
+    # When the partner follows the link beside the oldest one on the portal's last page
+    portal = client.get(_page("partner_portal", org), {"page": 3}).content.decode()
+    assert f"{form}?activity={oldest.pk}" in portal
+    page = client.get(form, {"activity": oldest.pk}).content.decode()
+
+    # Then the form offers it, chosen, after the 50 latest
+    assert _options(page) == [f"Meeting {n:02d}" for n in range(50)] + ["Meeting 54"]
+    assert f'<option value="{oldest.pk}" selected>' in page
+    # and the proposal is sent for it.
+    response = client.post(
+        form, {"follow_up_of": oldest.pk, "title": "Share the photos", "due_on": "2026-03-20"}
+    )
+    assert response.status_code == 302
+    assert _row(org, Proposal).follow_up_of == oldest
+
+    # An activity the partner did not take part in, or another organisation's, is neither
+    # offered nor accepted.
+    elsewhere = CollaborationPartnerFactory(organisation=org, activity__title="Not theirs")
+    foreign = CollaborationPartnerFactory(organisation=other_org, activity__title="Foreign")
+    for link in (elsewhere, foreign):
+        page = client.get(form, {"activity": link.activity_id}).content.decode()
+        assert link.activity.title not in page
+        response = client.post(
+            form, {"follow_up_of": link.activity_id, "title": "Hmm", "due_on": "2026-03-20"}
+        )
+        assert response.status_code == 400
+    with org_context(org.pk):
+        assert Proposal.objects.for_org(org).count() == 1
+
+
+def test_the_portal_links_activities_to_the_follow_up_form_only_under_an_agreement_in_force(
+    org, member_client
+):
+    # Given a partner under an agreement in force, and one whose agreement starts next week
+    partner = PartnerOrganisationFactory(organisation=org)
+    [activity] = _activities_with(org, partner, 1)
+    in_force = _partner_client(member_client, org, partner)
+    waiting_partner = PartnerOrganisationFactory(organisation=org)
+    _activities_with(org, waiting_partner, 1, prefix="Waiting")
+    waiting = _partner_client(member_client, org, waiting_partner, starts_on=TODAY + timedelta(7))
+
+    # When each reads their portal
+    ours = in_force.get(_page("partner_portal", org)).content.decode()
+    theirs = waiting.get(_page("partner_portal", org)).content.decode()
+
+    # Then only the first is offered to propose a follow-up of the activity
+    assert f"{_page('proposal_create_follow_up', org)}?activity={activity.pk}" in ours
+    assert "Waiting 00" in theirs and "?activity=" not in theirs
+
+
+def _comments(org, proposal, count, *, start=0, prefix="Message"):
+    """`count` comments on `proposal`, numbered from `start` in the order they were written, a
+    minute apart in the hour before now."""
+    for number in range(start, start + count):
+        with time_machine.travel(NOW - timedelta(hours=1, minutes=-number), tick=False):
+            ProposalCommentFactory(
+                organisation=org, proposal=proposal, text=f"{prefix} {number:02d}"
+            )
+
+
+def _count_text(html):
+    """The pager's count ("Page 1 of 2 · 55 in all"), or None when the page shows none."""
+    found = re.search(r"Page \d+ of \d+ · \d+ in all", html)
+    return found.group(0) if found else None
+
+
+def test_the_thread_reads_the_same_queries_for_5_and_50_comments(org, member_client):
+    partner = PartnerOrganisationFactory(organisation=org)
+    client = _partner_client(member_client, org, partner)
+    proposal = ProposalFactory(organisation=org, partner=partner)
+    url = _page("proposal_detail", org, proposal_id=proposal.pk)
+
+    (five, shown5), (fifty, shown50), (fifty_five, shown55) = queries_as_rows_grow(
+        lambda: client.get(url),
+        lambda count, made: _comments(org, proposal, count, start=made),
+        lambda page: (len(page.context["comments"].items), _count_text(page.content.decode())),
+        totals=(5, 50, 55),
+    )
+
+    # One page of 50 at most, with the count of all once there is more than one page.
+    assert (shown5, shown50) == ((5, None), (50, None))
+    assert shown55 == (50, "Page 1 of 2 · 55 in all")
+    # session, user, the member's memberships with their organisations (the switcher too), the
+    # partner's contact (twice: which proposals they see, what the agreement shares), the
+    # proposal with everything it names and its number of comments (the thread's count), the
+    # agreement in force and its sharing rule, and one page of comments with their authors
+    # = 9 (+2 tenant settings on PostgreSQL): no query to count the thread.
+    assert five == fifty == fifty_five == 9 + 2 * tenant_settings_queries()
+
+
+def test_the_thread_pages_by_50_oldest_first(org, member_client):
+    # Given a thread of 53 comments
+    coordinator = member_client(org, Role.COORDINATOR)
+    proposal = ProposalFactory(organisation=org)
+    _comments(org, proposal, 53)
+    url = _page("proposal_detail", org, proposal_id=proposal.pk)
+
+    # When the coordinator reads it, then its second page
+    first = coordinator.get(url).content.decode()
+    second = coordinator.get(url, {"page": 2}).content.decode()
+
+    # Then the first page holds the 50 oldest, as the conversation reads, the second the rest
+    assert "Message 00" in first and "Message 49" in first and "Message 50" not in first
+    assert first.index("Message 00") < first.index("Message 49")
+    assert "Message 50" in second and "Message 52" in second and "Message 49" not in second
+    assert "Page 1 of 2 · 53 in all" in first and "Page 2 of 2 · 53 in all" in second
+    assert 'href="?page=2#proposal-thread">Next</a>' in first
+    assert 'href="?page=1#proposal-thread">Previous</a>' in second
+    # and the comment form stays on every page.
+    for html in (first, second):
+        assert 'name="comment-text"' in html
+
+
+def test_a_new_comment_lands_on_the_page_that_shows_it(org, member_client):
+    # Given a thread of 50 comments: one page, full
+    partner = PartnerOrganisationFactory(organisation=org)
+    client = _partner_client(member_client, org, partner)
+    proposal = ProposalFactory(organisation=org, partner=partner)
+    _comments(org, proposal, 50)
+    comment_url = _page("proposal_comment", org, proposal_id=proposal.pk)
+    detail = _page("proposal_detail", org, proposal_id=proposal.pk)
+
+    # When the partner adds the 51st
+    response = client.post(comment_url, {"comment-text": "Friday suits us."})
+
+    # Then they land on the second page, at their comment, which that page shows
+    new = _row(org, ProposalComment, text="Friday suits us.")
+    assert response.status_code == 302
+    assert response["Location"] == f"{detail}?page=2#comment-{new.pk}"
+    page = client.get(response["Location"]).content.decode()
+    assert f'id="comment-{new.pk}"' in page and "Friday suits us." in page
+    assert "Page 2 of 2 · 51 in all" in page
+
+    # and on a short thread the first page, without a page number.
+    short = ProposalFactory(organisation=org, partner=partner)
+    response = client.post(
+        _page("proposal_comment", org, proposal_id=short.pk), {"comment-text": "Thanks."}
+    )
+    first = _row(org, ProposalComment, proposal=short)
+    detail = _page("proposal_detail", org, proposal_id=short.pk)
+    assert response["Location"] == f"{detail}#comment-{first.pk}"
 
 
 # -- roles and partners apart -----------------------------------------------------------------

@@ -291,6 +291,10 @@ class PartnerPortalView(OrgTemplateView):
         portal = partner_portal(organisation=self.organisation, user=self.request.user)
         context["portal"] = portal
         context["classes"] = InformationClass
+        # Each activity links to the follow-up form, which lists only the latest ones.
+        context["can_propose"] = (
+            portal is not None and portal.in_force and can(self.membership, "proposals.propose")
+        )
         if portal is not None:
             # Two lists, each paged on its own (`?page=`, `?shared_page=`), so that both can be
             # read to the end: a COUNT and a page of each.

@@ -155,14 +155,28 @@ class PartnerDetailView(OrgTemplateView):
     template_name = "partners/detail.html"
     activities_page_size = 20
     shared_page_size = 50
+    checks_page_size = 50
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         partner = self.get_org_object(PartnerOrganisation, self.kwargs["partner_id"])
         context["partner"] = partner
         context.update(partner_detail(organisation=self.organisation, partner=partner))
-        # The joint activities and what was shared, each paged on its own (`?page=`,
-        # `?shared_page=`): the latest ones first, with a count of all when there are more.
+        # The checks, the joint activities and what was shared, each paged on its own
+        # (`?checks_page=`, `?page=`, `?shared_page=`): the latest ones first, with a count of
+        # all when there are more.
+        checks = page_of(
+            self.request, context["checks"], per_page=self.checks_page_size, param="checks_page"
+        )
+        context["checks"] = checks
+        # The state of the checks rests on the latest one: the first page's first row, read
+        # again only when another page of checks is shown.
+        latest = (
+            next(iter(checks.items), None)
+            if checks.page.number == 1
+            else check_services.latest_check(organisation=self.organisation, partner=partner)
+        )
+        context["check_status"] = check_services.check_status(latest, today=context["today"])
         context["activities"] = page_of(
             self.request, context["activities"], per_page=self.activities_page_size
         )

@@ -2,12 +2,14 @@
 curriculum and follows what became of them; coordinators accept (as written or edited) or
 decline with a reason; both sides comment in the proposal's thread."""
 
+from functools import cached_property
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from cocora.core.errors import ApplicationError
@@ -28,11 +30,16 @@ from ..forms import (
     ProposalFollowUpForm,
 )
 from ..models import Proposal, ProposalKind, ProposalStatus
-from ..selectors.collaboration import activities_of_partner
+from ..selectors.collaboration import (
+    FOLLOW_UP_CHOICES,
+    FollowUpChoices,
+    activities_to_follow_up,
+)
 from ..selectors.proposals import (
     curriculum_to_propose_on,
     partnership_for,
-    proposal_comments,
+    proposal_comment_position,
+    proposal_comment_queryset,
     proposal_get_visible,
     proposal_visible_queryset,
 )
@@ -80,11 +87,16 @@ class ProposeView(OrgTemplateView):
     heading = ""
 
     def partnership(self) -> Any:
-        partnership = partnership_for(organisation=self.organisation, user=self.request.user)
+        partnership = self._partnership
         if partnership.contact is None:
             # A partner member whom nobody linked to a contact yet has nothing to propose for.
             raise Http404
         return partnership
+
+    @cached_property
+    def _partnership(self) -> Any:
+        # Read once a request: the form and its choices both ask.
+        return partnership_for(organisation=self.organisation, user=self.request.user)
 
     def make_form(self, data: Any = None) -> Any:
         raise NotImplementedError
@@ -145,19 +157,37 @@ class ProposeFollowUpView(ProposeView):
         self.heading = _("Propose a follow-up")
         return super().get_context_data(**kwargs)
 
-    def activities(self) -> list[Any]:
-        return activities_of_partner(
-            organisation=self.organisation, partner=self.partnership().contact.partner
+    @cached_property
+    def choices(self) -> FollowUpChoices:
+        """The partner's latest activities, and the one the portal's link (`?activity=`) or
+        the posted form names, if it is theirs."""
+        named = (
+            self.request.POST.get("follow_up_of")
+            if self.request.method == "POST"
+            else self.request.GET.get("activity")
+        )
+        return activities_to_follow_up(
+            organisation=self.organisation,
+            partner=self.partnership().contact.partner,
+            chosen_id=int(named) if named and named.isdigit() else None,
         )
 
     def make_form(self, data: Any = None) -> Any:
         initial = {"follow_up_of": self.request.GET.get("activity")}
-        return ProposalFollowUpForm(data, activities=self.activities(), initial=initial)
+        choices = self.choices
+        return ProposalFollowUpForm(
+            data,
+            activities=choices.activities,
+            older=FOLLOW_UP_CHOICES if choices.more else None,
+            initial=initial,
+        )
 
     def service_fields(self, form: Any) -> dict[str, Any]:
         data = dict(form.cleaned_data)
         activity_id = data.pop("follow_up_of")
-        data["follow_up_of"] = next((a for a in self.activities() if a.pk == activity_id), None)
+        data["follow_up_of"] = next(
+            (a for a in self.choices.activities if a.pk == activity_id), None
+        )
         return {"kind": ProposalKind.FOLLOW_UP, **data}
 
 
@@ -249,6 +279,8 @@ ACCEPT_FORMS = {
 class ProposalDetailView(OrgTemplateView):
     permission = "proposals.view"
     template_name = "partners/proposals/detail.html"
+    # The thread is paged oldest first, as a conversation reads.
+    comments_page_size = 50
 
     def proposal(self) -> Proposal:
         proposal = proposal_get_visible(
@@ -282,7 +314,13 @@ class ProposalDetailView(OrgTemplateView):
         context = super().get_context_data(**kwargs)
         proposal = self.proposal()
         context["proposal"] = proposal
-        context["comments"] = proposal_comments(organisation=self.organisation, proposal=proposal)
+        # The proposal was read with its number of comments: the thread's count costs nothing.
+        context["comments"] = page_of(
+            self.request,
+            proposal_comment_queryset(organisation=self.organisation, proposal=proposal),
+            per_page=self.comments_page_size,
+            count=proposal.comment_count,  # type: ignore[attr-defined]
+        )
         context["comment_form"] = kwargs.get("comment_form") or ProposalCommentForm(
             prefix="comment"
         )
@@ -312,7 +350,7 @@ class ProposalCommentView(ProposalDetailView):
         form = ProposalCommentForm(request.POST, prefix="comment")
         if form.is_valid():
             try:
-                services.proposal_comment_add(
+                comment = services.proposal_comment_add(
                     organisation=self.organisation,
                     proposal=proposal,
                     actor=request.user,
@@ -322,8 +360,19 @@ class ProposalCommentView(ProposalDetailView):
                 add_application_error(form, error)
             else:
                 messages.success(request, _("Your comment was added."))
-                return self.back(proposal)
+                return redirect(self.comment_url(proposal, comment))
         return self.render_to_response(self.get_context_data(comment_form=form), status=400)
+
+    def comment_url(self, proposal: Proposal, comment: Any) -> str:
+        """The proposal's page that shows `comment` (the last one, unless others wrote in the
+        meantime), at the comment."""
+        position = proposal_comment_position(organisation=self.organisation, comment=comment)
+        page = (position - 1) // self.comments_page_size + 1
+        url = reverse(
+            "proposal_detail",
+            kwargs={"org_slug": self.organisation.slug, "proposal_id": proposal.pk},
+        )
+        return f"{url}{f'?page={page}' if page > 1 else ''}#comment-{comment.pk}"
 
 
 class DecisionView(ProposalDetailView):

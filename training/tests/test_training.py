@@ -2,7 +2,8 @@
 organisation's days, who sees whose training, the warning on a cohort whose trainer lacks a
 required training, the home panel, and query counts that do not grow with the data."""
 
-from datetime import UTC, date, datetime
+import re
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
@@ -15,7 +16,7 @@ from cocora.core.errors import ApplicationError
 from cocora.organisations.context import org_context
 from cocora.organisations.models import Role
 from cocora.organisations.tests.factories import MembershipFactory
-from cocora.testing.queries import count_queries, tenant_settings_queries
+from cocora.testing.queries import count_queries, queries_as_rows_grow, tenant_settings_queries
 from programmes.tests.factories import (
     CohortFactory,
     CohortTrainerFactory,
@@ -426,3 +427,130 @@ def test_the_people_page_costs_the_same_for_5_and_50_people(org, member_client):
         return count
 
     assert measure(5) == measure(50)
+
+
+# A person's training history, paged ----------------------------------------------------------
+
+# The latest completion of each test; the others a day apart before it.
+LATEST_COMPLETION = date(2026, 6, 30)
+
+
+def _count_text(html):
+    """The pager's count ("Page 1 of 2 · 55 in all"), or None when the page shows none."""
+    found = re.search(r"Page \d+ of \d+ · \d+ in all", html)
+    return found.group(0) if found else None
+
+
+def _completions(org, count, *, start=0, **person):
+    """`count` completions of "Module NN" by one person, numbered from `start`, the lowest
+    number the latest; each course is completed once."""
+    for number in range(start, start + count):
+        TrainingRecordFactory(
+            organisation=org,
+            course__name=f"Module {number:02d}",
+            course__refresher_months=None,
+            completed_on=LATEST_COMPLETION - timedelta(days=number),
+            **person,
+        )
+
+
+def _history_pages(org, member_client):
+    """The three pages that show one person's history, each with the client allowed to read
+    it and what the person's completions need: a coordinator reading a trainer's, a trainer
+    reading their own, a coordinator reading an ambassador's."""
+    coordinator = member_client(org, Role.COORDINATOR)
+    trainer = MembershipFactory(organisation=org, role=Role.TRAINER)
+    own = member_client(org, Role.TRAINER)
+    ambassador = AmbassadorFactory(organisation=org)
+    return [
+        (
+            coordinator,
+            reverse("training_member", args=[org.slug, trainer.pk]),
+            {"membership": trainer},
+        ),
+        (own, reverse("training_mine", args=[org.slug]), {"membership": own.membership}),
+        (
+            coordinator,
+            reverse("training_ambassador", args=[org.slug, ambassador.pk]),
+            {"membership": None, "ambassador": ambassador},
+        ),
+    ]
+
+
+@time_machine.travel(MIDYEAR, tick=False)
+@pytest.mark.parametrize("which", ["member", "mine", "ambassador"])
+def test_a_training_history_reads_the_same_queries_for_5_and_50_completions(
+    org, member_client, which
+):
+    client, url, person = _history_pages(org, member_client)[
+        ["member", "mine", "ambassador"].index(which)
+    ]
+
+    (five, shown5), (fifty, shown50), (fifty_five, shown55) = queries_as_rows_grow(
+        lambda: client.get(url),
+        lambda count, made: _completions(org, count, start=made, **person),
+        lambda page: (
+            len(page.context["records"].items),
+            len(page.context["standings"]),
+            _count_text(page.content.decode()),
+        ),
+        totals=(5, 50, 55),
+    )
+
+    # Where things stand names every course; the table holds one page of 50, with the count of
+    # all once there is more than one page.
+    assert shown5 == (5, 5, None)
+    assert shown50 == (50, 50, None)
+    assert shown55 == (50, 55, "Page 1 of 2 · 55 in all")
+    # session, user, the viewer's memberships with their organisations, then the person: a
+    # trainer read by a coordinator (the membership, the courses required of trainers, their
+    # user's name), oneself (the courses required), an ambassador (the record, their name);
+    # then the count and the page of completions with their courses and people, and each
+    # course's latest completion for the standing = 9, 7 or 8 (+2 tenant settings on
+    # PostgreSQL), whatever the length of the history.
+    expected = {"member": 9, "mine": 7, "ambassador": 8}[which]
+    assert five == fifty == fifty_five == expected + 2 * tenant_settings_queries()
+
+
+@time_machine.travel(MIDYEAR, tick=False)
+@pytest.mark.parametrize("which", ["member", "mine", "ambassador"])
+def test_a_training_history_pages_the_older_completions_and_keeps_the_standing(
+    org, member_client, which
+):
+    # Given 53 completions, and the person's latest completion of a course done twice on the
+    # second page
+    client, url, person = _history_pages(org, member_client)[
+        ["member", "mine", "ambassador"].index(which)
+    ]
+    _completions(org, 53, **person)
+    again = TrainingRecordFactory(
+        organisation=org,
+        course__name="First aid",
+        course__refresher_months=12,
+        completed_on=date(2025, 1, 10),
+        **person,
+    )
+    TrainingRecordFactory(
+        organisation=org, course=again.course, completed_on=date(2024, 1, 10), **person
+    )
+
+    # When the person's history is read, then its second page
+    first = client.get(url).content.decode()
+    second = client.get(url, {"page": 2}).content.decode()
+
+    # Then the first page holds the 50 latest, the second the rest, with the count of all
+    assert "Page 1 of 2 · 55 in all" in first and "Page 2 of 2 · 55 in all" in second
+    assert 'href="?page=2#history-heading">Older</a>' in first
+    assert 'href="?page=1#history-heading">Newer</a>' in second
+    first_table, second_table = (html.split('id="history"')[1] for html in (first, second))
+    assert "Module 49" in first_table and "Module 50" not in first_table
+    assert "Module 50" in second_table and "Module 52" in second_table
+    assert "Module 49" not in second_table
+    assert second_table.count("First aid") == 2
+    # and where things stand rests on the latest completion of each course on every page (the
+    # 2025 one: its refresher fell due in January 2026, not in January 2025).
+    for html in (first, second):
+        standing = html.split('id="history"')[0]
+        assert "First aid" in standing
+        assert "refresher overdue since 10 Jan 2026" in standing
+        assert "Module 52" in standing

@@ -1,13 +1,20 @@
 """The profile's token pages: create (shown once), list, revoke."""
 
 import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
 
 from cocora.api.models import ApiToken
+from cocora.api.services import api_token_create
 from cocora.audit.models import AuditEvent
 from cocora.organisations.context import org_context
 from cocora.organisations.models import Role
+from cocora.organisations.tests.factories import MembershipFactory
+from cocora.testing.queries import queries_as_rows_grow, tenant_settings_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -157,3 +164,83 @@ def test_twenty_working_tokens_are_the_most_and_expired_ones_take_no_place(org, 
             expires_at=timezone.now() - timedelta(minutes=1)
         )
     assert person.post(url, {"name": "one more", "expires": "30"}).status_code == 201
+
+
+# Revoked tokens stay listed: the own list grows with the years and is paged.
+
+# The first token of each test; each next one a minute later.
+FIRST_TOKEN_AT = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+def _revoked_tokens(org, user, count, *, start=0, prefix="script"):  # type: ignore[no-untyped-def]
+    """`count` revoked tokens of `user`, numbered from `start`, each a minute newer."""
+    with org_context(org.pk):
+        for number in range(start, start + count):
+            with time_machine.travel(FIRST_TOKEN_AT + timedelta(minutes=number), tick=False):
+                ApiToken.objects.create(
+                    organisation=org,
+                    user=user,
+                    name=f"{prefix} {number:02d}",
+                    prefix="ccr_abcdef",
+                    key_hash=f"{org.pk}-{prefix}-{number}",
+                    revoked_at=timezone.now(),
+                )
+
+
+def _count_text(html):  # type: ignore[no-untyped-def]
+    """The pager's count ("Page 1 of 2 · 55 in all"), or None when the page shows none."""
+    found = re.search(r"Page \d+ of \d+ · \d+ in all", html)
+    return found.group(0) if found else None
+
+
+def test_the_own_token_list_reads_the_same_queries_for_5_and_50_tokens(org, member_client):
+    person = member_client(org, Role.TRAINER)
+    url = reverse("api_token_list", args=[org.slug])
+
+    (five, shown5), (fifty, shown50), (fifty_five, shown55) = queries_as_rows_grow(
+        lambda: person.get(url),
+        lambda count, made: _revoked_tokens(org, person.membership.user, count, start=made),
+        lambda page: (len(page.context["tokens"].items), _count_text(page.content.decode())),
+        totals=(5, 50, 55),
+    )
+
+    # One page of 50 at most, with the count of all once there is more than one page.
+    assert (shown5, shown50) == ((5, None), (50, None))
+    assert shown55 == (50, "Page 1 of 2 · 55 in all")
+    # session, user, the member's memberships with their organisations (the switcher too), the
+    # count and the page of tokens = 5 (+2 tenant settings on PostgreSQL).
+    assert five == fifty == fifty_five == 5 + 2 * tenant_settings_queries()
+
+
+def test_the_own_token_list_pages_to_the_oldest_and_counts_only_ones_own(
+    org, other_org, member_client
+):
+    # Given 53 revoked tokens and a working one, a colleague's tokens, and the person's own
+    # tokens in another organisation
+    person = member_client(org, Role.TRAINER)
+    user = person.membership.user
+    _revoked_tokens(org, user, 53)
+    with time_machine.travel(FIRST_TOKEN_AT + timedelta(days=1), tick=False), org_context(org.pk):
+        working, _raw = api_token_create(organisation=org, user=user, name="nightly export")
+    colleague = member_client(org, Role.TRAINER).membership.user
+    _revoked_tokens(org, colleague, 3, prefix="colleague")
+    MembershipFactory(organisation=other_org, user=user, role=Role.TRAINER)
+    _revoked_tokens(other_org, user, 60, prefix="elsewhere")
+    url = reverse("api_token_list", args=[org.slug])
+
+    # When the person reads their tokens, then the second page
+    first = person.get(url).content.decode()
+    second = person.get(url, {"page": 2}).content.decode()
+
+    # Then the working token and the 49 newest revoked ones come first, the 4 oldest after
+    assert "Page 1 of 2 · 54 in all" in first and "Page 2 of 2 · 54 in all" in second
+    assert "nightly export" in first and "nightly export" not in second
+    revoke = reverse("api_token_revoke", args=[org.slug, working.pk])
+    assert revoke in first
+    assert "script 52" in first and "script 04" in first and "script 03" not in first
+    assert "script 03" in second and "script 00" in second and "script 04" not in second
+    assert 'href="?page=2#tokens-heading">Older</a>' in first
+    assert 'href="?page=1#tokens-heading">Newer</a>' in second
+    # and nobody else's tokens, nor the person's in another organisation, are listed or counted.
+    for html in (first, second):
+        assert "colleague" not in html and "elsewhere" not in html
