@@ -169,7 +169,7 @@ class ProposeFollowUpView(ProposeView):
         return activities_to_follow_up(
             organisation=self.organisation,
             partner=self.partnership().contact.partner,
-            chosen_id=int(named) if named and named.isdigit() else None,
+            chosen_id=int(named) if named and named.isascii() and named.isdigit() else None,
         )
 
     def make_form(self, data: Any = None) -> Any:
