@@ -89,17 +89,6 @@ class SafeURLFetcher(URLFetcher):
             logger.warning("Document resource refused: %s (%s)", url[:200], refusal)
             raise
 
-    def stylesheet(self, url: str) -> tuple[str, bytes] | None:
-        """A CSS file this fetcher serves: its address and bytes, or None (refused, or not
-        CSS) without noting a refusal, for the caller to fetch it the usual way then."""
-        try:
-            response = self._serve(url) if url.lower().startswith("file:") else None
-        except ResourceRefused:
-            return None
-        if response is None or response.content_type != "text/css":
-            return None
-        return response.url, response.read()
-
     def open(self, url: object, data: object = None, timeout: object = None) -> None:  # type: ignore[override]
         raise ResourceRefused("This fetcher opens no URLs.")
 

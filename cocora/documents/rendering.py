@@ -6,19 +6,15 @@ memory until the process ends: run it in workers whose processes are recycled
 (`--max-tasks-per-child`), never in the web process.
 """
 
-import hashlib
-import io
 import logging
-import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pydyf
-from weasyprint import CSS, HTML
-from weasyprint import css as weasyprint_css
+from weasyprint import HTML
 from weasyprint.pdf import tags as weasyprint_tags
 
-from .fetcher import SafeURLFetcher, static_file_url
+from .fetcher import SafeURLFetcher
 
 logger = logging.getLogger(__name__)
 
@@ -52,70 +48,6 @@ def _build_box_tree_with_lang(box: Any, parent: Any, *args: Any) -> Iterator[Any
 
 _build_box_tree_with_lang.__wrapped__ = _build_box_tree  # type: ignore[attr-defined]
 weasyprint_tags._build_box_tree = _build_box_tree_with_lang
-
-
-# Each document WeasyPrint renders parses its linked stylesheets again: the handbook's (4.6 KB)
-# took 25 to 35 ms a time, for every part of a book and for the page numbers laid over it
-# (docs/performance.md, "Handbook PDFs"). A renderer process keeps what it parsed, keyed on the
-# stylesheet's address, its bytes (read through the document's fetcher every time, with the
-# same checks) and the media type, and hands the next document the parsed rules. That is safe
-# for a stylesheet whose rules belong to itself: its selectors (its own matcher) and its @page
-# rules (its own list, which WeasyPrint reads sheet by sheet). A stylesheet with a rule that
-# registers something for the whole document (a font face, a counter style, a layer, a colour
-# profile, an import of another sheet) is parsed for each document as before.
-_DOCUMENT_WIDE_RULES = re.compile(rb"@(font-face|counter-style|layer|color-profile|import)\b", re.I)
-_PARSED_STYLESHEETS: dict[tuple[str, bytes, str], CSS] = {}
-_PARSED_STYLESHEETS_MAX = 16
-# The arguments WeasyPrint (70) passes for a <link rel="stylesheet">; any other call (a <style>,
-# an @import into its parent's rules) is left to it.
-_LINKED_SHEET_ARGUMENTS = {
-    "url",
-    "url_fetcher",
-    "media_type",
-    "font_config",
-    "counter_style",
-    "color_profiles",
-    "page_rules",
-    "layers",
-    "_check_mime_type",
-}
-_css_class = getattr(weasyprint_css.CSS, "__wrapped__", weasyprint_css.CSS)
-
-
-def _stylesheet(*args: Any, **kwargs: Any) -> CSS:
-    """What WeasyPrint's stylesheet finder calls instead of CSS(...): a linked stylesheet of our
-    own comes parsed from this process's memory where it can (see above)."""
-    url, fetcher = kwargs.get("url"), kwargs.get("url_fetcher")
-    served = None
-    if not args and set(kwargs) <= _LINKED_SHEET_ARGUMENTS and isinstance(url, str):
-        served = fetcher.stylesheet(url) if isinstance(fetcher, SafeURLFetcher) else None
-    if served is None or _DOCUMENT_WIDE_RULES.search(served[1]):
-        return _css_class(*args, **kwargs)
-    address, body = served
-    media = str(kwargs.get("media_type") or "print")
-    key = (address, hashlib.sha256(body).digest(), media)
-    sheet = _PARSED_STYLESHEETS.get(key)
-    if sheet is None:
-        # Parsed with lists of its own, not the document's, so that it carries only its rules.
-        sheet = _css_class(
-            file_obj=io.BytesIO(body),
-            base_url=address,
-            url_fetcher=fetcher,
-            media_type=media,
-            font_config=kwargs.get("font_config"),
-            page_rules=[],
-            layers=[],
-            counter_style={},
-            color_profiles={},
-        )
-        if len(_PARSED_STYLESHEETS) >= _PARSED_STYLESHEETS_MAX:
-            _PARSED_STYLESHEETS.clear()
-        _PARSED_STYLESHEETS[key] = sheet
-    return sheet
-
-
-_stylesheet.__wrapped__ = _css_class  # type: ignore[attr-defined]
-weasyprint_css.CSS = _stylesheet
 
 
 def render_pdf(
@@ -154,22 +86,21 @@ _WARM_UP_WORDS = {
 
 
 def warm_up() -> bool:
-    """Renders a small tagged document with the handbook's fonts (regular, bold, italic, mono)
-    and stylesheet, a running page number and a hyphenated word in each of the site's
-    languages, and says whether it did. Run once by the server that forks the handbook's
-    renderers (render_boot), so that what WeasyPrint sets up on first use (the fonts found and
-    loaded, the hyphenation dictionaries, the modules that write tagged PDF and subset fonts,
-    the handbook's stylesheet parsed) is set up once and inherited: each renderer's first part
-    took a tenth to a third of a second more without it (docs/performance.md, "Handbook
-    PDFs"). Never raises: a renderer that starts cold is only slower."""
+    """Renders a small tagged document with the handbook's fonts (regular, bold, italic, mono),
+    a running page number and a hyphenated word in each of the site's languages, and says
+    whether it did. Run once by the server that forks the handbook's renderers
+    (render_boot), so that what WeasyPrint sets up on first use (the fonts found and loaded,
+    the hyphenation dictionaries, the modules that write tagged PDF and subset fonts) is set up
+    once and inherited: each renderer's first part took a tenth to a third of a second more
+    without it (docs/performance.md, "Handbook PDFs"). Never raises: a renderer that starts
+    cold is only slower."""
     from django.conf import settings
 
     words = "".join(
         f'<p lang="{code}">{_WARM_UP_WORDS.get(code, "")}</p>' for code, _name in settings.LANGUAGES
     )
     html = (
-        '<!doctype html><html lang="en"><head><title>-</title>'
-        f'<link rel="stylesheet" href="{static_file_url("documents/handbook.css")}"><style>'
+        '<!doctype html><html lang="en"><head><title>-</title><style>'
         "@page { size: A5; @bottom-center { content: counter(page) ' / ' counter(pages) } }"
         "html { font-family: 'DejaVu Serif', serif; hyphens: auto }"
         "h1 { font-family: 'DejaVu Sans', sans-serif } p { width: 3em }"

@@ -155,14 +155,8 @@ def test_the_renderers_server_warms_up_once_and_cleanly(caplog):
     a complaint from WeasyPrint (a missing language or title is an error under PDF/UA)."""
     caplog.set_level("WARNING")
     caplog.set_level("WARNING", logger="weasyprint")
-    from cocora.documents import rendering
-
-    rendering._PARSED_STYLESHEETS.clear()
     assert warm_up() is True
     assert [r.getMessage() for r in caplog.records if r.levelno >= 30] == []
-    # The handbook's stylesheet is parsed, for every renderer forked after it.
-    handbook = static_file_url("documents/handbook.css")
-    assert [address for address, _digest, _media in rendering._PARSED_STYLESHEETS] == [handbook]
 
 
 def test_a_warm_up_that_fails_leaves_the_renderers_cold_but_working(caplog, monkeypatch):
@@ -181,114 +175,3 @@ def test_a_warm_up_that_fails_leaves_the_renderers_cold_but_working(caplog, monk
         '<html lang="en"><title>t</title><p>Still renders</p>', base_url="file:///"
     )
     assert pages == 1 and pdf.startswith(b"%PDF")
-
-
-def _page_sizes(pdf: bytes, tmp_path: Path) -> list[str]:
-    path = tmp_path / "sizes.pdf"
-    path.write_bytes(pdf)
-    info = subprocess.run(  # noqa: S603  (poppler on a file we wrote)
-        ["pdfinfo", "-f", "1", "-l", "99", str(path)],  # noqa: S607  (poppler from the PATH)
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    return [
-        line.split(":", 1)[1].split("pts")[0].strip()
-        for line in info.splitlines()
-        if line.startswith("Page") and " size:" in line
-    ]
-
-
-def _linked(sheet: Path, *, head: str = "", body: str = "<p>Page</p>") -> str:
-    return (
-        f'<!DOCTYPE html><html lang="en"><head><title>T</title>'
-        f'<link rel="stylesheet" href="{file_url(sheet)}">{head}</head><body>{body}</body></html>'
-    )
-
-
-A5, A6, A4 = "419.528 x 595.276", "297.638 x 419.528", "595.276 x 841.89"
-
-
-def test_a_linked_stylesheet_is_parsed_once_per_renderer_and_each_document_gets_its_rules(
-    media, tmp_path, monkeypatch
-):
-    """A book's parts all link the same stylesheet: the renderer parses it once and every
-    part is still laid out by all of its rules, @page ones included, and by nothing of the
-    documents before it."""
-    from cocora.documents import rendering
-
-    monkeypatch.setattr(rendering, "_PARSED_STYLESHEETS", {})
-    sheet = media / "book.css"
-    sheet.write_text(
-        "@page { size: A5; @bottom-center { content: 'page ' counter(page) } } p { color: #123456 }"
-    )
-    parsed = []
-    monkeypatch.setattr(
-        rendering, "_css_class", lambda *a, **k: parsed.append(k) or rendering.CSS(*a, **k)
-    )
-
-    # A document whose own <style> sets a smaller page, then two that only link the sheet
-    first, _ = render_pdf(
-        _linked(sheet, head="<style>@page { size: A6 }</style>"), base_url="file:///"
-    )
-    second, _ = render_pdf(
-        _linked(sheet, body="<p>One</p><p style='break-before: page'>Two</p>"), base_url="file:///"
-    )
-    third, _ = render_pdf(_linked(sheet), base_url="file:///")
-
-    # The linked sheet was parsed once (the <style> by WeasyPrint as before)
-    assert [k.get("base_url") for k in parsed if "file_obj" in k] == [file_url(sheet)]
-    assert len(rendering._PARSED_STYLESHEETS) == 1
-    # Each document has the sheet's page and margin rules, and only the first its own
-    assert _page_sizes(first, tmp_path) == [A6]
-    assert _page_sizes(second, tmp_path) == [A5, A5]
-    assert _page_sizes(third, tmp_path) == [A5]
-    assert "page 1" in _text(first, tmp_path)
-    assert "page 2" in _text(second, tmp_path)
-
-    # A changed stylesheet at the same address is parsed again and applies at once
-    sheet.write_text("@page { size: A4 }")
-    fourth, _ = render_pdf(_linked(sheet), base_url="file:///")
-    assert _page_sizes(fourth, tmp_path) == [A4]
-    assert "page 1" not in _text(fourth, tmp_path)
-
-
-@pytest.mark.parametrize(
-    "rule",
-    [
-        "@font-face { font-family: Mine; src: local('DejaVu Sans') }",
-        "@counter-style thumbs { system: cyclic; symbols: '*'; suffix: ' ' }",
-        "@import url('other.css');",
-        "@layer base;",
-    ],
-)
-def test_a_stylesheet_that_registers_for_the_whole_document_is_parsed_for_each(
-    rule, media, monkeypatch
-):
-    from cocora.documents import rendering
-
-    monkeypatch.setattr(rendering, "_PARSED_STYLESHEETS", {})
-    (media / "other.css").write_text("p { color: red }")
-    sheet = media / "wide.css"
-    sheet.write_text(f"{rule} @page {{ size: A5 }}")
-    for _ in range(2):
-        _pdf, pages = render_pdf(_linked(sheet), base_url="file:///")
-        assert pages == 1
-    assert rendering._PARSED_STYLESHEETS == {}
-
-
-def test_a_refused_stylesheet_is_refused_once_and_never_kept(media, tmp_path, monkeypatch):
-    from cocora.documents import rendering
-
-    monkeypatch.setattr(rendering, "_PARSED_STYLESHEETS", {})
-    outside = tmp_path / "outside.css"
-    outside.write_text("@page { size: A4 }")
-    fetcher = SafeURLFetcher()
-    pdf, _ = render_pdf(
-        _linked(outside, head="<style>@page { size: A6 }</style>"),
-        base_url="file:///",
-        fetcher=fetcher,
-    )
-    assert _page_sizes(pdf, tmp_path) == [A6]
-    assert fetcher.refused == [file_url(outside)]
-    assert rendering._PARSED_STYLESHEETS == {}
