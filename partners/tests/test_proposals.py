@@ -511,6 +511,26 @@ def test_an_older_activity_gets_a_follow_up_from_its_link_on_the_portal(
         assert Proposal.objects.for_org(org).count() == 1
 
 
+@pytest.mark.parametrize("named", ["²", "٣", "1.5", "-1", ""])
+def test_a_follow_up_of_an_activity_named_by_anything_but_its_number_is_refused_calmly(
+    named, org, member_client
+):
+    partner = PartnerOrganisationFactory(organisation=org)
+    client = _partner_client(member_client, org, partner)
+    _activities_with(org, partner, 3)
+    form = _page("proposal_create_follow_up", org)
+
+    page = client.get(form, {"activity": named})
+    assert page.status_code == 200
+    assert _options(page.content.decode()) == ["Meeting 00", "Meeting 01", "Meeting 02"]
+    response = client.post(
+        form, {"follow_up_of": named, "title": "Share the photos", "due_on": "2026-03-20"}
+    )
+    assert response.status_code == 400
+    with org_context(org.pk):
+        assert not Proposal.objects.for_org(org).exists()
+
+
 def test_the_portal_links_activities_to_the_follow_up_form_only_under_an_agreement_in_force(
     org, member_client
 ):
