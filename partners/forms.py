@@ -310,7 +310,11 @@ class ProposalFollowUpForm(ProposalFollowUpFields, ProposalReasonMixin):
         """`older`: the list holds only this many latest activities; older ones are chosen
         from the portal, where each activity links to this form."""
         super().__init__(*args, **kwargs)
-        self.fields["follow_up_of"].choices = [(a.pk, a.title) for a in activities]
+        # Nothing chosen until the partner chooses (or the portal's link named one of theirs).
+        self.fields["follow_up_of"].choices = [
+            ("", _("Choose an activity")),
+            *((a.pk, a.title) for a in activities),
+        ]
         if older is not None:
             self.fields["follow_up_of"].help_text = _(
                 "The %(count)d latest activities. For an older one, open “Our partnership” "

@@ -441,7 +441,15 @@ def _activities_with(org, partner, count, *, start=0, prefix="Meeting"):
 def _options(html):
     """The titles the follow-up form's list of activities offers, in its order."""
     select = html.split('name="follow_up_of"', 1)[1].split("</select>", 1)[0]
-    return re.findall(r"<option [^>]*>([^<]*)</option>", select)
+    return re.findall(r'<option value="\d+"[^>]*>([^<]*)</option>', select)
+
+
+def _shown_choice(html):
+    """The option a browser shows in the follow-up form's list: the selected one, or else the
+    first."""
+    select = html.split('name="follow_up_of"', 1)[1].split("</select>", 1)[0]
+    options = re.findall(r"<option [^>]*?(selected)?>([^<]*)</option>", select)
+    return next((text for chosen, text in options if chosen), options[0][1])
 
 
 def test_the_follow_up_form_offers_the_latest_50_activities_at_a_constant_cost(org, member_client):
@@ -503,6 +511,7 @@ def test_an_older_activity_gets_a_follow_up_from_its_link_on_the_portal(
     for link in (elsewhere, foreign):
         page = client.get(form, {"activity": link.activity_id}).content.decode()
         assert link.activity.title not in page
+        assert _shown_choice(page) == "Choose an activity"  # not the latest one
         response = client.post(
             form, {"follow_up_of": link.activity_id, "title": "Hmm", "due_on": "2026-03-20"}
         )
@@ -523,6 +532,8 @@ def test_a_follow_up_of_an_activity_named_by_anything_but_its_number_is_refused_
     page = client.get(form, {"activity": named})
     assert page.status_code == 200
     assert _options(page.content.decode()) == ["Meeting 00", "Meeting 01", "Meeting 02"]
+    # Nothing is chosen for them: the list opens on its request to choose.
+    assert _shown_choice(page.content.decode()) == "Choose an activity"
     response = client.post(
         form, {"follow_up_of": named, "title": "Share the photos", "due_on": "2026-03-20"}
     )
