@@ -454,15 +454,18 @@ def _completions(org, count, *, start=0, **person):
         )
 
 
-def _history_pages(org, member_client):
-    """The three pages that show one person's history, each with the client allowed to read
-    it and what the person's completions need: a coordinator reading a trainer's, a trainer
-    reading their own, a coordinator reading an ambassador's."""
+HISTORIES = ["member", "mine", "ambassador"]
+
+
+def _history_page(org, member_client, which):
+    """One of the three pages that show one person's history, with the client allowed to read
+    it and what the person's completions need: a coordinator reading a trainer's ("member"), a
+    trainer reading their own ("mine"), a coordinator reading an ambassador's."""
     coordinator = member_client(org, Role.COORDINATOR)
     trainer = MembershipFactory(organisation=org, role=Role.TRAINER)
     own = member_client(org, Role.TRAINER)
     ambassador = AmbassadorFactory(organisation=org)
-    return [
+    pages = [
         (
             coordinator,
             reverse("training_member", args=[org.slug, trainer.pk]),
@@ -475,16 +478,15 @@ def _history_pages(org, member_client):
             {"membership": None, "ambassador": ambassador},
         ),
     ]
+    return pages[HISTORIES.index(which)]
 
 
 @time_machine.travel(MIDYEAR, tick=False)
-@pytest.mark.parametrize("which", ["member", "mine", "ambassador"])
+@pytest.mark.parametrize("which", HISTORIES)
 def test_a_training_history_reads_the_same_queries_for_5_and_50_completions(
     org, member_client, which
 ):
-    client, url, person = _history_pages(org, member_client)[
-        ["member", "mine", "ambassador"].index(which)
-    ]
+    client, url, person = _history_page(org, member_client, which)
 
     (five, shown5), (fifty, shown50), (fifty_five, shown55) = queries_as_rows_grow(
         lambda: client.get(url),
@@ -513,15 +515,13 @@ def test_a_training_history_reads_the_same_queries_for_5_and_50_completions(
 
 
 @time_machine.travel(MIDYEAR, tick=False)
-@pytest.mark.parametrize("which", ["member", "mine", "ambassador"])
+@pytest.mark.parametrize("which", HISTORIES)
 def test_a_training_history_pages_the_older_completions_and_keeps_the_standing(
     org, member_client, which
 ):
     # Given 53 completions, and the person's latest completion of a course done twice on the
     # second page
-    client, url, person = _history_pages(org, member_client)[
-        ["member", "mine", "ambassador"].index(which)
-    ]
+    client, url, person = _history_page(org, member_client, which)
     _completions(org, 53, **person)
     again = TrainingRecordFactory(
         organisation=org,
