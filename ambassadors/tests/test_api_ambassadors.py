@@ -168,10 +168,10 @@ def test_the_roster_query_count_is_the_same_for_5_and_50_ambassadors(org, api_cl
             CheckInFactory(organisation=org, ambassador=ambassador)
             DebriefFactory(organisation=org, ambassador=ambassador)
 
-    # token with its user, organisation, membership, the organisation's caps (once), count, the
-    # roster (one query with subqueries) = 6 (+ tenant settings on PostgreSQL).
+    # token with its user, memberships with their organisations, the organisation's caps (once),
+    # count, the roster (one query with subqueries) = 5 (+ tenant settings on PostgreSQL).
     counts = measure_list(client, api(org, "ambassadors/"), make)
-    assert counts == [6 + API_TENANT_QUERIES] * 2
+    assert counts == [5 + API_TENANT_QUERIES] * 2
 
 
 # -- starting the ambassador path -----------------------------------------------------------------
@@ -397,10 +397,10 @@ def test_the_check_in_list_query_count_is_the_same_for_5_and_50(org, api_client)
         for _ in range(n):
             CheckInFactory(organisation=org)
 
-    # token with its user, organisation, membership, count, check-ins with their ambassadors
-    # = 5 (+ tenant settings on PostgreSQL).
+    # token with its user, memberships with their organisations, count, check-ins with their
+    # ambassadors = 4 (+ tenant settings on PostgreSQL).
     counts = measure_list(client, api(org, "ambassadors/check-ins/"), make)
-    assert counts == [5 + API_TENANT_QUERIES] * 2
+    assert counts == [4 + API_TENANT_QUERIES] * 2
 
 
 # -- debriefs -----------------------------------------------------------------------------------
@@ -460,10 +460,10 @@ def test_the_debrief_list_query_count_is_the_same_for_5_and_50(org, api_client):
         for _ in range(n):
             DebriefFactory(organisation=org)
 
-    # token with its user, organisation, membership, count, debriefs with their ambassadors
-    # = 5 (+ tenant settings on PostgreSQL).
+    # token with its user, memberships with their organisations, count, debriefs with their
+    # ambassadors = 4 (+ tenant settings on PostgreSQL).
     counts = measure_list(client, api(org, "ambassadors/debriefs/"), make)
-    assert counts == [5 + API_TENANT_QUERIES] * 2
+    assert counts == [4 + API_TENANT_QUERIES] * 2
 
 
 def test_decimal_caps_are_numbers(org, api_client):

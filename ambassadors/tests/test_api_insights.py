@@ -178,10 +178,10 @@ def test_the_staff_list_query_count_is_the_same_for_5_and_50(org, api_client):
         for _ in range(n):
             PeerInsightFactory(organisation=org)
 
-    # token with its user, organisation, membership, count, insights with their ambassadors
-    # = 5 (+ tenant settings on PostgreSQL).
+    # token with its user, memberships with their organisations, count, insights with their
+    # ambassadors = 4 (+ tenant settings on PostgreSQL).
     counts = measure_list(client, api(org, "ambassadors/insights/"), make)
-    assert counts == [5 + API_TENANT_QUERIES] * 2
+    assert counts == [4 + API_TENANT_QUERIES] * 2
 
 
 def test_the_ambassadors_list_query_count_is_the_same_for_5_and_50(org):
@@ -191,6 +191,6 @@ def test_the_ambassadors_list_query_count_is_the_same_for_5_and_50(org):
         for _ in range(n):
             PeerInsightFactory(organisation=org, ambassador=own.ambassador)
 
-    # As for staff, plus the ambassador's own record = 6 (+ tenant settings on PostgreSQL).
+    # As for staff, plus the ambassador's own record = 5 (+ tenant settings on PostgreSQL).
     counts = measure_list(own, api(org, "ambassadors/insights/"), make)
-    assert counts == [6 + API_TENANT_QUERIES] * 2
+    assert counts == [5 + API_TENANT_QUERIES] * 2

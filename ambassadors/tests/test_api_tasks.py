@@ -503,10 +503,11 @@ def test_the_staff_list_query_count_is_the_same_for_5_and_50_tasks(org, api_clie
         for _ in range(n):
             OutreachTaskFactory(organisation=org, buddy=buddy)
 
-    # token with its user, organisation, membership, count, the tasks with their ambassadors
-    # and buddies in one join = 5 (+ tenant settings on PostgreSQL), whatever the number.
+    # token with its user, memberships with their organisations, count, the tasks with their
+    # ambassadors and buddies in one join = 4 (+ tenant settings on PostgreSQL), whatever the
+    # number.
     counts = measure_list(client, api(org, "ambassadors/tasks/"), make)
-    assert counts == [5 + API_TENANT_QUERIES] * 2
+    assert counts == [4 + API_TENANT_QUERIES] * 2
 
 
 def test_the_ambassadors_list_query_count_is_the_same_for_5_and_50_tasks(org):
@@ -517,10 +518,10 @@ def test_the_ambassadors_list_query_count_is_the_same_for_5_and_50_tasks(org):
         for _ in range(n):
             OutreachTaskFactory(organisation=org, ambassador=own.ambassador, buddy=buddy)
 
-    # As for staff, plus the ambassador's own record = 6 (+ tenant settings on PostgreSQL);
+    # As for staff, plus the ambassador's own record = 5 (+ tenant settings on PostgreSQL);
     # no buddy is read.
     counts = measure_list(own, api(org, "ambassadors/tasks/"), make)
-    assert counts == [6 + API_TENANT_QUERIES] * 2
+    assert counts == [5 + API_TENANT_QUERIES] * 2
 
 
 def test_a_method_the_path_does_not_offer_is_405_on_a_visible_task_and_404_otherwise(org):

@@ -25,7 +25,11 @@ from rest_framework.response import Response
 from cocora.organisations.context import set_db_context
 from cocora.organisations.models import Membership, Organisation
 from cocora.organisations.permissions import can
-from cocora.organisations.selectors import membership_for_user, organisation_get_by_slug
+from cocora.organisations.selectors import (
+    membership_in,
+    membership_list_for_user,
+    organisation_get_by_slug,
+)
 from cocora.organisations.views_base import SAFE_METHODS, record_denied, record_write
 
 from .models import ApiToken
@@ -78,15 +82,22 @@ class OrgViewSet(viewsets.GenericViewSet):
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)  # authentication, sign-in required, throttle
         self._denial: tuple[Organisation, int, bool] | None = None
-        organisation = organisation_get_by_slug(slug=kwargs.get("org_slug", ""))
-        if organisation is None:
-            raise exceptions.NotFound()
+        slug = kwargs.get("org_slug", "")
         user = request.user
         token = request.auth if isinstance(request.auth, ApiToken) else None
         if token is not None:
             # The middleware ran before the token was read: the transaction knows nobody yet.
             set_db_context(organisation_id=None, user_id=user.pk)
-        membership = membership_for_user(organisation=organisation, user=user)  # type: ignore[arg-type]
+        # The caller's memberships with their organisations, as the organisation pages read
+        # them: one query, its SQL built once per process; this organisation's among them.
+        membership = membership_in(membership_list_for_user(user=user), slug=slug)  # type: ignore[arg-type]
+        if membership is None:
+            organisation = organisation_get_by_slug(slug=slug)
+            if organisation is None:
+                raise exceptions.NotFound()
+        else:
+            organisation = membership.organisation
+            membership.user = user  # type: ignore[assignment]
         if membership is None or (token is not None and token.organisation_id != organisation.pk):
             self._denial = (organisation, 404, False)
             raise exceptions.NotFound()
