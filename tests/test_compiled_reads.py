@@ -23,7 +23,7 @@ from ambassadors.tests.factories import (
 from cocora.core.compiled import Param, aggregated, compiled_read, every_read
 from cocora.organisations.context import org_context, set_db_context
 from cocora.organisations.models import Membership, Role
-from cocora.organisations.selectors import membership_list_for_user
+from cocora.organisations.selectors import membership_list_for_user, membership_of_user_in
 from cocora.organisations.tests.factories import MembershipFactory
 from cocora.testing.queries import count_queries
 from evaluation.tests.factories import WaveFactory
@@ -133,6 +133,21 @@ def test_each_member_sees_their_own_memberships():
         set_db_context(organisation_id=None, user_id=other.user.pk)
         mine = membership_list_for_user(user=other.user)
     assert [(m.pk, m.organisation.slug) for m in mine] == [(other.pk, other.organisation.slug)]
+
+
+def test_the_apis_member_is_read_in_the_one_organisation_named():
+    one, stranger = MembershipFactory(), MembershipFactory()
+    also = MembershipFactory(user=one.user)
+    # As the API reads it: the caller set, no organisation entered yet.
+    with transaction.atomic():
+        set_db_context(organisation_id=None, user_id=one.user.pk)
+        queries, found = count_queries(
+            lambda: membership_of_user_in(user=one.user, slug=also.organisation.slug)
+        )
+        assert (queries, found.pk, found.organisation.name) == (1, also.pk, also.organisation.name)
+        assert membership_of_user_in(user=one.user, slug=one.organisation.slug).pk == one.pk
+        assert membership_of_user_in(user=one.user, slug=stranger.organisation.slug) is None
+        assert membership_of_user_in(user=one.user, slug="nowhere") is None
 
 
 def test_the_attendance_list_is_the_sessions_day_and_marks():
@@ -351,6 +366,7 @@ def test_every_read_compiled_answers_as_the_orm_built_afresh():
         "cohort": cohort.pk,
         "session": session.pk,
         "user": trainer.user_id,
+        "slug": organisation.slug,
         "day": timezone.localtime(session.starts_at).date(),
         "today": today,
         "start": timezone.now(),

@@ -25,11 +25,7 @@ from rest_framework.response import Response
 from cocora.organisations.context import set_db_context
 from cocora.organisations.models import Membership, Organisation
 from cocora.organisations.permissions import can
-from cocora.organisations.selectors import (
-    membership_in,
-    membership_list_for_user,
-    organisation_get_by_slug,
-)
+from cocora.organisations.selectors import membership_of_user_in, organisation_get_by_slug
 from cocora.organisations.views_base import SAFE_METHODS, record_denied, record_write
 
 from .models import ApiToken
@@ -88,9 +84,9 @@ class OrgViewSet(viewsets.GenericViewSet):
         if token is not None:
             # The middleware ran before the token was read: the transaction knows nobody yet.
             set_db_context(organisation_id=None, user_id=user.pk)
-        # The caller's memberships with their organisations, as the organisation pages read
-        # them: one query, its SQL built once per process; this organisation's among them.
-        membership = membership_in(membership_list_for_user(user=user), slug=slug)  # type: ignore[arg-type]
+        # The caller's membership here with its organisation: one query, its SQL built once per
+        # process; nothing of the caller's other organisations is read.
+        membership = membership_of_user_in(user=user, slug=slug)  # type: ignore[arg-type]
         if membership is None:
             organisation = organisation_get_by_slug(slug=slug)
             if organisation is None:

@@ -59,5 +59,5 @@ def api_tenant_settings_queries() -> int:
 
 def api_request_queries() -> int:
     """What every token request to the API costs before its own work: the token, and the
-    caller's memberships with their organisations, plus the tenancy settings on PostgreSQL."""
+    caller's membership with its organisation, plus the tenancy settings on PostgreSQL."""
     return 2 + api_tenant_settings_queries()
