@@ -10,7 +10,7 @@ from cocora.accounts.models import User
 from cocora.audit.services import audit_record
 from cocora.core.errors import ApplicationError
 from cocora.organisations.models import Organisation
-from cocora.organisations.selectors import membership_for_user
+from cocora.organisations.selectors import membership_of_user_in
 
 from .models import ApiToken
 from .selectors import TOKEN_PREFIX, api_token_active, token_hash
@@ -33,7 +33,7 @@ def api_token_create(
     name = name.strip()
     if not name:
         raise ApplicationError(_("Give the token a name."), field="name")
-    if membership_for_user(organisation=organisation, user=user) is None:
+    if membership_of_user_in(user=user, slug=organisation.slug) is None:
         raise ApplicationError(_("Only members of the organisation can have a token for it."))
     if expires_at is not None and expires_at <= timezone.now():
         raise ApplicationError(_("The expiry must lie in the future."), field="expires_at")

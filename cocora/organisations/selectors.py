@@ -13,12 +13,6 @@ def organisation_get_by_slug(*, slug: str) -> Organisation | None:
     return Organisation.objects.filter(slug=slug).first()
 
 
-def membership_for_user(*, organisation: Organisation, user: User) -> Membership | None:
-    if not user.is_authenticated:
-        return None
-    return Membership.objects.for_org(organisation).filter(user=user).select_related("user").first()
-
-
 @compiled_read(across_organisations=True)
 def _memberships_of_user() -> QuerySet[Membership]:
     from cocora.notifications.selectors import unread_count_subquery
@@ -53,8 +47,9 @@ def _membership_of_user_by_slug() -> QuerySet[Membership]:
 def membership_of_user_in(*, user: User, slug: str) -> Membership | None:
     """The user's membership, with its organisation, in the organisation with this slug; None
     when they are not a member there or no such organisation exists. One query, compiled once
-    per process, for the API: unlike the pages, which show the organisation switcher, a request
-    (a token's, say) reads nothing of the user's other organisations."""
+    per process (the API at every request, and before it makes a token): unlike the pages,
+    which show the organisation switcher, this reads nothing of the user's other
+    organisations."""
     if not user.is_authenticated:
         return None
     rows = _membership_of_user_by_slug(user=user.pk, slug=slug)
