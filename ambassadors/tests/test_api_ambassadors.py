@@ -168,7 +168,7 @@ def test_the_roster_query_count_is_the_same_for_5_and_50_ambassadors(org, api_cl
             CheckInFactory(organisation=org, ambassador=ambassador)
             DebriefFactory(organisation=org, ambassador=ambassador)
 
-    # token with its user, memberships with their organisations, the organisation's caps (once),
+    # token with its user, the membership with its organisation, the organisation's caps (once),
     # count, the roster (one query with subqueries) = 5 (+ tenant settings on PostgreSQL).
     counts = measure_list(client, api(org, "ambassadors/"), make)
     assert counts == [5 + API_TENANT_QUERIES] * 2
@@ -397,7 +397,7 @@ def test_the_check_in_list_query_count_is_the_same_for_5_and_50(org, api_client)
         for _ in range(n):
             CheckInFactory(organisation=org)
 
-    # token with its user, memberships with their organisations, count, check-ins with their
+    # token with its user, the membership with its organisation, count, check-ins with their
     # ambassadors = 4 (+ tenant settings on PostgreSQL).
     counts = measure_list(client, api(org, "ambassadors/check-ins/"), make)
     assert counts == [4 + API_TENANT_QUERIES] * 2
@@ -460,7 +460,7 @@ def test_the_debrief_list_query_count_is_the_same_for_5_and_50(org, api_client):
         for _ in range(n):
             DebriefFactory(organisation=org)
 
-    # token with its user, memberships with their organisations, count, debriefs with their
+    # token with its user, the membership with its organisation, count, debriefs with their
     # ambassadors = 4 (+ tenant settings on PostgreSQL).
     counts = measure_list(client, api(org, "ambassadors/debriefs/"), make)
     assert counts == [4 + API_TENANT_QUERIES] * 2

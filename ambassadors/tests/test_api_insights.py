@@ -178,7 +178,7 @@ def test_the_staff_list_query_count_is_the_same_for_5_and_50(org, api_client):
         for _ in range(n):
             PeerInsightFactory(organisation=org)
 
-    # token with its user, memberships with their organisations, count, insights with their
+    # token with its user, the membership with its organisation, count, insights with their
     # ambassadors = 4 (+ tenant settings on PostgreSQL).
     counts = measure_list(client, api(org, "ambassadors/insights/"), make)
     assert counts == [4 + API_TENANT_QUERIES] * 2

@@ -503,7 +503,7 @@ def test_the_staff_list_query_count_is_the_same_for_5_and_50_tasks(org, api_clie
         for _ in range(n):
             OutreachTaskFactory(organisation=org, buddy=buddy)
 
-    # token with its user, memberships with their organisations, count, the tasks with their
+    # token with its user, the membership with its organisation, count, the tasks with their
     # ambassadors and buddies in one join = 4 (+ tenant settings on PostgreSQL), whatever the
     # number.
     counts = measure_list(client, api(org, "ambassadors/tasks/"), make)
