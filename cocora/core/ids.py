@@ -12,7 +12,9 @@ MAX_IDS = 1000
 
 def parse_id(value: object) -> int | None:
     text = str(value).strip()
-    if not text.isdigit() or len(text) > 19:
+    # ASCII digits only: "²" and "٣" are digits to `str.isdigit`, but not ids (int() refuses
+    # the one and reads the other as 3).
+    if not (text.isascii() and text.isdigit()) or len(text) > 19:
         return None
     number = int(text)
     return number if 0 < number <= MAX_ID else None

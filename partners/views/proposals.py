@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from cocora.core.errors import ApplicationError
 from cocora.core.forms import add_application_error
+from cocora.core.ids import parse_id
 from cocora.core.paging import page_of
 from cocora.organisations.permissions import can
 from cocora.organisations.views_base import OrgTemplateView
@@ -169,7 +170,7 @@ class ProposeFollowUpView(ProposeView):
         return activities_to_follow_up(
             organisation=self.organisation,
             partner=self.partnership().contact.partner,
-            chosen_id=int(named) if named and named.isascii() and named.isdigit() else None,
+            chosen_id=parse_id(named),
         )
 
     def make_form(self, data: Any = None) -> Any:

@@ -239,6 +239,16 @@ def test_the_participant_list_pages_by_a_hundred_and_keeps_its_filters(org, memb
     assert len(missing.context["rows"]) == 30
 
 
+@pytest.mark.parametrize("cohort", ["²", "٣", "x", "-1"])
+def test_a_cohort_filter_that_names_no_cohort_lists_everyone(org, member_client, cohort):
+    # A digit to Python that is no id ("²") answered a server error.
+    client = member_client(org, Role.COORDINATOR)
+    ParticipantFactory(organisation=org, display_name="Ada")
+    response = client.get(reverse("participant_list", args=[org.slug]), {"cohort": cohort})
+    assert response.status_code == 200
+    assert [row.participant.display_name for row in response.context["rows"]] == ["Ada"]
+
+
 @pytest.mark.parametrize("role", [Role.TRAINER, Role.AMBASSADOR, Role.PARTNER])
 def test_participant_data_is_not_for_trainers_ambassadors_or_partners(org, member_client, role):
     client = member_client(org, role)
