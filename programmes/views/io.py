@@ -111,7 +111,8 @@ class ParticipantImportView(OrgTemplateView):
         name, data = _checked_file_open(sealed)
         decisions: dict[int, str] = {}
         for key, value in request.POST.items():
-            if key.startswith("row_") and key[4:].isdigit():
+            # ASCII digits only: int() refuses some of what str.isdigit allows ("row_²").
+            if key.startswith("row_") and key[4:].isascii() and key[4:].isdigit():
                 decisions[int(key[4:])] = value
         result = participants_import(
             organisation=self.organisation,
